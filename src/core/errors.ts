@@ -1,0 +1,37 @@
+/**
+ * Typed errors. Every error glassbox raises on purpose is a {@link GlassboxError} with a stable `code`,
+ * and its message names what was wrong, what was expected and what was received.
+ */
+
+/** Base class of every error glassbox raises on purpose. */
+export class GlassboxError extends Error {
+  /** A stable, machine-readable code, e.g. `INVALID_INPUT`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** An argument (a row, an option, a data set) does not have the shape or values that were expected. */
+export class InvalidInputError extends GlassboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+/** An explainer was asked to explain before `fit` gave it training data. */
+export class NotFittedError extends GlassboxError {
+  constructor(explainer: string) {
+    super('NOT_FITTED', `${explainer} is not fitted: call fit(trainRows) before explain().`);
+  }
+}
+
+/** The model (a {@link Predictor}) threw, or returned something other than one prediction per row. */
+export class PredictorError extends GlassboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PREDICTOR_ERROR', message, options);
+  }
+}

@@ -1,0 +1,26 @@
+import { VERSION } from '../version.js';
+
+/**
+ * Explanations use the `{meta, data}` shape that Alibi Explain introduced and that Seldon, KServe and
+ * MLServer clients read: `meta.name` is the explainer, `meta.type` the access it needs to the model
+ * (`blackbox` or `whitebox`), `meta.explanations` their scope (`local` or `global`), `meta.params` the
+ * options it ran with. Explanations are plain JSON values: they carry counts (samples, model calls) but
+ * never timings, so the same seed and inputs serialise to the same bytes.
+ */
+export interface ExplanationMeta {
+  name: string;
+  type: Array<'blackbox' | 'whitebox'>;
+  explanations: Array<'local' | 'global'>;
+  params: Record<string, unknown>;
+  version: string;
+}
+
+export interface Explanation<Data> {
+  meta: ExplanationMeta;
+  data: Data;
+}
+
+/** Builds the `meta` block of a black-box, local explanation. */
+export function blackboxLocalMeta(name: string, params: Record<string, unknown>): ExplanationMeta {
+  return { name, type: ['blackbox'], explanations: ['local'], params, version: VERSION };
+}

@@ -1,0 +1,133 @@
+import { GlassboxError, PredictorError } from '../core/errors.js';
+
+/**
+ * What a model returns for a batch: one class label per row (integers), or one row of class
+ * probabilities (or scores) per row. Plain arrays and typed arrays are both accepted.
+ */
+export type PredictorOutput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/**
+ * The contract every explainer is written against: a function from a batch of inputs to one prediction
+ * per input, synchronous or asynchronous. Tabular inputs are `number[]` rows; text and image explainers
+ * use their own input type. Adapters turn TensorFlow.js models, ONNX sessions and URLs into predictors.
+ */
+export type Predictor<Input = number[]> = (
+  inputs: Input[],
+) => PredictorOutput | Promise<PredictorOutput>;
+
+/** How many times and on how many inputs an explainer called its model. */
+export interface ModelUsage {
+  /** Calls to the predictor. */
+  calls: number;
+  /** Inputs sent to the predictor, summed over calls. */
+  rows: number;
+}
+
+/**
+ * Reduces a predictor's output for `n` inputs to class labels, validating it on the way: the output must
+ * have exactly `n` entries; labels must be finite integers; probability rows must all have the same
+ * number (>= 1) of finite entries, and are reduced by argmax (the first maximum wins).
+ */
+export function toLabels(output: unknown, n: number): Int32Array {
+  if (output === null || typeof output !== 'object' || typeof (output as ArrayLike<unknown>).length !== 'number') {
+    throw new PredictorError(
+      `predictor returned ${describe(output)}; expected an array of ${n} labels or ${n} probability rows`,
+    );
+  }
+  const out = output as ArrayLike<unknown>;
+  if (out.length !== n) {
+    throw new PredictorError(`predictor returned ${out.length} predictions for ${n} inputs; expected exactly one per input`);
+  }
+  const labels = new Int32Array(n);
+  if (n === 0) return labels;
+  const first = out[0];
+  if (typeof first === 'number') {
+    for (let i = 0; i < n; i++) {
+      const v = out[i];
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        throw new PredictorError(
+          `predictor returned ${describe(v)} as the label of input ${i}; expected an integer class label ` +
+            '(or return one row of class probabilities per input)',
+        );
+      }
+      labels[i] = v;
+    }
+    return labels;
+  }
+  const k = rowLength(first, 0);
+  for (let i = 0; i < n; i++) {
+    const row = out[i] as ArrayLike<unknown>;
+    if (rowLength(row, i) !== k) {
+      throw new PredictorError(
+        `predictor returned ${row.length} probabilities for input ${i} but ${k} for input 0; expected the same number of classes for every input`,
+      );
+    }
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = row[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new PredictorError(`predictor returned ${describe(v)} as probability ${j} of input ${i}; expected a finite number`);
+      }
+      if (v > bestValue) {
+        bestValue = v;
+        best = j;
+      }
+    }
+    labels[i] = best;
+  }
+  return labels;
+}
+
+function rowLength(row: unknown, i: number): number {
+  if (row === null || typeof row !== 'object' || typeof (row as ArrayLike<unknown>).length !== 'number') {
+    throw new PredictorError(
+      `predictor returned ${describe(row)} for input ${i}; expected an integer label or an array of class probabilities`,
+    );
+  }
+  const k = (row as ArrayLike<unknown>).length;
+  if (k === 0) throw new PredictorError(`predictor returned an empty probability row for input ${i}; expected at least one class`);
+  return k;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return typeof v === 'object' ? `an object (${Object.prototype.toString.call(v).slice(8, -1)})` : `a ${typeof v}`;
+}
+
+/**
+ * A predictor with bookkeeping: it counts calls and inputs, validates every answer with
+ * {@link toLabels}, and wraps anything the model throws in a {@link PredictorError} that says which
+ * call failed. Explainers talk to their model only through this.
+ */
+export class LabelModel<Input = number[]> {
+  readonly usage: ModelUsage = { calls: 0, rows: 0 };
+
+  constructor(private readonly predictor: Predictor<Input>) {
+    if (typeof predictor !== 'function') {
+      throw new PredictorError(`predictor is ${describe(predictor)}; expected a function from a batch of inputs to predictions`);
+    }
+  }
+
+  /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */
+  async labels(inputs: Input[]): Promise<Int32Array> {
+    this.usage.calls += 1;
+    this.usage.rows += inputs.length;
+    let output: PredictorOutput;
+    try {
+      output = await this.predictor(inputs);
+    } catch (err) {
+      if (err instanceof GlassboxError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new PredictorError(
+        `predictor threw on call ${this.usage.calls} (a batch of ${inputs.length} inputs): ${reason}`,
+        { cause: err },
+      );
+    }
+    return toLabels(output, inputs.length);
+  }
+}
