@@ -99,6 +99,14 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? `an object (${Object.prototype.toString.call(v).slice(8, -1)})` : `a ${typeof v}`;
 }
 
+/** Returns `predictor` if it is a function, else throws a {@link PredictorError} saying what it is. */
+export function assertPredictor<Input>(predictor: Predictor<Input>): Predictor<Input> {
+  if (typeof predictor !== 'function') {
+    throw new PredictorError(`predictor is ${describe(predictor)}; expected a function from a batch of inputs to predictions`);
+  }
+  return predictor;
+}
+
 /**
  * A predictor with bookkeeping: it counts calls and inputs, validates every answer with
  * {@link toLabels}, and wraps anything the model throws in a {@link PredictorError} that says which
@@ -108,9 +116,7 @@ export class LabelModel<Input = number[]> {
   readonly usage: ModelUsage = { calls: 0, rows: 0 };
 
   constructor(private readonly predictor: Predictor<Input>) {
-    if (typeof predictor !== 'function') {
-      throw new PredictorError(`predictor is ${describe(predictor)}; expected a function from a batch of inputs to predictions`);
-    }
+    assertPredictor(predictor);
   }
 
   /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */

@@ -1,0 +1,35 @@
+/**
+ * glassbox: explanations of black-box model predictions. Everything public is exported from here.
+ */
+export { VERSION } from './version.js';
+export { GlassboxError, InvalidInputError, NotFittedError, PredictorError } from './core/errors.js';
+export type { Explanation, ExplanationMeta } from './core/explanation.js';
+export { createRng, type Rng } from './core/rng.js';
+export { TabularSchema, type CategoryMap, type TabularRowInput } from './core/tabular-schema.js';
+export {
+  toLabels,
+  LabelModel,
+  assertPredictor,
+  type Predictor,
+  type PredictorOutput,
+  type ModelUsage,
+} from './predictors/predictor.js';
+export {
+  ANCHOR_SEARCH_DEFAULTS,
+  type AnchorSearchOptions,
+  type AnchorProgress,
+} from './anchors/options.js';
+export { klBernoulli, klLowerBound, klUpperBound, lucbExplorationRate } from './anchors/kl-bounds.js';
+export { klLucb, type ArmCounts, type PullArms, type KlLucbOptions } from './anchors/kl-lucb.js';
+export { searchAnchor, type AnchorSearchResult, type AnchorStep } from './anchors/beam-search.js';
+export type { AnchorSampler, SampleBatch, SampleRequest } from './anchors/sampler.js';
+export {
+  AnchorTabular,
+  ANCHOR_TABULAR_DEFAULTS,
+  type AnchorTabularOptions,
+  type AnchorTabularFitOptions,
+  type AnchorTabularExplainOptions,
+  type AnchorTabularData,
+  type AnchorExamples,
+} from './anchors/tabular/anchor-tabular.js';
+export type { TabularPredicate } from './anchors/tabular/predicates.js';
