@@ -13,7 +13,7 @@ import {
 import { checkPercentiles } from './discretizer.js';
 import { candidatePredicates, describeAnchor, type TabularPredicate } from './predicates.js';
 import { TabularSampler } from './sampler.js';
-import { TrainingData } from './training-data.js';
+import { CoverageSample, TrainingData } from './training-data.js';
 
 export interface AnchorTabularOptions {
   /** Categorical columns and their category names; every other column is numeric. */
@@ -87,6 +87,8 @@ export class AnchorTabular {
   private readonly predictor: Predictor<number[]>;
   private readonly seed: number | string;
   private training: TrainingData | undefined;
+  /** Coverage samples of the fitted training data, by sample size. */
+  private coverageSamples = new Map<number, CoverageSample>();
   private discPerc: number[] = [...ANCHOR_TABULAR_DEFAULTS.discPerc];
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
@@ -106,8 +108,19 @@ export class AnchorTabular {
     }
     const rows = this.schema.encodeRows(trainRows, 'training row');
     this.training = new TrainingData(this.schema, rows, discPerc);
+    this.coverageSamples.clear();
     this.discPerc = discPerc;
     return this;
+  }
+
+  /** The coverage sample of `size` rows, drawn from its own seeded stream the first time it is needed. */
+  private coverageSample(training: TrainingData, size: number): CoverageSample {
+    let sample = this.coverageSamples.get(size);
+    if (sample === undefined) {
+      sample = new CoverageSample(training, size, createRng(`${this.seed}/coverage`));
+      this.coverageSamples.set(size, sample);
+    }
+    return sample;
   }
 
   /** Explains the model's prediction for one row. */
@@ -123,8 +136,15 @@ export class AnchorTabular {
     const [prediction] = await model.labels([instance]);
     const codes = instance.map((x, f) => training.codeOf(f, x));
     const specs = candidatePredicates(this.schema, training.bins, codes);
-    const rng = createRng(this.seed);
-    const sampler = new TabularSampler(training, instance, specs, model, prediction, rng, coverageSamples);
+    const sampler = new TabularSampler(
+      training,
+      instance,
+      specs,
+      model,
+      prediction,
+      createRng(this.seed),
+      this.coverageSample(training, coverageSamples),
+    );
     const found = await searchAnchor(sampler, search);
 
     const anchorSpecs = found.anchor.map((j) => specs[j]);

@@ -39,18 +39,6 @@ export function candidatePredicates(
   return out;
 }
 
-/** Whether a value with per-feature code `code` satisfies `p`. */
-export function satisfies(p: PredicateSpec, code: number): boolean {
-  switch (p.kind) {
-    case 'eq':
-      return code === p.value;
-    case 'upper':
-      return code <= p.bin;
-    case 'lower':
-      return code > p.bin;
-  }
-}
-
 /** Numbers in anchor names are printed with two decimals, as Alibi Explain prints them. */
 const fmt = (x: number) => x.toFixed(2);
 
