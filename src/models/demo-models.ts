@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError } from '../core/errors.js';
+import type { Predictor } from '../predictors/predictor.js';
+import { GradientBoostedTrees } from './gradient-boosted-trees.js';
+import { JsonReader } from './json-checks.js';
+import { LogisticRegression } from './logistic-regression.js';
+
+/**
+ * The bundled demo models: small classifiers trained on the bundled Adult data set
+ * (`loadAdult().train`) by `scripts/train-adult-models.ts`, stored as JSON in the package's top-level
+ * `models/` folder, so that examples, the CLI and tests have a real model to explain without tfjs or a
+ * network. See `models/README.md` for how they were trained and how well they do.
+ */
+
+export type DemoModelName = 'adult-gbt' | 'adult-logreg';
+export type DemoModelFamily = 'gradient-boosted-trees' | 'logistic-regression';
+
+/** What {@link listDemoModels} says about a model, without reading it. */
+export interface DemoModelEntry {
+  name: DemoModelName;
+  family: DemoModelFamily;
+  description: string;
+  /** The file name inside the models folder. */
+  file: string;
+}
+
+/** What a loaded demo model says about itself (from its JSON). */
+export interface DemoModelInfo extends DemoModelEntry {
+  /** The data set it was trained on (`loadAdult`). */
+  dataset: 'adult';
+  featureNames: string[];
+  targetNames: string[];
+  /** Accuracy on the held-out test split, measured when it was trained. */
+  testAccuracy: number;
+  /** The full path the model was read from. */
+  path: string;
+}
+
+export interface DemoModel {
+  /** Class probabilities `[p(<=50K), p(>50K)]` for a batch of rows coded as `loadAdult()` codes them. */
+  predictor: Predictor;
+  info: DemoModelInfo;
+  /** The model itself, for margins, JSON or coefficients. */
+  model: GradientBoostedTrees | LogisticRegression;
+}
+
+const DEMO_MODELS: readonly DemoModelEntry[] = [
+  {
+    name: 'adult-gbt',
+    family: 'gradient-boosted-trees',
+    description: 'Gradient-boosted decision trees predicting Adult income >50K (the default demo model).',
+    file: 'adult-gbt.json',
+  },
+  {
+    name: 'adult-logreg',
+    family: 'logistic-regression',
+    description: 'Logistic regression on one-hot categories and standardised numbers, predicting Adult income >50K.',
+    file: 'adult-logreg.json',
+  },
+];
+
+/** The package's `models/` folder: this module sits two levels below the package root. */
+const DEFAULT_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+
+/** The bundled demo models (no file is read). */
+export function listDemoModels(): DemoModelEntry[] {
+  return DEMO_MODELS.map((m) => ({ ...m }));
+}
+
+/**
+ * Loads a bundled demo model and checks it: the file must exist and hold a valid model of the named
+ * family with its `meta` block (data set, feature and class names, test accuracy).
+ *
+ * @param options.dir the folder holding the model files; defaults to the package's `models/`.
+ * @throws InvalidInputError for an unknown name, a missing file, or a malformed model.
+ */
+export function loadDemoModel(name: DemoModelName, options: { dir?: string } = {}): DemoModel {
+  const entry = DEMO_MODELS.find((m) => m.name === name);
+  if (entry === undefined) {
+    throw new InvalidInputError(
+      `unknown demo model ${JSON.stringify(name)}; expected one of: ${DEMO_MODELS.map((m) => m.name).join(', ')}`,
+    );
+  }
+  const path = join(options.dir ?? DEFAULT_DIR, entry.file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new InvalidInputError(
+      missing
+        ? `demo model file not found: ${path}; regenerate it with \`npx tsx scripts/train-adult-models.ts\``
+        : `cannot read demo model file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInputError(`demo model file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const model =
+    entry.family === 'gradient-boosted-trees' ? GradientBoostedTrees.fromJSON(json, path) : LogisticRegression.fromJSON(json, path);
+
+  const r = new JsonReader(path);
+  const meta = r.object((json as Record<string, unknown>).meta, 'meta');
+  r.literal(meta.name, 'meta.name', entry.name);
+  r.literal(meta.dataset, 'meta.dataset', 'adult');
+  const targetNames = r.strings(meta.targetNames, 'meta.targetNames', 2);
+  const testAccuracy = r.finite(meta.testAccuracy, 'meta.testAccuracy');
+  if (model.featureNames === undefined) r.fail('featureNames', `an array of ${model.featureCount} strings`, undefined);
+  return {
+    predictor: model.predictor,
+    model,
+    info: {
+      ...entry,
+      dataset: 'adult',
+      featureNames: [...(model.featureNames as string[])],
+      targetNames,
+      testAccuracy,
+      path,
+    },
+  };
+}
