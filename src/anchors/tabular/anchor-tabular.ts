@@ -13,7 +13,7 @@ import {
 import { checkPercentiles } from './discretizer.js';
 import { candidatePredicates, describeAnchor, type TabularPredicate } from './predicates.js';
 import { TabularSampler } from './sampler.js';
-import { CoverageSample, TrainingData } from './training-data.js';
+import { drawCoverageSample, TrainingData, type CodeIndex } from './training-data.js';
 
 export interface AnchorTabularOptions {
   /** Categorical columns and their category names; every other column is numeric. */
@@ -88,7 +88,7 @@ export class AnchorTabular {
   private readonly seed: number | string;
   private training: TrainingData | undefined;
   /** Coverage samples of the fitted training data, by sample size. */
-  private coverageSamples = new Map<number, CoverageSample>();
+  private coverageSamples = new Map<number, CodeIndex>();
   private discPerc: number[] = [...ANCHOR_TABULAR_DEFAULTS.discPerc];
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
@@ -114,10 +114,10 @@ export class AnchorTabular {
   }
 
   /** The coverage sample of `size` rows, drawn from its own seeded stream the first time it is needed. */
-  private coverageSample(training: TrainingData, size: number): CoverageSample {
+  private coverageSample(training: TrainingData, size: number): CodeIndex {
     let sample = this.coverageSamples.get(size);
     if (sample === undefined) {
-      sample = new CoverageSample(training, size, createRng(`${this.seed}/coverage`));
+      sample = drawCoverageSample(training, size, createRng(`${this.seed}/coverage`));
       this.coverageSamples.set(size, sample);
     }
     return sample;

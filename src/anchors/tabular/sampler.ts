@@ -1,15 +1,26 @@
+import { intersect, intersectionSize, members } from '../../core/bitset.js';
 import type { Rng } from '../../core/rng.js';
 import type { LabelModel } from '../../predictors/predictor.js';
 import type { AnchorSampler, SampleBatch, SampleRequest } from '../sampler.js';
 import type { PredicateSpec } from './predicates.js';
-import type { CoverageSample, TrainingData } from './training-data.js';
+import type { CodeIndex, TrainingData } from './training-data.js';
 
 /**
- * Perturbation distribution of a tabular instance (Ribeiro et al., AAAI 2018, §3.2): a sample is a random
- * training row whose anchored features are made to satisfy the anchor: categorical features take the
- * instance's value, and a numeric feature outside its anchored range takes a training value drawn from
- * inside the range. Coverage is the fraction of a {@link CoverageSample} of training rows satisfying the
- * anchor, counted with one bitset per predicate.
+ * Fewest training rows an anchor must hold on for its samples to be drawn from those rows alone; the
+ * size of one of Alibi Explain's default sample batches.
+ */
+export const MIN_CONDITIONAL_ROWS = 100;
+
+/**
+ * The perturbation distribution D(· | A) of a tabular instance (Ribeiro et al., AAAI 2018, §3.2): the
+ * training distribution conditioned on the anchor. Samples are training rows drawn uniformly from those
+ * on which the anchor holds, so that they are realistic rows (a "Husband" stays married). When fewer
+ * than {@link MIN_CONDITIONAL_ROWS} training rows satisfy the anchor, samples are random training rows
+ * made to satisfy it instead, as in the anchors reference implementation: anchored categorical features
+ * take the instance's value, and a numeric feature outside its anchored range takes a training value
+ * drawn from inside the range.
+ *
+ * Coverage is the fraction of a fixed coverage sample of training rows satisfying the anchor.
  */
 export class TabularSampler implements AnchorSampler<number[]> {
   readonly numPredicates: number;
@@ -18,8 +29,12 @@ export class TabularSampler implements AnchorSampler<number[]> {
   private readonly predFeature: Int32Array;
   private readonly predKind: Uint8Array;
   private readonly predBound: Int32Array;
+  /** Per predicate, the training rows and the coverage rows on which it holds. */
+  private readonly trainingBits: Uint32Array[];
   private readonly coverageBits: Uint32Array[];
-  private readonly coverageCount: number;
+  private readonly coverageSize: number;
+  /** Per anchor (by sorted predicates), the training rows to draw from, or `null` if too few. */
+  private readonly conditionalRows = new Map<string, Int32Array | null>();
 
   constructor(
     private readonly data: TrainingData,
@@ -28,33 +43,21 @@ export class TabularSampler implements AnchorSampler<number[]> {
     private readonly model: LabelModel<number[]>,
     private readonly target: number,
     private readonly rng: Rng,
-    coverage: CoverageSample,
+    coverage: CodeIndex,
   ) {
-    const P = predicates.length;
-    this.numPredicates = P;
+    this.numPredicates = predicates.length;
     this.instanceCodes = Int32Array.from(instance, (x, f) => data.codeOf(f, x));
     this.predFeature = Int32Array.from(predicates, (p) => p.feature);
     this.predKind = Uint8Array.from(predicates, (p) => KIND[p.kind]);
     this.predBound = Int32Array.from(predicates, (p) => (p.kind === 'eq' ? p.value : p.bin));
-
-    this.coverageBits = predicates.map((p) => {
-      const f = p.feature;
-      if (p.kind === 'eq') return coverage.codesBetween(f, p.value, p.value);
-      return p.kind === 'upper' ? coverage.codesBetween(f, 0, p.bin) : coverage.codesBetween(f, p.bin + 1, data.numCodes[f] - 1);
-    });
-    this.coverageCount = coverage.size;
+    this.trainingBits = predicates.map((p) => rowsSatisfying(data.index, p, data.numCodes[p.feature]));
+    this.coverageBits = predicates.map((p) => rowsSatisfying(coverage, p, data.numCodes[p.feature]));
+    this.coverageSize = coverage.size;
   }
 
   coverage(anchor: readonly number[]): number {
     if (anchor.length === 0) return 1;
-    const words = this.coverageBits[anchor[0]].length;
-    let count = 0;
-    for (let w = 0; w < words; w++) {
-      let bits = 0xffffffff;
-      for (let a = 0; a < anchor.length; a++) bits &= this.coverageBits[anchor[a]][w];
-      count += popcount(bits);
-    }
-    return count / this.coverageCount;
+    return intersectionSize(anchor.map((j) => this.coverageBits[j])) / this.coverageSize;
   }
 
   canExtend(anchor: readonly number[], predicate: number): boolean {
@@ -75,53 +78,76 @@ export class TabularSampler implements AnchorSampler<number[]> {
     return drawn;
   }
 
-  private draw({ anchor, count }: SampleRequest): SampleBatch<number[]> {
-    const { d, n, values, codes, bins } = this.data;
-    const { numPredicates: P, predFeature, predKind, predBound, rng } = this;
-    // The anchored features and the code range [lo, hi] each must stay in.
-    const anchored = [...new Set(anchor.map((j) => this.predFeature[j]))];
-    const A = anchored.length;
-    const lo = Int32Array.from(anchored, (f) => this.instanceCodes[f]);
-    const hi = Int32Array.from(lo);
-    for (let a = 0; a < A; a++) {
-      const fb = bins[anchored[a]];
-      if (fb === undefined) continue;
-      lo[a] = 0;
-      hi[a] = fb.numBins - 1;
-      for (const j of anchor) {
-        if (this.predFeature[j] !== anchored[a]) continue;
-        if (this.predKind[j] === UPPER) hi[a] = Math.min(hi[a], this.predBound[j]);
-        else if (this.predKind[j] === LOWER) lo[a] = Math.max(lo[a], this.predBound[j] + 1);
-      }
+  /** The training rows on which `anchor` holds, or `null` when there are too few to draw from. */
+  private rowsFor(anchor: readonly number[]): Int32Array | null {
+    if (anchor.length === 0) return null;
+    const key = [...anchor].sort((a, b) => a - b).join(',');
+    let rows = this.conditionalRows.get(key);
+    if (rows === undefined) {
+      const sets = anchor.map((j) => this.trainingBits[j]);
+      rows = intersectionSize(sets) >= MIN_CONDITIONAL_ROWS ? members(intersect(sets)) : null;
+      this.conditionalRows.set(key, rows);
     }
+    return rows;
+  }
+
+  private draw({ anchor, count }: SampleRequest): SampleBatch<number[]> {
+    const { d, n, values, codes } = this.data;
+    const { numPredicates: P, predFeature, predKind, predBound, rng } = this;
+    const rows = this.rowsFor(anchor);
+    const force = rows === null && anchor.length > 0 ? this.forcing(anchor) : undefined;
 
     const inputs: number[][] = new Array(count);
     const satisfiesOut = new Uint8Array(count * P);
     const rowCodes = new Int32Array(d);
     for (let k = 0; k < count; k++) {
-      const base = rng.int(n) * d;
+      const base = (rows === null ? rng.int(n) : rows[rng.int(rows.length)]) * d;
       const row = new Array<number>(d);
       for (let f = 0; f < d; f++) {
         row[f] = values[base + f];
         rowCodes[f] = codes[base + f];
       }
-      for (let a = 0; a < A; a++) {
+      force?.(row, rowCodes);
+      for (let j = 0; j < P; j++) satisfiesOut[k * P + j] = holds(predKind[j], predBound[j], rowCodes[predFeature[j]]) ? 1 : 0;
+      inputs[k] = row;
+    }
+    return { satisfies: satisfiesOut, agrees: new Uint8Array(count), inputs };
+  }
+
+  /** Makes a row (and its codes) satisfy `anchor` by changing only the anchored features that violate it. */
+  private forcing(anchor: readonly number[]): (row: number[], rowCodes: Int32Array) => void {
+    const { bins } = this.data;
+    const { predFeature, predKind, predBound, rng, instance, instanceCodes } = this;
+    const anchored = [...new Set(anchor.map((j) => predFeature[j]))];
+    // The code range [lo, hi] each anchored feature must stay in.
+    const lo = Int32Array.from(anchored, (f) => instanceCodes[f]);
+    const hi = Int32Array.from(lo);
+    anchored.forEach((f, a) => {
+      const fb = bins[f];
+      if (fb === undefined) return;
+      lo[a] = 0;
+      hi[a] = fb.numBins - 1;
+      for (const j of anchor) {
+        if (predFeature[j] !== f) continue;
+        if (predKind[j] === UPPER) hi[a] = Math.min(hi[a], predBound[j]);
+        else if (predKind[j] === LOWER) lo[a] = Math.max(lo[a], predBound[j] + 1);
+      }
+    });
+    return (row, rowCodes) => {
+      for (let a = 0; a < anchored.length; a++) {
         const f = anchored[a];
         if (rowCodes[f] >= lo[a] && rowCodes[f] <= hi[a]) continue;
         const fb = bins[f];
         const available = fb === undefined ? 0 : fb.countInBins(lo[a], hi[a]);
         if (fb === undefined || available === 0) {
-          row[f] = this.instance[f];
-          rowCodes[f] = this.instanceCodes[f];
+          row[f] = instance[f];
+          rowCodes[f] = instanceCodes[f];
         } else {
           row[f] = fb.valueInBins(lo[a], hi[a], rng.int(available));
           rowCodes[f] = fb.bin(row[f]);
         }
       }
-      for (let j = 0; j < P; j++) satisfiesOut[k * P + j] = holds(predKind[j], predBound[j], rowCodes[predFeature[j]]) ? 1 : 0;
-      inputs[k] = row;
-    }
-    return { satisfies: satisfiesOut, agrees: new Uint8Array(count), inputs };
+    };
   }
 }
 
@@ -135,10 +161,8 @@ function holds(kind: number, bound: number, code: number): boolean {
   return kind === EQ ? code === bound : kind === UPPER ? code <= bound : code > bound;
 }
 
-/** Number of set bits in a 32-bit word (Hacker's Delight, §5-1). */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
+/** The rows of `index` on which predicate `p` holds; `numCodes` is the number of codes of its feature. */
+function rowsSatisfying(index: CodeIndex, p: PredicateSpec, numCodes: number): Uint32Array {
+  if (p.kind === 'eq') return index.codesBetween(p.feature, p.value, p.value);
+  return p.kind === 'upper' ? index.codesBetween(p.feature, 0, p.bin) : index.codesBetween(p.feature, p.bin + 1, numCodes - 1);
 }

@@ -1,3 +1,4 @@
+import { emptyBitset, setBit } from '../../core/bitset.js';
 import type { Rng } from '../../core/rng.js';
 import type { TabularSchema } from '../../core/tabular-schema.js';
 import { FeatureBins } from './discretizer.js';
@@ -18,6 +19,8 @@ export class TrainingData {
   readonly bins: ReadonlyArray<FeatureBins | undefined>;
   /** Per feature, how many codes it has (categories, or bins). */
   readonly numCodes: Int32Array;
+  /** Every training row, indexed by code. */
+  readonly index: CodeIndex;
 
   constructor(schema: TabularSchema, rows: readonly number[][], percentiles: readonly number[]) {
     this.n = rows.length;
@@ -34,6 +37,7 @@ export class TrainingData {
     this.numCodes = Int32Array.from(schema.categories, (cats, f) => cats?.length ?? (this.bins[f] as FeatureBins).numBins);
     this.codes = new Uint16Array(n * d);
     for (let i = 0; i < n * d; i++) this.codes[i] = this.codeOf(i % d, this.values[i]);
+    this.index = new CodeIndex(this, Int32Array.from({ length: n }, (_, i) => i));
   }
 
   /** The code of value `x` of feature `f`. */
@@ -44,37 +48,48 @@ export class TrainingData {
 }
 
 /**
- * A fixed random sample of training rows on which coverage is measured, indexed as one bitset per
- * feature and code. The coverage of an anchor is then the popcount of an AND of a few bitsets. The
- * sample is drawn once per explainer and sample size, so all its explanations share one yardstick.
+ * Which of a list of training rows have which code, as one bitset per feature and code: the rows
+ * satisfying a condition on a feature are then an OR of a few bitsets, and those satisfying an anchor an
+ * AND of those.
  */
-export class CoverageSample {
-  /** `bitsets[f][c]`: bit s is set when sample s has code c for feature f. */
+export class CodeIndex {
+  /** `bitsets[f][c]`: bit i is set when row `rows[i]` has code c for feature f. */
   private readonly bitsets: Uint32Array[][];
 
   constructor(
-    data: TrainingData,
-    readonly size: number,
-    rng: Rng,
+    data: Pick<TrainingData, 'codes' | 'd' | 'numCodes'>,
+    /** The indexed training rows; bit i of every bitset stands for row `rows[i]`. */
+    readonly rows: Int32Array,
   ) {
-    const words = Math.ceil(size / 32);
-    this.bitsets = Array.from(data.numCodes, (k) => Array.from({ length: k }, () => new Uint32Array(words)));
-    const { codes, d, n } = data;
-    for (let s = 0; s < size; s++) {
-      const base = rng.int(n) * d;
-      const word = s >>> 5;
-      const bit = 1 << (s & 31);
-      for (let f = 0; f < d; f++) this.bitsets[f][codes[base + f]][word] |= bit;
+    const { codes, d } = data;
+    this.bitsets = Array.from(data.numCodes, (k) => Array.from({ length: k }, () => emptyBitset(rows.length)));
+    for (let i = 0; i < rows.length; i++) {
+      const base = rows[i] * d;
+      for (let f = 0; f < d; f++) setBit(this.bitsets[f][codes[base + f]], i);
     }
   }
 
-  /** The samples whose code for feature `f` lies in `lo..hi` (inclusive), as a new bitset. */
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** The rows whose code for feature `f` lies in `lo..hi` (inclusive), as a new bitset. */
   codesBetween(f: number, lo: number, hi: number): Uint32Array {
-    const out = new Uint32Array(Math.ceil(this.size / 32));
+    const out = emptyBitset(this.rows.length);
     for (let c = lo; c <= hi; c++) {
       const bits = this.bitsets[f][c];
       for (let w = 0; w < out.length; w++) out[w] |= bits[w];
     }
     return out;
   }
+}
+
+/**
+ * The random sample of training rows on which coverage is measured. It is drawn once per explainer and
+ * sample size, so that all of an explainer's explanations share one yardstick.
+ */
+export function drawCoverageSample(data: TrainingData, size: number, rng: Rng): CodeIndex {
+  const rows = new Int32Array(size);
+  for (let i = 0; i < size; i++) rows[i] = rng.int(data.n);
+  return new CodeIndex(data, rows);
 }
