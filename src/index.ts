@@ -33,3 +33,15 @@ export {
   type AnchorExamples,
 } from './anchors/tabular/anchor-tabular.js';
 export type { TabularPredicate } from './anchors/tabular/predicates.js';
+export { loadAdult, type LoadAdultOptions } from './datasets/adult.js';
+export type { TabularDataset, TabularSplit } from './datasets/types.js';
+export {
+  loadDemoModel,
+  listDemoModels,
+  type DemoModel,
+  type DemoModelName,
+  type DemoModelInfo,
+  type DemoModelEntry,
+} from './models/demo-models.js';
+export { GradientBoostedTrees, type GradientBoostedTreesOptions } from './models/gradient-boosted-trees.js';
+export { LogisticRegression } from './models/logistic-regression.js';

@@ -1,0 +1,30 @@
+import { loadAdult } from '../datasets/adult.js';
+import type { TabularDataset } from '../datasets/types.js';
+import { loadDemoModel } from '../models/demo-models.js';
+import type { Predictor } from '../predictors/predictor.js';
+import { UsageError } from './io.js';
+
+/** A bundled data set with the demo model trained on it: what `glassbox explain NAME` explains. */
+export interface BundledTask {
+  dataset: TabularDataset;
+  predictor: Predictor<number[]>;
+  modelName: string;
+}
+
+const TASKS: Record<string, () => BundledTask> = {
+  adult: () => ({ dataset: loadAdult(), ...demo('adult-gbt') }),
+};
+
+function demo(modelName: 'adult-gbt'): { predictor: Predictor<number[]>; modelName: string } {
+  return { predictor: loadDemoModel(modelName).predictor, modelName };
+}
+
+export const BUNDLED_TASKS = Object.keys(TASKS);
+
+export function loadBundledTask(name: string | undefined): BundledTask {
+  const make = name === undefined ? undefined : TASKS[name];
+  if (make === undefined) {
+    throw new UsageError(`${name === undefined ? 'no data set given' : `unknown data set "${name}"`}; expected one of: ${BUNDLED_TASKS.join(', ')}`);
+  }
+  return make();
+}

@@ -1,0 +1,55 @@
+import { GlassboxError } from '../core/errors.js';
+import { VERSION } from '../version.js';
+import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
+import { UsageError, type CliIO } from './io.js';
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
+  explain: { run: explainCommand, usage: EXPLAIN_USAGE },
+};
+
+export const USAGE = `Usage: glassbox COMMAND [options]
+
+Commands:
+  explain DATASET --row N   explain a bundled model's prediction with an anchor (try: glassbox explain adult --row 0)
+
+Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
+`;
+
+/**
+ * Runs the `glassbox` command line and returns its exit code: 0 on success, 1 when explaining failed,
+ * 2 when the command was called wrongly.
+ */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr(`glassbox: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.stderr(`glassbox ${name}: ${(err as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (err instanceof GlassboxError) {
+      io.stderr(`glassbox ${name}: ${err.name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}

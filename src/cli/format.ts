@@ -1,0 +1,27 @@
+import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
+import type { Explanation } from '../core/explanation.js';
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The readable summary of an anchor explanation that the CLI prints:
+ *
+ *     Prediction: <=50K
+ *     Anchor:     Marital Status = Separated AND Sex = Female
+ *     Precision:  0.96   Coverage: 0.11   (2,401 model rows in 25 calls, 38 ms)
+ */
+export function formatAnchor(
+  explanation: Explanation<AnchorTabularData>,
+  { targetNames, elapsedMs }: { targetNames?: readonly string[]; elapsedMs: number },
+): string {
+  const { anchor, precision, coverage, raw } = explanation.data;
+  const prediction = targetNames?.[raw.prediction] ?? String(raw.prediction);
+  const lines = [
+    `Prediction: ${prediction}`,
+    `Anchor:     ${anchor.length > 0 ? anchor.join(' AND ') : '(empty: the model predicts this almost everywhere)'}`,
+    `Precision:  ${precision.toFixed(2)}   Coverage: ${coverage.toFixed(2)}   ` +
+      `(${count(raw.modelRows)} model rows in ${count(raw.modelCalls)} calls, ${Math.round(elapsedMs)} ms)`,
+  ];
+  if (raw.warning !== undefined) lines.push(`Warning:    ${raw.warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import { runCli } from './cli.js';
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
+});
+process.exitCode = code;
