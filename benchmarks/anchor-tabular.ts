@@ -1,0 +1,86 @@
+/**
+ * Benchmark of AnchorTabular on the first 50 held-out Adult rows at threshold 0.95, with the bundled
+ * gradient-boosted-trees demo model and with the bundled logistic regression.
+ *
+ *     npx tsx benchmarks/anchor-tabular.ts [--rows 50] [--json]
+ *
+ * Reports, per model: explanations per second, median and p90 milliseconds per explanation, model calls
+ * and model rows per explanation, and the median time spent outside the model (the explainer's own
+ * cost), as a Markdown table (or JSON with --json). One warm-up explanation runs first so that JIT
+ * compilation is not measured.
+ */
+import { parseArgs } from 'node:util';
+import os from 'node:os';
+import { quantile, mean } from 'simple-statistics';
+import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
+import { loadAdult } from '../src/datasets/adult.js';
+import { loadDemoModel } from '../src/models/demo-models.js';
+import type { Predictor } from '../src/predictors/predictor.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
+const nRows = Number(values.rows);
+const adult = loadAdult();
+
+/** Wraps a predictor to add up the time spent inside it. */
+function timed(predictor: Predictor<number[]>) {
+  const clock = { ms: 0 };
+  const wrapped: Predictor<number[]> = async (rows) => {
+    const t = performance.now();
+    const out = await predictor(rows);
+    clock.ms += performance.now() - t;
+    return out;
+  };
+  return { wrapped, clock };
+}
+
+async function run(modelName: 'adult-gbt' | 'adult-logreg') {
+  const { wrapped, clock } = timed(loadDemoModel(modelName).predictor);
+  const explainer = new AnchorTabular(wrapped, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
+  const fitStart = performance.now();
+  explainer.fit(adult.train.rows);
+  const fitMs = performance.now() - fitStart;
+  await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
+
+  const total: number[] = [];
+  const outside: number[] = [];
+  const calls: number[] = [];
+  const rows: number[] = [];
+  let successes = 0;
+  for (let i = 0; i < nRows; i++) {
+    clock.ms = 0;
+    const t = performance.now();
+    const e = await explainer.explain(adult.test.rows[i], { threshold: 0.95 });
+    const ms = performance.now() - t;
+    total.push(ms);
+    outside.push(ms - clock.ms);
+    calls.push(e.data.raw.modelCalls);
+    rows.push(e.data.raw.modelRows);
+    if (e.data.raw.success) successes += 1;
+  }
+  const r = (x: number, d = 1) => Number(x.toFixed(d));
+  return {
+    model: modelName,
+    explanations: nRows,
+    successes,
+    fitMs: r(fitMs),
+    explanationsPerSecond: r(1000 / mean(total)),
+    medianMs: r(quantile(total, 0.5)),
+    p90Ms: r(quantile(total, 0.9)),
+    medianOutsideModelMs: r(quantile(outside, 0.5)),
+    medianModelRows: quantile(rows, 0.5),
+    meanModelRows: r(mean(rows)),
+    medianModelCalls: quantile(calls, 0.5),
+    meanModelCalls: r(mean(calls)),
+  };
+}
+
+const results = [await run('adult-gbt'), await run('adult-logreg')];
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+if (values.json) {
+  console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, results }, null, 2));
+} else {
+  console.log(`AnchorTabular, first ${nRows} held-out Adult rows, threshold 0.95 — ${machine}\n`);
+  const columns = Object.keys(results[0]) as Array<keyof (typeof results)[0]>;
+  console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+  for (const r of results) console.log(`| ${columns.map((c) => r[c]).join(' | ')} |`);
+}
