@@ -23,6 +23,7 @@ export { klBernoulli, klLowerBound, klUpperBound, lucbExplorationRate } from './
 export { klLucb, type ArmCounts, type PullArms, type KlLucbOptions } from './anchors/kl-lucb.js';
 export { searchAnchor, type AnchorSearchResult, type AnchorStep } from './anchors/beam-search.js';
 export type { AnchorSampler, SampleBatch, SampleRequest } from './anchors/sampler.js';
+export { MaskSampler, type MaskPerturbation, type MaskSamplerOptions } from './anchors/mask-sampler.js';
 export {
   AnchorTabular,
   ANCHOR_TABULAR_DEFAULTS,
