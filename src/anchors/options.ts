@@ -55,11 +55,25 @@ export const ANCHOR_SEARCH_DEFAULTS: Readonly<AnchorSearchOptions> = Object.free
   nCoveredEx: 10,
 });
 
-/** Merges user options over `defaults`, rejecting unknown-typed or out-of-range values by name. */
+const SEARCH_OPTION_NAMES: readonly string[] = [...Object.keys(ANCHOR_SEARCH_DEFAULTS), 'onProgress'];
+
+/**
+ * Merges user options over `defaults`, rejecting unknown names (a typo must not silently fall back to a
+ * default) and wrongly typed or out-of-range values, by name. A modality that takes options of its own
+ * removes them from `given` first and names them in `alsoKnown`, for the error message.
+ */
 export function resolveSearchOptions(
   given: Partial<AnchorSearchOptions>,
   defaults: Readonly<AnchorSearchOptions> = ANCHOR_SEARCH_DEFAULTS,
+  alsoKnown: readonly string[] = [],
 ): AnchorSearchOptions {
+  const unknown = Object.keys(given).filter((k) => !SEARCH_OPTION_NAMES.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
+        `known options are: ${[...SEARCH_OPTION_NAMES, ...alsoKnown].join(', ')}`,
+    );
+  }
   const o: AnchorSearchOptions = { ...defaults, ...stripUndefined(given) };
   checkNumber('threshold', o.threshold, 0, 1, { openLow: true });
   checkNumber('delta', o.delta, 0, 1, { openLow: true, openHigh: true });

@@ -129,7 +129,7 @@ export class AnchorTabular {
     if (training === undefined) throw new NotFittedError('AnchorTabular');
     const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
     checkInteger('coverageSamples', coverageSamples, 1);
-    const search = resolveSearchOptions(searchGiven);
+    const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples']);
     const instance = this.schema.encodeRow(row, 'the explained row');
 
     const model = new LabelModel(this.predictor);
