@@ -67,13 +67,7 @@ export function resolveSearchOptions(
   defaults: Readonly<AnchorSearchOptions> = ANCHOR_SEARCH_DEFAULTS,
   alsoKnown: readonly string[] = [],
 ): AnchorSearchOptions {
-  const unknown = Object.keys(given).filter((k) => !SEARCH_OPTION_NAMES.includes(k));
-  if (unknown.length > 0) {
-    throw new InvalidInputError(
-      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
-        `known options are: ${[...SEARCH_OPTION_NAMES, ...alsoKnown].join(', ')}`,
-    );
-  }
+  rejectUnknownOptions(given, [...SEARCH_OPTION_NAMES, ...alsoKnown]);
   const o: AnchorSearchOptions = { ...defaults, ...stripUndefined(given) };
   checkNumber('threshold', o.threshold, 0, 1, { openLow: true });
   checkNumber('delta', o.delta, 0, 1, { openLow: true, openHigh: true });
@@ -90,6 +84,17 @@ export function resolveSearchOptions(
     throw new InvalidInputError('option onProgress must be a function');
   }
   return o;
+}
+
+/** Throws an {@link InvalidInputError} naming any key of `given` that is not in `known`. */
+export function rejectUnknownOptions(given: object, known: readonly string[]): void {
+  const unknown = Object.keys(given).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
+        `known options are: ${known.join(', ')}`,
+    );
+  }
 }
 
 /** Copies `obj` without its undefined-valued keys, so that `{ x: undefined }` keeps x's default. */

@@ -180,6 +180,8 @@ describe('AnchorTabular errors', () => {
       'unknown option "treshold"; known options are: threshold, delta, tau, batchSize, beamSize, stopOnFirst, maxAnchorSize, minSamplesStart, nCoveredEx, onProgress, coverageSamples',
     );
     expect(() => fresh().fit(syntheticRows(10), { discPerc: [50, 120] })).toThrow('discPerc contains 120');
+    expect(() => fresh().fit(syntheticRows(10), { discperc: [50] } as never)).toThrow('unknown option "discperc"; known options are: discPerc');
+    expect(() => new AnchorTabular(rule, featureNames, { categorymap: {} } as never)).toThrow('unknown option "categorymap"');
     expect(() => fresh().fit([])).toThrow('fit needs a non-empty array of training rows');
   });
 

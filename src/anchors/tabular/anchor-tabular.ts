@@ -6,6 +6,7 @@ import { assertPredictor, LabelModel, type Predictor } from '../../predictors/pr
 import { searchAnchor } from '../beam-search.js';
 import {
   checkInteger,
+  rejectUnknownOptions,
   resolveSearchOptions,
   stripUndefined,
   type AnchorSearchOptions,
@@ -93,6 +94,7 @@ export class AnchorTabular {
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
     this.predictor = assertPredictor(predictor);
+    rejectUnknownOptions(options, ['categoryMap', 'seed']);
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.seed = options.seed ?? ANCHOR_TABULAR_DEFAULTS.seed;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
@@ -102,6 +104,7 @@ export class AnchorTabular {
 
   /** Learns the training distribution: bin edges of numeric features and the rows to sample from. */
   fit(trainRows: readonly TabularRowInput[], options: AnchorTabularFitOptions = {}): this {
+    rejectUnknownOptions(options, ['discPerc']);
     const discPerc = checkPercentiles(options.discPerc ?? [...ANCHOR_TABULAR_DEFAULTS.discPerc]);
     if (!Array.isArray(trainRows) || trainRows.length === 0) {
       throw new InvalidInputError('fit needs a non-empty array of training rows');
