@@ -46,3 +46,17 @@ export {
 } from './models/demo-models.js';
 export { GradientBoostedTrees, type GradientBoostedTreesOptions } from './models/gradient-boosted-trees.js';
 export { LogisticRegression } from './models/logistic-regression.js';
+export { renderHtml, renderHtmlPage, RENDERABLE_EXPLAINERS, type RenderOptions } from './viz/render.js';
+export { renderAnchorTabularHtml, type TabularRenderOptions } from './viz/anchor-tabular-card.js';
+export { escapeHtml } from './viz/html.js';
+export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
+export {
+  PngRenderer,
+  renderPng,
+  chromiumPath,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH_ENV,
+  DEFAULT_CHROMIUM_PATH,
+  type PngOptions,
+  type RenderedPicture,
+} from './viz/png.js';

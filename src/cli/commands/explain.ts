@@ -3,6 +3,7 @@ import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 export const EXPLAIN_USAGE = `Usage: glassbox explain DATASET --row N [options]
 
@@ -13,6 +14,8 @@ Options:
   --threshold P      precision the anchor must reach (default 0.95)
   --seed S           seed of the sampling (default 0); same seed, same explanation
   --json             print the explanation JSON ({meta, data}) instead of the summary
+  --html FILE        also write the explanation's card as a self-contained HTML page
+  --png FILE         also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
   -h, --help         show this help
 `;
 
@@ -25,6 +28,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       threshold: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      png: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -42,6 +47,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   }
   const threshold = numberFlag('threshold', values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
+  const files = checkRenderingFiles({ html: values.html, png: values.png });
 
   const explainer = new AnchorTabular(task.predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed });
   explainer.fit(dataset.train.rows);
@@ -55,5 +61,6 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const elapsedMs = performance.now() - started;
   if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
   else io.stdout(formatAnchor(explanation, { targetNames: dataset.targetNames, elapsedMs }));
+  await writeRenderings(explanation, dataset, files);
   return 0;
 }

@@ -1,0 +1,83 @@
+import type { ExplanationMeta } from '../core/explanation.js';
+import { fractionBar } from './bars.js';
+import { escapeHtml, formatCount } from './html.js';
+
+/** What every anchor card shows, whatever the modality: the part of an anchor explanation it reads. */
+export interface AnchorSummary {
+  meta: ExplanationMeta;
+  /** The predicted class, named. */
+  prediction: string;
+  /** The anchor's conditions, readable. */
+  anchor: readonly string[];
+  precision: number;
+  coverage: number;
+  /** The readable anchor after each search step, with its precision and coverage. */
+  steps: ReadonlyArray<{ names: readonly string[]; precision: number; coverage: number }>;
+  success: boolean;
+  warning?: string;
+  numSamples: number;
+  modelCalls: number;
+  modelRows: number;
+}
+
+/** The conditions of an anchor as pills joined by AND. */
+function anchorPills(conditions: readonly string[]): string {
+  return conditions.map((c) => `<span class="gbx-pill">${escapeHtml(c)}</span>`).join('<span class="gbx-and">AND</span>');
+}
+
+/**
+ * The top of an anchor card (Ribeiro et al., AAAI 2018, section 2: an anchor is a rule that holds with
+ * precision above a threshold, and its coverage is how often it applies): the prediction, the anchor,
+ * its precision against the threshold it had to reach, and its coverage.
+ */
+export function anchorHeader(s: AnchorSummary, emptyAnchorNote: string): string {
+  const threshold = typeof s.meta.params.threshold === 'number' ? s.meta.params.threshold : undefined;
+  const anchor =
+    s.anchor.length > 0 ? anchorPills(s.anchor) : `<span class="gbx-note">${escapeHtml(emptyAnchorNote)}</span>`;
+  return (
+    `<h3>Why the model predicts <span class="gbx-pill">${escapeHtml(s.prediction)}</span>` +
+    `<span class="gbx-kind">${escapeHtml(s.meta.name)}</span></h3>` +
+    `<div class="gbx-grid">` +
+    `<span class="gbx-label">Anchor</span><span>${anchor}</span>` +
+    `<span class="gbx-label">Precision</span><span>${fractionBar(s.precision, { label: 'precision', tick: threshold })}` +
+    (threshold === undefined ? '' : ` <span class="gbx-note">threshold ${escapeHtml(threshold)}</span>`) +
+    `</span>` +
+    `<span class="gbx-label">Coverage</span><span>${fractionBar(s.coverage, { label: 'coverage' })}</span>` +
+    `</div>` +
+    (s.success || s.warning === undefined ? '' : `<div class="gbx-warning">${escapeHtml(s.warning)}</div>`)
+  );
+}
+
+/**
+ * How the beam search built the anchor, one row per step: the conditions it added (the anchor so far
+ * minus the one before; numeric bounds on one feature merge, so a step may restate a condition) and the
+ * precision and coverage of the anchor after that step.
+ */
+export function anchorSteps(s: AnchorSummary): string {
+  if (s.steps.length === 0) return '';
+  const rows = s.steps.map((step, i) => {
+    const before = new Set(i === 0 ? [] : s.steps[i - 1].names);
+    const added = step.names.filter((n) => !before.has(n));
+    return (
+      `<tr><td>${i + 1}</td><td>${anchorPills(added)}</td>` +
+      `<td>${fractionBar(step.precision, { label: `precision after step ${i + 1}`, width: 100 })}</td>` +
+      `<td>${fractionBar(step.coverage, { label: `coverage after step ${i + 1}`, width: 100 })}</td></tr>`
+    );
+  });
+  return (
+    `<h4>How the anchor was built</h4><div class="gbx-scroll"><table>` +
+    `<thead><tr><th>step</th><th>added</th><th>precision</th><th>coverage</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
+/** The footer: explainer, seed, and the counts of the search (never timings: explanations are reproducible). */
+export function anchorFooter(s: AnchorSummary): string {
+  const seed = s.meta.params.seed;
+  return (
+    `<div class="gbx-footer">${escapeHtml(s.meta.name)}` +
+    (seed === undefined ? '' : ` · seed ${escapeHtml(seed)}`) +
+    ` · ${formatCount(s.numSamples)} samples · ${formatCount(s.modelRows)} model rows in ${formatCount(s.modelCalls)} calls` +
+    ` · glassbox ${escapeHtml(s.meta.version)}</div>`
+  );
+}

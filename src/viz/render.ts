@@ -1,0 +1,44 @@
+import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { Explanation } from '../core/explanation.js';
+import { renderAnchorTabularHtml, type TabularRenderOptions } from './anchor-tabular-card.js';
+import { htmlDocument } from './html.js';
+
+/** Options of {@link renderHtml}: what each kind of card needs to name things (see each card's options). */
+export type RenderOptions = TabularRenderOptions;
+
+type Renderer = (explanation: Explanation<never>, options: RenderOptions) => string;
+
+/** The card of each explainer, by `meta.name`. */
+const CARDS: Record<string, Renderer> = {
+  AnchorTabular: (e, o) => renderAnchorTabularHtml(e as Explanation<AnchorTabularData>, o),
+};
+
+/** The explainers whose explanations {@link renderHtml} draws. */
+export const RENDERABLE_EXPLAINERS: readonly string[] = Object.freeze(Object.keys(CARDS));
+
+function cardFor(explanation: Explanation<unknown>): Renderer {
+  const name = (explanation as { meta?: { name?: unknown } } | null)?.meta?.name;
+  const card = typeof name === 'string' && Object.hasOwn(CARDS, name) ? CARDS[name] : undefined;
+  if (card === undefined || typeof explanation.data !== 'object' || explanation.data === null) {
+    throw new InvalidInputError(
+      `cannot render ${typeof name === 'string' ? `an explanation of "${name}"` : 'a value without meta.name'}; ` +
+        `expected an explanation ({meta, data}) of one of: ${RENDERABLE_EXPLAINERS.join(', ')}`,
+    );
+  }
+  return card;
+}
+
+/**
+ * An explanation as a self-contained HTML card: a `<div>` with its own `<style>` (scoped to the card)
+ * and inline SVG, no script and no external resource, readable on light and dark pages. The card is
+ * chosen by `meta.name`; an explanation of another explainer is an `InvalidInputError`.
+ */
+export function renderHtml(explanation: Explanation<unknown>, options: RenderOptions = {}): string {
+  return cardFor(explanation)(explanation as Explanation<never>, options);
+}
+
+/** The card of {@link renderHtml} as a complete HTML page, e.g. to write to a file. */
+export function renderHtmlPage(explanation: Explanation<unknown>, options: RenderOptions = {}): string {
+  return htmlDocument(renderHtml(explanation, options), `${explanation.meta.name} explanation`);
+}

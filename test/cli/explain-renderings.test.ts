@@ -1,0 +1,51 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
+import { chromiumPath } from '../../src/viz/png.js';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'glassbox-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('glassbox explain --html / --png', () => {
+  it('writes the card as an HTML page besides the usual output, the same for the same seed', async () => {
+    const file = join(dir, 'row-15.html');
+    const run = await cli('explain', 'adult', '--row', '15', '--json', '--html', file);
+    expect(run.code).toBe(0);
+    const explanation = JSON.parse(run.stdout);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('Why the model predicts <span class="gbx-pill">&gt;50K</span>');
+    for (const condition of explanation.data.anchor) expect(page).toContain(condition);
+    await cli('explain', 'adult', '--row', '15', '--html', join(dir, 'again.html'));
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toBe(page);
+  });
+
+  it('answers a flag without a file name as a usage mistake, and an unwritable file with exit code 1', async () => {
+    expect(await cli('explain', 'adult', '--row', '0', '--html', '')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html needs a file name') });
+    const missing = join(dir, 'no-such-folder', 'card.html');
+    const run = await cli('explain', 'adult', '--row', '0', '--html', missing);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot write --html file "${missing}": ENOENT`);
+    expect(run.stdout).toContain('Prediction: <=50K');
+  });
+
+  it.skipIf(!existsSync(chromiumPath()))('writes the card as a PNG picture', async () => {
+    const file = join(dir, 'row-0.png');
+    const run = await cli('explain', 'adult', '--row', '0', '--png', file);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const image = PNG.sync.read(readFileSync(file));
+    // Drawn at twice the CSS size, for sharp pictures: the card is several hundred CSS pixels wide.
+    expect(image.width).toBeGreaterThan(1200);
+    expect(image.height).toBeGreaterThan(600);
+  });
+});

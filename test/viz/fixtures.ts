@@ -1,0 +1,17 @@
+import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
+import { loadAdult } from '../../src/datasets/adult.js';
+import { loadDemoModel } from '../../src/models/demo-models.js';
+
+/** The bundled Adult data and an AnchorTabular fitted on it for the demo model, built once per test file. */
+export const adult = loadAdult();
+export const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
+  categoryMap: adult.categoryMap,
+  seed: 0,
+}).fit(adult.train.rows);
+
+/**
+ * Held-out row 15: predicted >50K with the three-condition anchor
+ * `Education = Masters AND Marital Status = Married AND Occupation = White-Collar` (seed 0), whose
+ * covered examples include rows where the model disagrees.
+ */
+export const explainRow15 = () => explainer.explain(adult.test.rows[15]);

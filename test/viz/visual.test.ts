@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
+import { GlassboxError } from '../../src/core/errors.js';
+import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
+import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
+import { adult, explainRow15 } from './fixtures.js';
+
+/** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
+function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
+  const image = PNG.sync.read(png);
+  const n = image.width * image.height;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const y = 0.299 * image.data[4 * i] + 0.587 * image.data[4 * i + 1] + 0.114 * image.data[4 * i + 2];
+    sum += y;
+    sumSq += y * y;
+  }
+  const mean = sum / n;
+  return { width: image.width, height: image.height, mean, variance: sumSq / n - mean * mean };
+}
+
+const chromium = chromiumPath();
+const hasChromium = existsSync(chromium);
+if (!hasChromium) {
+  console.warn(`test/viz/visual.test.ts: SKIPPED, no Chromium at ${chromium} (apt-get install chromium, or set GLASSBOX_CHROMIUM)`);
+}
+
+describe('PngRenderer without a browser', () => {
+  it('says which executable is missing and how to get one', async () => {
+    const launch = PngRenderer.launch({ executablePath: '/nonexistent/chromium' });
+    await expect(launch).rejects.toThrow(GlassboxError);
+    await expect(PngRenderer.launch({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      'no Chromium at /nonexistent/chromium: PNG pictures need a headless Chromium; install one (Debian: apt-get install chromium) or set GLASSBOX_CHROMIUM',
+    );
+  });
+
+  it('rejects picture options out of range before starting anything', async () => {
+    await expect(renderPng('<p>x</p>', { width: 50 })).rejects.toThrow('option width is 50; expected an integer from 200 to 4000');
+    await expect(renderPng('<p>x</p>', { scale: 0 })).rejects.toThrow('option scale is 0; expected a number in (0, 4]');
+    await expect(renderPng('<p>x</p>', { colorScheme: 'sepia' as never })).rejects.toThrow('option colorScheme is "sepia"');
+  });
+});
+
+describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
+  let renderer: PngRenderer;
+  beforeAll(async () => {
+    renderer = await PngRenderer.launch();
+  });
+  afterAll(async () => {
+    await renderer?.close();
+  });
+
+  it('draws the tabular anchor card, light and dark, with its text in the page', async () => {
+    const explanation = await explainRow15();
+    const html = renderHtml(explanation, adult);
+    const light = await renderer.render(html, { colorScheme: 'light' });
+    const dark = await renderer.render(html, { colorScheme: 'dark' });
+    for (const picture of [light, dark]) {
+      const stats = lumaStats(picture.png);
+      expect([stats.width, stats.height]).toEqual([picture.width, picture.height]);
+      // A card with tables and bars: wide, taller than its header, and far from a blank picture.
+      expect(stats.width).toBeGreaterThan(600);
+      expect(stats.height).toBeGreaterThan(400);
+      expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
+      for (const key of ['Why the model predicts', '>50K', 'Education = Masters', 'Marital Status = Married', 'Occupation = White-Collar',
+        'Precision', 'Coverage', explanation.data.precision.toFixed(2), 'The explained row', 'United-States', 'the model disagrees']) {
+        expect(picture.text).toContain(key);
+      }
+    }
+    // The palettes follow prefers-color-scheme: a light card on white, a dark card on black.
+    expect(lumaStats(light.png).mean).toBeGreaterThan(200);
+    expect(lumaStats(dark.png).mean).toBeLessThan(60);
+  });
+
+  it('draws an empty anchor and a whole page as well', async () => {
+    const constant = (batch: number[][]) => batch.map(() => 1);
+    const empty = await new AnchorTabular(constant, adult.featureNames, { categoryMap: adult.categoryMap })
+      .fit(adult.train.rows.slice(0, 500))
+      .explain(adult.test.rows[0]);
+    const picture = await renderer.render(renderHtmlPage(empty, adult), { scale: 2 });
+    const stats = lumaStats(picture.png);
+    expect(stats.variance).toBeGreaterThan(200);
+    expect(picture.width % 2).toBe(0);
+    expect(picture.text).toContain('Empty anchor: the model predicts >50K');
+  });
+});
