@@ -1,0 +1,53 @@
+/**
+ * Draws the pictures the README shows, one per explainer family, into docs/images/:
+ *
+ *     npx tsx scripts/render-readme-images.ts
+ *
+ * Each picture is a real explanation of a bundled model on bundled data (seeded, so a rerun draws the
+ * same card), rendered by `renderHtml` and drawn by headless Chromium (`/usr/bin/chromium`, or
+ * `$GLASSBOX_CHROMIUM`) at twice the CSS size.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
+import type { Explanation } from '../src/core/explanation.js';
+import { loadAdult } from '../src/datasets/adult.js';
+import { loadDemoModel } from '../src/models/demo-models.js';
+import { PngRenderer } from '../src/viz/png.js';
+import { renderHtml, type RenderOptions } from '../src/viz/render.js';
+
+interface Picture {
+  file: string;
+  /** What the README says the picture shows. */
+  caption: string;
+  explain: () => Promise<{ explanation: Explanation<unknown>; options: RenderOptions }>;
+}
+
+const PICTURES: Picture[] = [
+  {
+    file: 'anchor-tabular.png',
+    caption: 'AnchorTabular: held-out Adult row 15, demo model adult-gbt, seed 0',
+    explain: async () => {
+      const adult = loadAdult();
+      const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
+        categoryMap: adult.categoryMap,
+        seed: 0,
+      }).fit(adult.train.rows);
+      return { explanation: await explainer.explain(adult.test.rows[15]), options: { ...adult, maxExamples: 3 } };
+    },
+  },
+];
+
+const outDir = fileURLToPath(new URL('../docs/images/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+const renderer = await PngRenderer.launch();
+try {
+  for (const picture of PICTURES) {
+    const { explanation, options } = await picture.explain();
+    const { png, width, height } = await renderer.render(renderHtml(explanation, options), { scale: 2 });
+    writeFileSync(`${outDir}${picture.file}`, png);
+    console.log(`docs/images/${picture.file}: ${width}x${height}, ${png.length.toLocaleString('en-US')} bytes (${picture.caption})`);
+  }
+} finally {
+  await renderer.close();
+}
