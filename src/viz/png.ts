@@ -120,6 +120,14 @@ export class PngRenderer {
       const document = /^\s*<!doctype html/i.test(html) ? html : htmlDocument(html, 'glassbox');
       await page.setContent(document, { waitUntil: 'load' });
       await page.evaluate('document.fonts.ready.then(() => true)');
+      // A table wider than the card scrolls in a notebook; a picture cannot scroll, so widen the page.
+      const overflow = (await page.evaluate(
+        `Math.max(0, ...Array.from(document.querySelectorAll('.gbx-scroll'), (e) => e.scrollWidth - e.clientWidth))`,
+      )) as number;
+      if (overflow > 0) {
+        await page.addStyleTag({ content: '.gbx{max-width:none !important}' });
+        await page.setViewport({ width: width + overflow, height: 300, deviceScaleFactor: scale });
+      }
       const card = await (await page.$('.gbx'))?.boundingBox();
       const full = (await page.evaluate(
         '({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight })',

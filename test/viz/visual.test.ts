@@ -5,7 +5,7 @@ import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { GlassboxError } from '../../src/core/errors.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, explainRow15 } from './fixtures.js';
+import { adult, explainer, explainRow15 } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -73,6 +73,16 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
     // The palettes follow prefers-color-scheme: a light card on white, a dark card on black.
     expect(lumaStats(light.png).mean).toBeGreaterThan(200);
     expect(lumaStats(dark.png).mean).toBeLessThan(60);
+  });
+
+  it('widens the picture rather than cut off a table wider than the card', async () => {
+    // Held-out row 3: a four-condition anchor whose example rows hold long category names.
+    const explanation = await explainer.explain(adult.test.rows[3]);
+    const picture = await renderer.render(renderHtml(explanation, adult));
+    const narrow = await renderer.render(renderHtml(explanation, { ...adult, maxExamples: 0 }));
+    expect(narrow.width).toBeLessThanOrEqual(936); // the card's 920 pixels and the margins
+    expect(picture.width).toBeGreaterThan(936);
+    expect(picture.text).toContain('Amer-Indian-Eskimo');
   });
 
   it('draws an empty anchor and a whole page as well', async () => {
