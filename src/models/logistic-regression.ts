@@ -320,9 +320,10 @@ function meanAndScale(flat: Float64Array, n: number, F: number, j: number): { me
 
 /**
  * Newton's method on the L2-penalised logistic loss over sparse rows (`A` active parameters per row,
- * indices in `active`, values in `values`), from all-zero weights. Returns the `d` weights.
+ * indices in `active`, values in `values`), from all-zero weights. Returns the `d` weights; parameter 0
+ * is the intercept (not penalised). Rows with fewer active parameters pad with index 0 and value 0.
  */
-function newton(
+export function newton(
   active: Int32Array,
   values: Float64Array,
   labels: Uint8Array,
