@@ -23,6 +23,14 @@ export interface MaskSamplerOptions {
   perturbProbability: number;
   /** Masks of the unconditioned distribution on which coverage is measured. */
   coverageSamples: number;
+  /**
+   * Fraction of a request's samples that get a mask of their own, in (0, 1] (default 1: every sample).
+   * With a smaller fraction, `ceil(fraction × count)` masks ("templates") are drawn and repeated in turn
+   * over the request's samples, so that a perturbation can share costly work between the samples of one
+   * template — a language model fills a masked sentence once and several samples are drawn from its
+   * predictions. This is Alibi Explain's `frac_mask_templates` of its language-model text sampler.
+   */
+  templateFraction?: number;
 }
 
 /**
@@ -64,10 +72,16 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
   async sample(requests: readonly SampleRequest[]): Promise<SampleBatch<Input>[]> {
     const F = this.numPredicates;
     const p = this.options.perturbProbability;
+    const fraction = this.options.templateFraction ?? 1;
     const batches: Array<{ satisfies: Uint8Array; agrees: Uint8Array; inputs: Input[] }> = [];
     for (const { anchor, count } of requests) {
       const masks = new Uint8Array(count * F);
+      const templates = Math.max(1, Math.ceil(fraction * count));
       for (let k = 0; k < count; k++) {
+        if (k >= templates) {
+          masks.copyWithin(k * F, (k % templates) * F, (k % templates + 1) * F);
+          continue;
+        }
         for (let j = 0; j < F; j++) masks[k * F + j] = this.rng.next() >= p ? 1 : 0;
         for (const j of anchor) masks[k * F + j] = 1;
       }

@@ -44,6 +44,17 @@ describe('MaskSampler', () => {
     expect(m.usage).toEqual({ calls: 1, rows: 30 });
   });
 
+  it('repeats ceil(templateFraction × count) mask templates over a request, and draws every mask with fraction 1', async () => {
+    const sampler = new MaskSampler(unk, model(), 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10, templateFraction: 0.1 });
+    const [batch] = await sampler.sample([{ anchor: [4], count: 95 }]);
+    const rows = Array.from({ length: 95 }, (_, k) => batch.satisfies.slice(k * 5, k * 5 + 5).join(''));
+    expect(rows.slice(10)).toEqual(rows.slice(0, 85)); // 10 templates, in turn
+    expect(rows.every((r) => r[4] === '1')).toBe(true);
+    const all = new MaskSampler(unk, model(), 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10 });
+    const [fresh] = await all.sample([{ anchor: [4], count: 95 }]);
+    expect(new Set(Array.from({ length: 95 }, (_, k) => fresh.satisfies.slice(k * 5, k * 5 + 5).join(''))).size).toBe(16);
+  });
+
   it('drives the anchor search to the one word the model looks at', async () => {
     const sampler = new MaskSampler(unk, model(), 1, createRng(4), { perturbProbability: 0.5, coverageSamples: 1000 });
     const found = await searchAnchor(sampler, { ...ANCHOR_SEARCH_DEFAULTS });
