@@ -34,8 +34,50 @@ export {
   type AnchorExamples,
 } from './anchors/tabular/anchor-tabular.js';
 export type { TabularPredicate } from './anchors/tabular/predicates.js';
+export {
+  AnchorText,
+  ANCHOR_TEXT_DEFAULTS,
+  ANCHOR_TEXT_SEARCH_DEFAULTS,
+  TEXT_SAMPLINGS,
+  type AnchorTextOptions,
+  type AnchorTextExplainOptions,
+  type AnchorTextData,
+  type TextAnchorExamples,
+  type TextSampling,
+} from './anchors/text/anchor-text.js';
+export type { FillMask, FillMaskRequest, FillCandidate, WordEmbeddings, Neighbour } from './anchors/text/fill-mask.js';
+export {
+  UNKNOWN_TOKEN,
+  type TextPerturbation,
+  type LanguageModelPerturbation,
+  type FillMaskUsage,
+} from './anchors/text/perturbations.js';
+export { DEFAULT_STOPWORDS } from './anchors/text/stopwords.js';
+export { tokenize, type Token } from './anchors/text/tokenize.js';
+export { WordVectors } from './text/word-vectors.js';
+export {
+  ContextFillMask,
+  CONTEXT_FILL_MASK_DEFAULTS,
+  type ContextFillMaskOptions,
+  type ContextFillMaskJSON,
+} from './text/context-fill-mask.js';
+export {
+  transformersFillMask,
+  type FillMaskPipelineLike,
+  type FillMaskPipelinePrediction,
+  type TransformersFillMaskOptions,
+} from './text/transformers-fill-mask.js';
 export { loadAdult, type LoadAdultOptions } from './datasets/adult.js';
 export type { TabularDataset, TabularSplit } from './datasets/types.js';
+export {
+  loadSentiment,
+  SENTIMENT_SOURCES,
+  type LoadSentimentOptions,
+  type TextDataset,
+  type TextSplit,
+  type SentimentSource,
+} from './datasets/sentiment.js';
+export { loadGloVe, GloVeVectors, type LoadGloVeOptions } from './datasets/glove.js';
 export {
   loadDemoModel,
   listDemoModels,
@@ -46,6 +88,19 @@ export {
 } from './models/demo-models.js';
 export { GradientBoostedTrees, type GradientBoostedTreesOptions } from './models/gradient-boosted-trees.js';
 export { LogisticRegression } from './models/logistic-regression.js';
+export {
+  BagOfWordsLogisticRegression,
+  BAG_OF_WORDS_DEFAULTS,
+  type BagOfWordsOptions,
+  type BagOfWordsJSON,
+} from './models/bag-of-words.js';
+export {
+  loadSentimentModel,
+  loadSentimentFillMask,
+  type SentimentModel,
+  type SentimentModelInfo,
+  type LoadSentimentModelOptions,
+} from './models/sentiment-models.js';
 export { renderHtml, renderHtmlPage, RENDERABLE_EXPLAINERS, type RenderOptions } from './viz/render.js';
 export { renderAnchorTabularHtml, type TabularRenderOptions } from './viz/anchor-tabular-card.js';
 export { escapeHtml } from './viz/html.js';

@@ -1,0 +1,353 @@
+import { InvalidInputError } from '../../core/errors.js';
+import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import { createRng } from '../../core/rng.js';
+import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { searchAnchor } from '../beam-search.js';
+import { MaskSampler } from '../mask-sampler.js';
+import {
+  ANCHOR_SEARCH_DEFAULTS,
+  checkInteger,
+  checkNumber,
+  rejectUnknownOptions,
+  resolveSearchOptions,
+  stripUndefined,
+  type AnchorSearchOptions,
+} from '../options.js';
+import type { FillMask, Neighbour, WordEmbeddings } from './fill-mask.js';
+import {
+  languageModelPerturbation,
+  similarityPerturbation,
+  unknownPerturbation,
+  type FillMaskUsage,
+  type TextPerturbation,
+} from './perturbations.js';
+import { DEFAULT_STOPWORDS } from './stopwords.js';
+import { tokenize, type Token } from './tokenize.js';
+
+/** How words outside the anchor are perturbed (see `perturbations.ts`). */
+export type TextSampling = 'unknown' | 'similarity' | 'language_model';
+export const TEXT_SAMPLINGS: readonly TextSampling[] = ['unknown', 'similarity', 'language_model'];
+
+export interface AnchorTextOptions {
+  /** `unknown` (default): words become `UNK`; `similarity`: nearest neighbours; `language_model`: fills. */
+  sampling?: TextSampling;
+  /** Seed of every random choice; the same seed and inputs give the same explanation. */
+  seed?: number | string;
+  /** Probability that a word outside the anchor is perturbed in a sample. */
+  sampleProba?: number;
+  /** `similarity`, `language_model`: candidate replacements per word (nearest neighbours or fills). */
+  topN?: number;
+  /** `similarity`, `language_model`: draw replacements by similarity or probability, not uniformly. */
+  useProba?: boolean;
+  /** `similarity`, `language_model`: temperature of the weights when `useProba` is set. */
+  temperature?: number;
+  /** `similarity`: the word vectors, e.g. `loadGloVe()`. Required for that sampling. */
+  embeddings?: WordEmbeddings;
+  /** `language_model`: the masked-word model, e.g. `loadSentimentFillMask()`. Required for that sampling. */
+  fillMask?: FillMask;
+  /** `language_model`: fraction of samples that get a mask template of their own. */
+  fracMaskTemplates?: number;
+  /** `language_model`: words never masked (nor proposed); default {@link DEFAULT_STOPWORDS}. */
+  stopwords?: readonly string[];
+}
+
+export interface AnchorTextExplainOptions extends Partial<AnchorSearchOptions> {
+  /** Samples of the perturbation distribution on which coverage is measured. */
+  coverageSamples?: number;
+}
+
+/**
+ * Defaults of AnchorText, Alibi Explain's for its text anchors: `sampling_strategy 'unknown'`,
+ * `sample_proba 0.5`, `top_n 100`, `use_proba False`, `temperature 1.0`, `frac_mask_templates 0.1`,
+ * `coverage_samples 10000`; seed 0 so that explanations are reproducible unless a seed is chosen.
+ */
+export const ANCHOR_TEXT_DEFAULTS = Object.freeze({
+  sampling: 'unknown' as TextSampling,
+  seed: 0 as number | string,
+  sampleProba: 0.5,
+  topN: 100,
+  useProba: false,
+  temperature: 1,
+  fracMaskTemplates: 0.1,
+  coverageSamples: 10_000,
+});
+
+/**
+ * The search defaults for text: the shared ones (threshold 0.95, delta 0.1, tau 0.15, batch size 100,
+ * beam size 1 …) with `stopOnFirst = true`, which Alibi Explain's `AnchorText.explain` uses: a text
+ * anchor is a handful of words, and the first one that clears the threshold is kept.
+ */
+export const ANCHOR_TEXT_SEARCH_DEFAULTS: Readonly<AnchorSearchOptions> = Object.freeze({
+  ...ANCHOR_SEARCH_DEFAULTS,
+  stopOnFirst: true,
+});
+
+/** The options each sampling takes; giving another is an error (it would be silently ignored). */
+const SAMPLING_OPTIONS: Record<TextSampling, readonly (keyof AnchorTextOptions)[]> = {
+  unknown: ['sampleProba'],
+  similarity: ['sampleProba', 'topN', 'useProba', 'temperature', 'embeddings'],
+  language_model: ['sampleProba', 'topN', 'useProba', 'temperature', 'fillMask', 'fracMaskTemplates', 'stopwords'],
+};
+const OPTION_NAMES = ['sampling', 'seed', 'sampleProba', 'topN', 'useProba', 'temperature', 'embeddings', 'fillMask', 'fracMaskTemplates', 'stopwords'];
+
+/** One prefix of the anchor, with perturbed texts the model agreed (covered_true) or disagreed (covered_false) on. */
+export interface TextAnchorExamples {
+  covered_true: string[];
+  covered_false: string[];
+}
+
+export interface AnchorTextData {
+  /** The anchor's words, in the order the search added them. */
+  anchor: string[];
+  precision: number;
+  coverage: number;
+  raw: {
+    /** Per search step: the token index (position among the text's tokens) of the word added. */
+    feature: number[];
+    /** Character offsets (UTF-16) in the text where the anchor's words start. */
+    positions: number[];
+    precision: number[];
+    coverage: number[];
+    examples: TextAnchorExamples[];
+    /** The anchor's words after each step. */
+    names: string[][];
+    /** Precision of the empty anchor: how often perturbed texts keep the prediction with nothing fixed. */
+    allPrecision: number;
+    success: boolean;
+    /** The explained prediction (class index). */
+    prediction: number;
+    /** The explained text. */
+    instance: string;
+    numSamples: number;
+    modelCalls: number;
+    modelRows: number;
+    /** `language_model` only: calls to the fill-mask model and masked sentences sent to it. */
+    fillMask?: FillMaskUsage;
+    warning?: string;
+  };
+}
+
+/**
+ * Anchor explanations of text classifiers (Ribeiro, Singh & Guestrin, "Anchors: High-Precision
+ * Model-Agnostic Explanations", AAAI 2018): the few words that, when they stay in the text while the
+ * other words are perturbed, keep the model's prediction with high probability (precision), and how
+ * often perturbed texts keep them (coverage). Words are features by position, so a word that appears
+ * twice is two features. Perturbation and coverage follow Alibi Explain's `AnchorText`.
+ */
+export class AnchorText {
+  private readonly predictor: Predictor<string>;
+  private readonly options: Required<Omit<AnchorTextOptions, 'embeddings' | 'fillMask'>> &
+    Pick<AnchorTextOptions, 'embeddings' | 'fillMask'>;
+  private readonly stopwords: Set<string>;
+
+  /**
+   * @param predictor `(texts: string[]) => labels | probabilities`, sync or async.
+   * @throws InvalidInputError for an unknown option, an option the sampling does not take, a value out
+   *   of range, or a missing `embeddings` / `fillMask` for the sampling that needs it.
+   */
+  constructor(predictor: Predictor<string>, options: AnchorTextOptions = {}) {
+    this.predictor = assertPredictor(predictor);
+    rejectUnknownOptions(options, OPTION_NAMES);
+    const given = stripUndefined(options);
+    const sampling = given.sampling ?? ANCHOR_TEXT_DEFAULTS.sampling;
+    if (!TEXT_SAMPLINGS.includes(sampling)) {
+      throw new InvalidInputError(`option sampling is ${JSON.stringify(sampling)}; expected one of: ${TEXT_SAMPLINGS.join(', ')}`);
+    }
+    for (const name of Object.keys(given) as (keyof AnchorTextOptions)[]) {
+      if (name === 'sampling' || name === 'seed' || SAMPLING_OPTIONS[sampling].includes(name)) continue;
+      const takers = TEXT_SAMPLINGS.filter((s) => SAMPLING_OPTIONS[s].includes(name));
+      throw new InvalidInputError(
+        `option ${name} applies to sampling ${takers.map((s) => `'${s}'`).join(' or ')}; sampling is '${sampling}'`,
+      );
+    }
+    const o = { ...ANCHOR_TEXT_DEFAULTS, stopwords: DEFAULT_STOPWORDS, ...given, sampling };
+    if (typeof o.seed !== 'number' && typeof o.seed !== 'string') {
+      throw new InvalidInputError(`option seed is ${typeof o.seed}; expected a number or a string`);
+    }
+    checkNumber('sampleProba', o.sampleProba, 0, 1, { openLow: true });
+    checkInteger('topN', o.topN, 1);
+    if (typeof o.useProba !== 'boolean') throw new InvalidInputError(`option useProba is ${String(o.useProba)}; expected true or false`);
+    if (typeof o.temperature !== 'number' || !(o.temperature > 0 && Number.isFinite(o.temperature))) {
+      throw new InvalidInputError(`option temperature is ${String(o.temperature)}; expected a positive number`);
+    }
+    checkNumber('fracMaskTemplates', o.fracMaskTemplates, 0, 1, { openLow: true });
+    if (!Array.isArray(o.stopwords) || !o.stopwords.every((w) => typeof w === 'string')) {
+      throw new InvalidInputError('option stopwords must be an array of words');
+    }
+    if (sampling === 'similarity' && typeof o.embeddings?.neighbours !== 'function') {
+      throw new InvalidInputError(
+        `sampling 'similarity' needs the embeddings option: word vectors with a neighbours(word, topN) method, ` +
+          `such as loadGloVe() (the bundled GloVe vectors); received ${o.embeddings === undefined ? 'none' : typeof o.embeddings}`,
+      );
+    }
+    if (sampling === 'language_model' && typeof o.fillMask?.fill !== 'function') {
+      throw new InvalidInputError(
+        `sampling 'language_model' needs the fillMask option: a masked-word model with a fill(requests, topN) method, ` +
+          `such as loadSentimentFillMask() (the bundled one) or transformersFillMask(pipeline); ` +
+          `received ${o.fillMask === undefined ? 'none' : typeof o.fillMask}`,
+      );
+    }
+    this.options = o;
+    this.stopwords = new Set(o.stopwords.map(normaliseWord));
+  }
+
+  /** The sampling this explainer perturbs texts with. */
+  get sampling(): TextSampling {
+    return this.options.sampling;
+  }
+
+  /**
+   * The perturbation distribution `explain` samples `text` from: its features (the tokens it may
+   * change) and how it perturbs them. Useful to check an anchor on fresh samples.
+   *
+   * @throws InvalidInputError for a text that is not a string, has no words, or none the sampling can change.
+   */
+  async perturbationFor(text: string): Promise<TextPerturbation> {
+    const tokens = checkText(text);
+    const o = this.options;
+    const draw = { useProba: o.useProba, temperature: o.temperature };
+    let perturbation: TextPerturbation;
+    if (o.sampling === 'unknown') {
+      perturbation = unknownPerturbation(text, tokens);
+    } else if (o.sampling === 'similarity') {
+      const embeddings = o.embeddings as WordEmbeddings;
+      const lists = new Map<string, readonly Neighbour[] | undefined>();
+      for (const t of tokens) {
+        const word = t.text.toLowerCase();
+        if (t.isWord && !lists.has(word)) lists.set(word, checkNeighbours(await embeddings.neighbours(word, o.topN), word, embeddings.name));
+      }
+      const neighbours = tokens.map((t) => (t.isWord ? lists.get(t.text.toLowerCase()) : undefined));
+      perturbation = similarityPerturbation(text, tokens, neighbours, draw);
+    } else {
+      perturbation = languageModelPerturbation(text, tokens, o.fillMask as FillMask, {
+        ...draw,
+        topN: o.topN,
+        isStopword: (w) => this.stopwords.has(normaliseWord(w)),
+      });
+    }
+    if (perturbation.numFeatures === 0) {
+      const why =
+        o.sampling === 'similarity'
+          ? `none of its words has neighbours in the word vectors (${(o.embeddings as WordEmbeddings).name})`
+          : 'every word is a stopword or punctuation, which the language-model sampler never masks';
+      throw new InvalidInputError(
+        `sampling '${o.sampling}' can perturb no word of the text ${JSON.stringify(shorten(text))}: ${why}; use sampling 'unknown'`,
+      );
+    }
+    return perturbation;
+  }
+
+  /** Explains the model's prediction for one text. */
+  async explain(text: string, options: AnchorTextExplainOptions = {}): Promise<Explanation<AnchorTextData>> {
+    const { coverageSamples = ANCHOR_TEXT_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
+    checkInteger('coverageSamples', coverageSamples, 1);
+    const search = resolveSearchOptions(searchGiven, ANCHOR_TEXT_SEARCH_DEFAULTS, ['coverageSamples']);
+    const tokens = checkText(text);
+    const o = this.options;
+
+    const model = new LabelModel(this.predictor);
+    const [prediction] = await model.labels([text]);
+    const perturbation = await this.perturbationFor(text);
+    const sampler = new MaskSampler(perturbation, model, prediction, createRng(o.seed), {
+      perturbProbability: o.sampleProba,
+      coverageSamples,
+      ...(o.sampling === 'language_model' && { templateFraction: o.fracMaskTemplates }),
+    });
+    const found = await searchAnchor(sampler, search);
+
+    const tokenOf = (feature: number): Token => tokens[perturbation.featureTokens[feature]];
+    const warning = found.success
+      ? undefined
+      : `Could not find an anchor with precision >= ${search.threshold}; returning the most precise anchor found.`;
+    const usage = (perturbation as { usage?: FillMaskUsage }).usage;
+    const data: AnchorTextData = {
+      anchor: found.anchor.map((j) => tokenOf(j).text),
+      precision: found.precision,
+      coverage: found.coverage,
+      raw: {
+        feature: found.anchor.map((j) => perturbation.featureTokens[j]),
+        positions: found.anchor.map((j) => tokenOf(j).start),
+        precision: found.steps.map((s) => s.precision),
+        coverage: found.steps.map((s) => s.coverage),
+        examples: found.steps.map((s) => ({ covered_true: s.coveredTrue, covered_false: s.coveredFalse })),
+        names: found.steps.map((s) => s.predicates.map((j) => tokenOf(j).text)),
+        allPrecision: found.emptyAnchorPrecision,
+        success: found.success,
+        prediction,
+        instance: text,
+        numSamples: found.numSamples,
+        modelCalls: model.usage.calls,
+        modelRows: model.usage.rows,
+        ...(usage !== undefined && { fillMask: { ...usage } }),
+        ...(warning !== undefined && { warning }),
+      },
+    };
+    return { meta: blackboxLocalMeta('AnchorText', { ...this.samplerParams(), ...searchParams(search, coverageSamples) }), data };
+  }
+
+  /** The sampler's options, as `meta.params` records them: only those of the chosen sampling. */
+  private samplerParams(): Record<string, unknown> {
+    const o = this.options;
+    const params: Record<string, unknown> = { seed: o.seed, sampling: o.sampling, sampleProba: o.sampleProba };
+    if (o.sampling === 'unknown') return params;
+    Object.assign(params, { topN: o.topN, useProba: o.useProba, temperature: o.temperature });
+    if (o.sampling === 'similarity') return { ...params, embeddings: (o.embeddings as WordEmbeddings).name };
+    return {
+      ...params,
+      fillMask: (o.fillMask as FillMask).name,
+      fracMaskTemplates: o.fracMaskTemplates,
+      stopwords: o.stopwords === DEFAULT_STOPWORDS ? 'default' : [...o.stopwords],
+    };
+  }
+}
+
+function searchParams(search: AnchorSearchOptions, coverageSamples: number): Record<string, unknown> {
+  return {
+    threshold: search.threshold,
+    delta: search.delta,
+    tau: search.tau,
+    batchSize: search.batchSize,
+    coverageSamples,
+    beamSize: search.beamSize,
+    stopOnFirst: search.stopOnFirst,
+    maxAnchorSize: search.maxAnchorSize ?? null,
+    minSamplesStart: search.minSamplesStart,
+    nCoveredEx: search.nCoveredEx,
+  };
+}
+
+/** The tokens of the text to explain, which must be a string with at least one word or symbol. */
+function checkText(text: unknown): Token[] {
+  if (typeof text !== 'string') {
+    throw new InvalidInputError(`the text to explain is ${text === null ? 'null' : typeof text}; expected a string`);
+  }
+  const tokens = tokenize(text);
+  if (tokens.length === 0) {
+    throw new InvalidInputError(`the text to explain is ${text === '' ? 'empty' : `only white space (${JSON.stringify(text)})`}; expected at least one word`);
+  }
+  return tokens;
+}
+
+/** Checks the answer of `WordEmbeddings.neighbours(word, topN)`: a list of neighbours or `undefined`. */
+function checkNeighbours(list: unknown, word: string, name: string): readonly Neighbour[] | undefined {
+  if (list === undefined) return undefined;
+  const ok =
+    Array.isArray(list) &&
+    list.every((n) => typeof n?.word === 'string' && typeof n?.similarity === 'number' && Number.isFinite(n.similarity));
+  if (!ok) {
+    throw new InvalidInputError(
+      `word vectors ${name} answered neighbours(${JSON.stringify(word)}) with ${Array.isArray(list) ? 'a malformed array' : typeof list}; ` +
+        'expected an array of { word: string, similarity: number } or undefined',
+    );
+  }
+  return list as Neighbour[];
+}
+
+/** Lowercase, with typographic apostrophes as ASCII ones, as stopwords are compared. */
+function normaliseWord(word: string): string {
+  return word.toLowerCase().replace(/’/g, "'");
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
