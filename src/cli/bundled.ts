@@ -21,10 +21,12 @@ function demo(modelName: 'adult-gbt'): { predictor: Predictor<number[]>; modelNa
 
 export const BUNDLED_TASKS = Object.keys(TASKS);
 
-export function loadBundledTask(name: string | undefined): BundledTask {
+/** @param otherDatasets data sets handled elsewhere (e.g. text), named in the error for an unknown one. */
+export function loadBundledTask(name: string | undefined, otherDatasets: readonly string[] = []): BundledTask {
   const make = name === undefined ? undefined : TASKS[name];
   if (make === undefined) {
-    throw new UsageError(`${name === undefined ? 'no data set given' : `unknown data set "${name}"`}; expected one of: ${BUNDLED_TASKS.join(', ')}`);
+    const known = [...BUNDLED_TASKS, ...otherDatasets].join(', ');
+    throw new UsageError(`${name === undefined ? 'no data set given' : `unknown data set "${name}"`}; expected one of: ${known}`);
   }
   return make();
 }

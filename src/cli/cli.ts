@@ -11,6 +11,7 @@ export const USAGE = `Usage: glassbox COMMAND [options]
 
 Commands:
   explain DATASET --row N   explain a bundled model's prediction with an anchor (try: glassbox explain adult --row 0)
+  explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
 `;

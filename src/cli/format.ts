@@ -1,5 +1,12 @@
-import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
 import type { Explanation } from '../core/explanation.js';
+
+/** The part of an anchor explanation (tabular, text …) that the summary prints. */
+export interface AnchorSummaryData {
+  anchor: readonly string[];
+  precision: number;
+  coverage: number;
+  raw: { prediction: number; modelRows: number; modelCalls: number; warning?: string };
+}
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -11,7 +18,7 @@ const count = (n: number) => n.toLocaleString('en-US');
  *     Precision:  0.96   Coverage: 0.11   (2,401 model rows in 25 calls, 38 ms)
  */
 export function formatAnchor(
-  explanation: Explanation<AnchorTabularData>,
+  explanation: Explanation<AnchorSummaryData>,
   { targetNames, elapsedMs }: { targetNames?: readonly string[]; elapsedMs: number },
 ): string {
   const { anchor, precision, coverage, raw } = explanation.data;

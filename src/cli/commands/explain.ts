@@ -4,18 +4,23 @@ import { loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import { explainTextCommand, TEXT_DATASETS, TEXT_FLAGS } from './explain-text.js';
 
 export const EXPLAIN_USAGE = `Usage: glassbox explain DATASET --row N [options]
+       glassbox explain sentiment --text "SENTENCE" [--sampling S] [options]
 
-Explains the bundled demo model's prediction for held-out row N of a bundled data set with an anchor.
+Explains the bundled demo model's prediction for held-out row N of a bundled data set with an anchor:
+adult (income, tabular) or sentiment (review sentences, text).
 
 Options:
-  --row N            held-out (test) row to explain, 0-based (required)
+  --row N            held-out (test) row or sentence to explain, 0-based (required, unless --text)
   --threshold P      precision the anchor must reach (default 0.95)
   --seed S           seed of the sampling (default 0); same seed, same explanation
   --json             print the explanation JSON ({meta, data}) instead of the summary
   --html FILE        also write the explanation's card as a self-contained HTML page
   --png FILE         also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
+  --text SENTENCE    sentiment: explain this sentence instead of held-out sentence N
+  --sampling S       sentiment: how other words are perturbed: unknown (default), similarity, language_model
   -h, --help         show this help
 `;
 
@@ -30,6 +35,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       json: { type: 'boolean', default: false },
       html: { type: 'string' },
       png: { type: 'string' },
+      text: { type: 'string' },
+      sampling: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -38,7 +45,10 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
-  const task = loadBundledTask(positionals[0]);
+  if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
+  const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
+  if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
+  const task = loadBundledTask(positionals[0], TEXT_DATASETS);
   const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
   if (rowIndex === undefined) throw new UsageError('--row N is required');
   const { dataset } = task;
