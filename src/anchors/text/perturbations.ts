@@ -100,7 +100,18 @@ export function languageModelPerturbation(
   const filled = new Map<string, Array<WeightedChoice | undefined>>();
   const usage: FillMaskUsage = { calls: 0, requests: 0 };
 
+  /**
+   * Choices by candidate list and feature: a model that caches its answers (as the bundled one and the
+   * transformers.js adapter do) returns the same list for the same context, which is then filtered once.
+   */
+  const choices = new WeakMap<readonly FillCandidate[], Map<number, WeightedChoice | undefined>>();
   const choicesFor = (j: number, candidates: readonly FillCandidate[]): WeightedChoice | undefined => {
+    let byFeature = choices.get(candidates);
+    if (byFeature === undefined) choices.set(candidates, (byFeature = new Map()));
+    if (!byFeature.has(j)) byFeature.set(j, filterCandidates(j, candidates));
+    return byFeature.get(j);
+  };
+  const filterCandidates = (j: number, candidates: readonly FillCandidate[]): WeightedChoice | undefined => {
     const original = words[featureTokens[j]];
     const own = original.toLowerCase();
     const usable = candidates.filter(
