@@ -1,0 +1,103 @@
+/**
+ * Benchmark of AnchorText on the first 50 held-out sentiment sentences at threshold 0.95, with the
+ * bundled sentiment classifier, for each sampling: unknown, similarity (bundled GloVe) and
+ * language_model (bundled context masked-word model).
+ *
+ *     npx tsx benchmarks/anchor-text.ts [--sentences 50] [--json]
+ *
+ * Reports, per sampling: explanations per second, median and p90 milliseconds per explanation, model
+ * calls and rows per explanation, the median time outside the model (the explainer's own cost, timed
+ * around every predictor call), and the one-off cost of loading the sampler's resources (the GloVe file
+ * for similarity, the masked-word model for language_model). One warm-up explanation runs first.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { mean, quantile } from 'simple-statistics';
+import { AnchorText, type AnchorTextOptions, type TextSampling } from '../src/anchors/text/anchor-text.js';
+import { loadGloVe } from '../src/datasets/glove.js';
+import { loadSentiment } from '../src/datasets/sentiment.js';
+import { loadSentimentFillMask, loadSentimentModel } from '../src/models/sentiment-models.js';
+import type { Predictor } from '../src/predictors/predictor.js';
+
+const { values } = parseArgs({ options: { sentences: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
+const n = Number(values.sentences);
+const sentences = loadSentiment().test.texts.slice(0, n);
+const { predictor } = loadSentimentModel();
+
+/** Wraps a predictor to add up the time spent inside it. */
+function timed(p: Predictor<string>) {
+  const clock = { ms: 0 };
+  const wrapped: Predictor<string> = async (texts) => {
+    const t = performance.now();
+    const out = await p(texts);
+    clock.ms += performance.now() - t;
+    return out;
+  };
+  return { wrapped, clock };
+}
+
+async function run(sampling: TextSampling) {
+  const { wrapped, clock } = timed(predictor);
+  const loadStart = performance.now();
+  const options: AnchorTextOptions = { sampling, seed: 1 };
+  if (sampling === 'similarity') {
+    const glove = loadGloVe();
+    glove.vectors(); // read the file now, so that it is timed apart from the explanations
+    options.embeddings = glove;
+  }
+  if (sampling === 'language_model') options.fillMask = loadSentimentFillMask();
+  const loadMs = performance.now() - loadStart;
+  const explainer = new AnchorText(wrapped, options);
+  await explainer.explain(sentences[0]); // warm-up
+
+  const total: number[] = [];
+  const outside: number[] = [];
+  const calls: number[] = [];
+  const rows: number[] = [];
+  const fillCalls: number[] = [];
+  const fillRequests: number[] = [];
+  let successes = 0;
+  for (const text of sentences) {
+    clock.ms = 0;
+    const t = performance.now();
+    const e = await explainer.explain(text, { threshold: 0.95 });
+    const ms = performance.now() - t;
+    total.push(ms);
+    outside.push(ms - clock.ms);
+    calls.push(e.data.raw.modelCalls);
+    rows.push(e.data.raw.modelRows);
+    fillCalls.push(e.data.raw.fillMask?.calls ?? 0);
+    fillRequests.push(e.data.raw.fillMask?.requests ?? 0);
+    if (e.data.raw.success) successes += 1;
+  }
+  const r = (x: number, d = 1) => Number(x.toFixed(d));
+  return {
+    sampling,
+    explanations: sentences.length,
+    successes,
+    loadMs: r(loadMs),
+    explanationsPerSecond: r(1000 / mean(total)),
+    medianMs: r(quantile(total, 0.5)),
+    p90Ms: r(quantile(total, 0.9)),
+    maxMs: r(Math.max(...total)),
+    medianOutsideModelMs: r(quantile(outside, 0.5)),
+    medianModelRows: quantile(rows, 0.5),
+    meanModelRows: r(mean(rows)),
+    medianModelCalls: quantile(calls, 0.5),
+    meanModelCalls: r(mean(calls)),
+    meanFillMaskCalls: r(mean(fillCalls)),
+    meanFillMaskRequests: r(mean(fillRequests)),
+  };
+}
+
+const results = [];
+for (const sampling of ['unknown', 'similarity', 'language_model'] as const) results.push(await run(sampling));
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+if (values.json) {
+  console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, results }, null, 2));
+} else {
+  console.log(`AnchorText, first ${n} held-out sentiment sentences, threshold 0.95, bundled sentiment-logreg — ${machine}\n`);
+  const columns = Object.keys(results[0]) as Array<keyof (typeof results)[0]>;
+  console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+  for (const row of results) console.log(`| ${columns.map((c) => row[c]).join(' | ')} |`);
+}
