@@ -11,8 +11,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import type { Explanation } from '../src/core/explanation.js';
+import { AnchorText } from '../src/anchors/text/anchor-text.js';
 import { loadAdult } from '../src/datasets/adult.js';
+import { loadGloVe } from '../src/datasets/glove.js';
+import { loadSentiment } from '../src/datasets/sentiment.js';
 import { loadDemoModel } from '../src/models/demo-models.js';
+import { loadSentimentModel } from '../src/models/sentiment-models.js';
 import { PngRenderer } from '../src/viz/png.js';
 import { renderHtml, type RenderOptions } from '../src/viz/render.js';
 
@@ -34,6 +38,16 @@ const PICTURES: Picture[] = [
         seed: 0,
       }).fit(adult.train.rows);
       return { explanation: await explainer.explain(adult.test.rows[15]), options: { ...adult, maxExamples: 3 } };
+    },
+  },
+  {
+    file: 'anchor-text.png',
+    caption: 'AnchorText: held-out sentiment sentence 7, bundled sentiment model, similarity sampling, seed 0',
+    explain: async () => {
+      const { predictor, info } = loadSentimentModel();
+      const explainer = new AnchorText(predictor, { sampling: 'similarity', embeddings: loadGloVe(), seed: 0 });
+      const explanation = await explainer.explain(loadSentiment().test.texts[7]);
+      return { explanation, options: { targetNames: info.targetNames, maxExamples: 4 } };
     },
   },
 ];

@@ -1,6 +1,27 @@
+import { InvalidInputError } from '../core/errors.js';
 import type { ExplanationMeta } from '../core/explanation.js';
 import { fractionBar } from './bars.js';
 import { escapeHtml, formatCount } from './html.js';
+
+/** Options every anchor card takes. */
+export interface AnchorRenderOptions {
+  /** Class names by label; without them a class is `class 1`. */
+  targetNames?: readonly string[];
+  /** Covered examples shown per list (agree, disagree). Default 5. */
+  maxExamples?: number;
+}
+
+/** The class name of label `label`, or `class N` when the names are not known. */
+export function className(label: number, targetNames?: readonly string[]): string {
+  return targetNames?.[label] ?? `class ${label}`;
+}
+
+/** The `maxExamples` option, checked, with its default of 5. */
+export function checkMaxExamples(maxExamples: number | undefined): number {
+  const max = maxExamples ?? 5;
+  if (!Number.isInteger(max) || max < 0) throw new InvalidInputError(`option maxExamples is ${max}; expected an integer >= 0`);
+  return max;
+}
 
 /** What every anchor card shows, whatever the modality: the part of an anchor explanation it reads. */
 export interface AnchorSummary {
@@ -18,6 +39,42 @@ export interface AnchorSummary {
   numSamples: number;
   modelCalls: number;
   modelRows: number;
+}
+
+/** The fields every anchor explanation's `data` has, whatever the modality. */
+export interface AnchorDataCommon {
+  anchor: string[];
+  precision: number;
+  coverage: number;
+  raw: {
+    names: string[][];
+    precision: number[];
+    coverage: number[];
+    success: boolean;
+    warning?: string;
+    prediction: number;
+    numSamples: number;
+    modelCalls: number;
+    modelRows: number;
+  };
+}
+
+/** The summary of an anchor explanation, with the predicted class named. */
+export function summarizeAnchor(meta: ExplanationMeta, data: AnchorDataCommon, targetNames?: readonly string[]): AnchorSummary {
+  const { raw } = data;
+  return {
+    meta,
+    prediction: className(raw.prediction, targetNames),
+    anchor: data.anchor,
+    precision: data.precision,
+    coverage: data.coverage,
+    steps: raw.names.map((names, i) => ({ names, precision: raw.precision[i], coverage: raw.coverage[i] })),
+    success: raw.success,
+    warning: raw.warning,
+    numSamples: raw.numSamples,
+    modelCalls: raw.modelCalls,
+    modelRows: raw.modelRows,
+  };
 }
 
 /** The conditions of an anchor as pills joined by AND. */
@@ -71,12 +128,34 @@ export function anchorSteps(s: AnchorSummary): string {
   );
 }
 
-/** The footer: explainer, seed, and the counts of the search (never timings: explanations are reproducible). */
-export function anchorFooter(s: AnchorSummary): string {
+/** The heading of a list of covered examples: where the model agrees with the prediction, or not. */
+export interface ExamplesHeading {
+  text: string;
+  agrees: boolean;
+  /** What to say when there are no such examples. */
+  none: string;
+}
+
+/** The heading of a group of covered examples with how many are shown, or the note when there are none. */
+export function examplesHeading(heading: ExamplesHeading, shown: number, total: number): string {
+  const count = total > shown ? `${shown} of ${formatCount(total)}` : formatCount(total);
+  return (
+    `<h4><span class="${heading.agrees ? 'gbx-agree' : 'gbx-disagree'}">${escapeHtml(heading.text)}</span> ` +
+    `<span class="gbx-note">(${count})</span></h4>` +
+    (total === 0 ? `<div class="gbx-note">${escapeHtml(heading.none)}</div>` : '')
+  );
+}
+
+/**
+ * The footer: explainer, seed, `details` (e.g. the sampling), and the counts of the search (never
+ * timings: explanations are reproducible).
+ */
+export function anchorFooter(s: AnchorSummary, details: readonly string[] = []): string {
   const seed = s.meta.params.seed;
   return (
     `<div class="gbx-footer">${escapeHtml(s.meta.name)}` +
     (seed === undefined ? '' : ` · seed ${escapeHtml(seed)}`) +
+    details.map((d) => ` · ${escapeHtml(d)}`).join('') +
     ` · ${formatCount(s.numSamples)} samples · ${formatCount(s.modelRows)} model rows in ${formatCount(s.modelCalls)} calls` +
     ` · glassbox ${escapeHtml(s.meta.version)}</div>`
   );

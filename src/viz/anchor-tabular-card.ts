@@ -2,8 +2,18 @@ import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { TabularSchema, type CategoryMap } from '../core/tabular-schema.js';
-import { anchorFooter, anchorHeader, anchorSteps, type AnchorSummary } from './anchor-card.js';
-import { escapeHtml, formatCount, formatValue } from './html.js';
+import {
+  anchorFooter,
+  anchorHeader,
+  anchorSteps,
+  checkMaxExamples,
+  examplesHeading,
+  summarizeAnchor,
+  type AnchorRenderOptions,
+  type AnchorSummary,
+  type ExamplesHeading,
+} from './anchor-card.js';
+import { escapeHtml, formatValue } from './html.js';
 import { cardStyle } from './theme.js';
 
 /**
@@ -11,20 +21,11 @@ import { cardStyle } from './theme.js';
  * `categoryMap` the explainer was built with, and the class names. A bundled data set
  * (`loadAdult()`) has exactly these fields, so it can be passed as it is.
  */
-export interface TabularRenderOptions {
+export interface TabularRenderOptions extends AnchorRenderOptions {
   /** One name per column; without them columns are called `column 0`, `column 1`, ... */
   featureNames?: readonly string[];
   /** Category names of the categorical columns, so that codes read as names. */
   categoryMap?: CategoryMap;
-  /** Class names by label; without them a class is `class 1`. */
-  targetNames?: readonly string[];
-  /** Covered example rows shown per table (agree, disagree). Default 5. */
-  maxExamples?: number;
-}
-
-/** The class name of label `label`, or `class N` when the names are not known. */
-export function className(label: number, targetNames?: readonly string[]): string {
-  return targetNames?.[label] ?? `class ${label}`;
 }
 
 function schemaFor(instance: readonly number[], options: TabularRenderOptions): TabularSchema {
@@ -61,16 +62,10 @@ function examplesSection(
   rows: readonly (readonly number[])[],
   max: number,
   anchored: ReadonlySet<number>,
-  heading: string,
-  cls: 'gbx-agree' | 'gbx-disagree',
-  none: string,
+  heading: ExamplesHeading,
 ): string {
   const shown = rows.slice(0, max);
-  const count = rows.length > shown.length ? `${shown.length} of ${formatCount(rows.length)}` : formatCount(rows.length);
-  return (
-    `<h4><span class="${cls}">${escapeHtml(heading)}</span> <span class="gbx-note">(${count})</span></h4>` +
-    (shown.length === 0 ? `<div class="gbx-note">${escapeHtml(none)}</div>` : rowsTable(schema, shown, anchored))
-  );
+  return examplesHeading(heading, shown.length, rows.length) + (shown.length === 0 ? '' : rowsTable(schema, shown, anchored));
 }
 
 /**
@@ -86,25 +81,10 @@ export function renderAnchorTabularHtml(
 ): string {
   const { data, meta } = explanation;
   const { raw } = data;
-  const maxExamples = options.maxExamples ?? 5;
-  if (!Number.isInteger(maxExamples) || maxExamples < 0) {
-    throw new InvalidInputError(`option maxExamples is ${maxExamples}; expected an integer >= 0`);
-  }
+  const maxExamples = checkMaxExamples(options.maxExamples);
   const schema = schemaFor(raw.instance, options);
-  const prediction = className(raw.prediction, options.targetNames);
-  const summary: AnchorSummary = {
-    meta,
-    prediction,
-    anchor: data.anchor,
-    precision: data.precision,
-    coverage: data.coverage,
-    steps: raw.names.map((names, i) => ({ names, precision: raw.precision[i], coverage: raw.coverage[i] })),
-    success: raw.success,
-    warning: raw.warning,
-    numSamples: raw.numSamples,
-    modelCalls: raw.modelCalls,
-    modelRows: raw.modelRows,
-  };
+  const summary = summarizeAnchor(meta, data, options.targetNames);
+  const { prediction } = summary;
   const anchored = new Set(raw.predicates.map((p) => p.feature));
   const last = raw.examples[raw.examples.length - 1] ?? { covered_true: [], covered_false: [] };
   return (
@@ -113,24 +93,16 @@ export function renderAnchorTabularHtml(
     anchorSteps(summary) +
     `<h4>The explained row</h4>` +
     rowsTable(schema, [raw.instance], anchored) +
-    examplesSection(
-      schema,
-      last.covered_true,
-      maxExamples,
-      anchored,
-      `Rows where the anchor holds and the model agrees (${prediction})`,
-      'gbx-agree',
-      'The search kept no such rows.',
-    ) +
-    examplesSection(
-      schema,
-      last.covered_false,
-      maxExamples,
-      anchored,
-      'Rows where the anchor holds and the model disagrees',
-      'gbx-disagree',
-      'None among the kept samples: the model kept its prediction on every one.',
-    ) +
+    examplesSection(schema, last.covered_true, maxExamples, anchored, {
+      text: `Rows where the anchor holds and the model agrees (${prediction})`,
+      agrees: true,
+      none: 'The search kept no such rows.',
+    }) +
+    examplesSection(schema, last.covered_false, maxExamples, anchored, {
+      text: 'Rows where the anchor holds and the model disagrees',
+      agrees: false,
+      none: 'None among the kept samples: the model kept its prediction on every one.',
+    }) +
     anchorFooter(summary) +
     `</div>`
   );

@@ -1,17 +1,20 @@
 import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
+import type { AnchorTextData } from '../anchors/text/anchor-text.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { renderAnchorTabularHtml, type TabularRenderOptions } from './anchor-tabular-card.js';
+import { renderAnchorTextHtml, type TextRenderOptions } from './anchor-text-card.js';
 import { htmlDocument } from './html.js';
 
 /** Options of {@link renderHtml}: what each kind of card needs to name things (see each card's options). */
-export type RenderOptions = TabularRenderOptions;
+export type RenderOptions = TabularRenderOptions & TextRenderOptions;
 
 type Renderer = (explanation: Explanation<never>, options: RenderOptions) => string;
 
 /** The card of each explainer, by `meta.name`. */
 const CARDS: Record<string, Renderer> = {
   AnchorTabular: (e, o) => renderAnchorTabularHtml(e as Explanation<AnchorTabularData>, o),
+  AnchorText: (e, o) => renderAnchorTextHtml(e as Explanation<AnchorTextData>, o),
 };
 
 /** The explainers whose explanations {@link renderHtml} draws. */

@@ -100,6 +100,10 @@ export const CARD_CSS = `
 .gbx .gbx-anchored{background:var(--gbx-highlight)}
 .gbx .gbx-agree{color:var(--gbx-agree);font-weight:600}
 .gbx .gbx-disagree{color:var(--gbx-disagree);font-weight:600}
+.gbx .gbx-text{font-size:15px;line-height:1.7;white-space:pre-wrap}
+.gbx mark.gbx-anchored{background:var(--gbx-highlight);color:var(--gbx-fg);border-radius:3px;padding:0 2px;font-weight:600;outline:1px solid var(--gbx-accent)}
+.gbx .gbx-changed{color:var(--gbx-muted);text-decoration:underline dotted}
+.gbx ul.gbx-examples{margin:0;padding-left:20px;line-height:1.6}
 .gbx .gbx-footer{margin-top:12px;color:var(--gbx-muted);font-size:12px}
 `;
 

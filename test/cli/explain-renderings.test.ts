@@ -39,6 +39,16 @@ describe('glassbox explain --html / --png', () => {
     expect(run.stdout).toContain('Prediction: <=50K');
   });
 
+  it('writes the card of a text explanation too', async () => {
+    const file = join(dir, 'sentence-3.html');
+    const run = await cli('explain', 'sentiment', '--row', '3', '--html', file);
+    expect(run.code).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain('<div class="gbx gbx-anchor-text">');
+    expect(page).toContain('Service was <mark class="gbx-anchored">excellent</mark> and prices');
+    expect(page).toContain('Why the model predicts <span class="gbx-pill">positive</span>');
+  });
+
   it.skipIf(!existsSync(chromiumPath()))('writes the card as a PNG picture', async () => {
     const file = join(dir, 'row-0.png');
     const run = await cli('explain', 'adult', '--row', '0', '--png', file);

@@ -44,7 +44,7 @@ describe('glassbox explain sentiment', () => {
     expect(await cli('explain', 'sentiment', '--text', 'x', '--row', '1')).toMatchObject({ code: 2, stderr: expect.stringContaining('needs exactly one of') });
     expect(await cli('explain', 'sentiment', '--row', '600')).toMatchObject({ code: 2, stderr: expect.stringContaining('--row 600 is out of range; sentiment has 600 held-out sentences (0..599)') });
     expect(await cli('explain', 'sentiment', '--text', 'x', '--sampling', 'bert')).toMatchObject({ code: 2, stderr: expect.stringContaining('--sampling is "bert"; expected one of: unknown, similarity, language_model') });
-    expect(await cli('explain', 'sentiment', '--text', 'x', '--png', 'a.png')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html and --png draw tabular explanations only') });
+    expect(await cli('explain', 'sentiment', '--text', 'x', '--png', '')).toMatchObject({ code: 2, stderr: expect.stringContaining('--png needs a file name') });
     expect(await cli('explain', 'adult', '--row', '0', '--text', 'hi')).toMatchObject({ code: 2, stderr: expect.stringContaining('--text is for the text data sets (sentiment)') });
     expect(await cli('explain', 'iris', '--row', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('expected one of: adult, sentiment') });
     expect(await cli('explain', 'sentiment', '--text', '   ')).toMatchObject({ code: 1, stderr: expect.stringContaining('InvalidInputError: the text to explain is only white space') });

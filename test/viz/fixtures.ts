@@ -15,3 +15,14 @@ export const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor,
  * covered examples include rows where the model disagrees.
  */
 export const explainRow15 = () => explainer.explain(adult.test.rows[15]);
+
+/** Held-out sentiment sentence 3, explained for the bundled sentiment model with unknown-word sampling (seed 0). */
+export async function explainSentence3() {
+  const { loadSentiment } = await import('../../src/datasets/sentiment.js');
+  const { loadSentimentModel } = await import('../../src/models/sentiment-models.js');
+  const { AnchorText } = await import('../../src/anchors/text/anchor-text.js');
+  return new AnchorText(loadSentimentModel().predictor, { seed: 0 }).explain(loadSentiment().test.texts[3]);
+}
+
+/** The bundled sentiment model's class names. */
+export const sentimentTargets = ['negative', 'positive'];

@@ -5,7 +5,7 @@ import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { GlassboxError } from '../../src/core/errors.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, explainer, explainRow15 } from './fixtures.js';
+import { adult, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -73,6 +73,18 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
     // The palettes follow prefers-color-scheme: a light card on white, a dark card on black.
     expect(lumaStats(light.png).mean).toBeGreaterThan(200);
     expect(lumaStats(dark.png).mean).toBeLessThan(60);
+  });
+
+  it('draws the text anchor card with its highlighted text', async () => {
+    const explanation = await explainSentence3();
+    const picture = await renderer.render(renderHtml(explanation, { targetNames: sentimentTargets }), { colorScheme: 'dark' });
+    const stats = lumaStats(picture.png);
+    expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
+    expect(stats.mean).toBeLessThan(60);
+    expect(stats.height).toBeGreaterThan(300);
+    for (const key of ['Why the model predicts', 'positive', 'excellent', explanation.data.raw.instance, 'where the model agrees', 'sampling unknown']) {
+      expect(picture.text).toContain(key);
+    }
   });
 
   it('widens the picture rather than cut off a table wider than the card', async () => {

@@ -4,6 +4,7 @@ import { loadSentiment } from '../../datasets/sentiment.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../../models/sentiment-models.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 /** The bundled text data sets `glassbox explain` knows. */
 export const TEXT_DATASETS: readonly string[] = ['sentiment'];
@@ -29,9 +30,6 @@ export interface ExplainTextFlags {
  * the masked-word model (language-model sampling) are read only when that sampling is asked for.
  */
 export async function explainTextCommand(dataset: string, flags: ExplainTextFlags, io: CliIO): Promise<number> {
-  if (flags.html !== undefined || flags.png !== undefined) {
-    throw new UsageError(`--html and --png draw tabular explanations only; they are not available for ${dataset}`);
-  }
   const row = numberFlag('row', flags.row, { integer: true, min: 0 });
   if ((flags.text === undefined) === (row === undefined)) {
     throw new UsageError(`explain ${dataset} needs exactly one of --text "SENTENCE" and --row N`);
@@ -52,6 +50,7 @@ export async function explainTextCommand(dataset: string, flags: ExplainTextFlag
   }
   const threshold = numberFlag('threshold', flags.threshold);
   const seed = flags.seed === undefined ? undefined : (numberFlag('seed', flags.seed) as number);
+  const files = checkRenderingFiles({ html: flags.html, png: flags.png });
 
   const { predictor, info } = loadSentimentModel();
   const options: AnchorTextOptions = { sampling, seed };
@@ -68,5 +67,6 @@ export async function explainTextCommand(dataset: string, flags: ExplainTextFlag
   const elapsedMs = performance.now() - started;
   if (flags.json) io.stdout(`${JSON.stringify(explanation)}\n`);
   else io.stdout(`Text:       ${text}\n${formatAnchor(explanation, { targetNames: info.targetNames, elapsedMs })}`);
+  await writeRenderings(explanation, { targetNames: info.targetNames }, files);
   return 0;
 }
