@@ -1,0 +1,260 @@
+import { InvalidInputError } from '../../core/errors.js';
+
+/** The JSON prediction protocols a remote predictor speaks. */
+export type RemoteProtocol = 'v2' | 'kserve-v1' | 'seldon';
+
+/** Tensor datatypes of the Open Inference Protocol that a remote predictor can send rows as. */
+export const V2_INPUT_DATATYPES = [
+  'FP32',
+  'FP64',
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'UINT8',
+  'UINT16',
+  'UINT32',
+  'UINT64',
+] as const;
+export type V2InputDatatype = (typeof V2_INPUT_DATATYPES)[number];
+
+export interface RemotePredictorOptions {
+  /**
+   * The protocol to speak. `'auto'` (the default) infers it from the URL path: `/v2/models/NAME[/versions/V]/infer`
+   * is the Open Inference Protocol, `/v1/models/NAME:predict` KServe v1, and `/api/v1.0/predictions`
+   * Seldon Core v1. An explicit value overrides the path.
+   */
+  protocol?: RemoteProtocol | 'auto';
+  /** Extra HTTP headers sent with every request (e.g. `Authorization`). */
+  headers?: Record<string, string>;
+  /** Rows per HTTP request; larger batches are split (and reassembled in order). */
+  maxBatchSize?: number;
+  /** HTTP requests in flight at once, over all calls of the predictor. */
+  concurrency?: number;
+  /** Milliseconds one HTTP request may take, from sending to the end of the answer. */
+  timeoutMs?: number;
+  /**
+   * Retries of one request after a network error (connection refused or reset, timeout) or a 429, 502,
+   * 503 or 504 answer. Other answers (400, 404, 500, ...) are never retried.
+   */
+  retries?: number;
+  /** Backoff before retry `i` (from 0) is uniform in `[0, min(backoffMaxMs, backoffBaseMs * 2^i))`. */
+  backoffBaseMs?: number;
+  /** The cap of the backoff, and of a server's `Retry-After`. */
+  backoffMaxMs?: number;
+  /** The uniform [0, 1) source of the backoff jitter; `Math.random` by default. */
+  random?: () => number;
+  /** Aborts every request in flight and every later call. */
+  signal?: AbortSignal;
+  /** Feature names, sent as Seldon's `data.names` (one per column). */
+  featureNames?: readonly string[];
+  /**
+   * The output to read when the model has several: a v2 output name (it is also requested by name), or
+   * a key of KServe v1 predictions that are objects.
+   */
+  outputName?: string;
+  /** v2 only: the input tensor's name. Read from the model metadata when not given. */
+  inputName?: string;
+  /** v2 only: the input tensor's datatype. Read from the model metadata when not given. */
+  inputDatatype?: V2InputDatatype;
+  /** Seldon only: send rows as `data.ndarray` (default) or as `data.tensor {shape, values}`. */
+  seldonEncoding?: 'ndarray' | 'tensor';
+}
+
+/**
+ * Defaults of {@link RemotePredictorOptions}.
+ * - `maxBatchSize` 1,000 rows: one anchor-search step asks for a few hundred to a few thousand samples; a
+ *   thousand 100-feature rows are about 1 MB of JSON, under common request-body limits (fastify's 1 MiB
+ *   default aside, MLServer, Triton and nginx ingress allow more).
+ * - `concurrency` 4 and `retries` 3 with exponential backoff and full jitter, base 100 ms, cap 5 s:
+ *   "Exponential Backoff And Jitter", AWS Architecture Blog (Brooker, 2015); the AWS SDKs' standard
+ *   retry mode also makes 3 retries.
+ * - `timeoutMs` 30 s: generous for one batch, short enough that a hung server fails an explanation
+ *   within minutes rather than never.
+ */
+export const REMOTE_PREDICTOR_DEFAULTS = {
+  protocol: 'auto',
+  maxBatchSize: 1000,
+  concurrency: 4,
+  timeoutMs: 30_000,
+  retries: 3,
+  backoffBaseMs: 100,
+  backoffMaxMs: 5000,
+  seldonEncoding: 'ndarray',
+} as const;
+
+/** Options with every default filled in. */
+export interface ResolvedRemoteOptions {
+  protocol: RemoteProtocol | 'auto';
+  headers: Record<string, string>;
+  maxBatchSize: number;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  random: () => number;
+  signal: AbortSignal | undefined;
+  featureNames: readonly string[] | undefined;
+  outputName: string | undefined;
+  inputName: string | undefined;
+  inputDatatype: V2InputDatatype | undefined;
+  seldonEncoding: 'ndarray' | 'tensor';
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  'protocol',
+  'headers',
+  'maxBatchSize',
+  'concurrency',
+  'timeoutMs',
+  'retries',
+  'backoffBaseMs',
+  'backoffMaxMs',
+  'random',
+  'signal',
+  'featureNames',
+  'outputName',
+  'inputName',
+  'inputDatatype',
+  'seldonEncoding',
+]);
+
+/** Checks every option and fills in the defaults; throws {@link InvalidInputError} naming the bad option. */
+export function resolveRemoteOptions(options: RemotePredictorOptions | undefined): ResolvedRemoteOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidInputError(`remotePredictor options are ${describe(options)}; expected an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new InvalidInputError(
+        `remotePredictor has no option ${JSON.stringify(key)}; expected one of ${[...KNOWN_OPTIONS].join(', ')}`,
+      );
+    }
+  }
+  const o = options;
+  const protocol = o.protocol ?? REMOTE_PREDICTOR_DEFAULTS.protocol;
+  if (!['auto', 'v2', 'kserve-v1', 'seldon'].includes(protocol)) {
+    throw new InvalidInputError(
+      `protocol is ${describe(protocol)}; expected 'auto', 'v2', 'kserve-v1' or 'seldon'`,
+    );
+  }
+  const headers: Record<string, string> = {};
+  if (o.headers !== undefined) {
+    if (o.headers === null || typeof o.headers !== 'object' || Array.isArray(o.headers)) {
+      throw new InvalidInputError(`headers is ${describe(o.headers)}; expected an object of header names to string values`);
+    }
+    for (const [name, value] of Object.entries(o.headers)) {
+      if (typeof value !== 'string') {
+        throw new InvalidInputError(`header ${JSON.stringify(name)} is ${describe(value)}; expected a string value`);
+      }
+      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+        throw new InvalidInputError(`header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+      }
+      if (/[\r\n]/.test(value)) {
+        throw new InvalidInputError(`header ${JSON.stringify(name)} contains a line break; expected a single-line value`);
+      }
+      headers[name] = value;
+    }
+  }
+  const maxBatchSize = positiveInteger('maxBatchSize', o.maxBatchSize, REMOTE_PREDICTOR_DEFAULTS.maxBatchSize);
+  const concurrency = positiveInteger('concurrency', o.concurrency, REMOTE_PREDICTOR_DEFAULTS.concurrency);
+  const timeoutMs = positiveNumber('timeoutMs', o.timeoutMs, REMOTE_PREDICTOR_DEFAULTS.timeoutMs);
+  const retries = o.retries ?? REMOTE_PREDICTOR_DEFAULTS.retries;
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
+    throw new InvalidInputError(`retries is ${describe(retries)}; expected an integer >= 0`);
+  }
+  const backoffBaseMs = nonNegativeNumber('backoffBaseMs', o.backoffBaseMs, REMOTE_PREDICTOR_DEFAULTS.backoffBaseMs);
+  const backoffMaxMs = nonNegativeNumber('backoffMaxMs', o.backoffMaxMs, Math.max(REMOTE_PREDICTOR_DEFAULTS.backoffMaxMs, backoffBaseMs));
+  if (backoffMaxMs < backoffBaseMs) {
+    throw new InvalidInputError(`backoffMaxMs is ${backoffMaxMs} but backoffBaseMs is ${backoffBaseMs}; expected backoffMaxMs >= backoffBaseMs`);
+  }
+  const random = o.random ?? Math.random;
+  if (typeof random !== 'function') {
+    throw new InvalidInputError(`random is ${describe(random)}; expected a function returning numbers in [0, 1)`);
+  }
+  const signal = o.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidInputError(`signal is ${describe(signal)}; expected an AbortSignal`);
+  }
+  let featureNames: readonly string[] | undefined;
+  if (o.featureNames !== undefined) {
+    if (!Array.isArray(o.featureNames) || o.featureNames.some((n) => typeof n !== 'string')) {
+      throw new InvalidInputError(`featureNames is ${describe(o.featureNames)}; expected an array of strings`);
+    }
+    featureNames = [...o.featureNames];
+  }
+  const outputName = optionalName('outputName', o.outputName);
+  const inputName = optionalName('inputName', o.inputName);
+  const inputDatatype = o.inputDatatype;
+  if (inputDatatype !== undefined && !(V2_INPUT_DATATYPES as readonly string[]).includes(inputDatatype)) {
+    throw new InvalidInputError(
+      `inputDatatype is ${describe(inputDatatype)}; expected one of ${V2_INPUT_DATATYPES.join(', ')}`,
+    );
+  }
+  const seldonEncoding = o.seldonEncoding ?? REMOTE_PREDICTOR_DEFAULTS.seldonEncoding;
+  if (seldonEncoding !== 'ndarray' && seldonEncoding !== 'tensor') {
+    throw new InvalidInputError(`seldonEncoding is ${describe(seldonEncoding)}; expected 'ndarray' or 'tensor'`);
+  }
+  return {
+    protocol,
+    headers,
+    maxBatchSize,
+    concurrency,
+    timeoutMs,
+    retries,
+    backoffBaseMs,
+    backoffMaxMs,
+    random,
+    signal,
+    featureNames,
+    outputName,
+    inputName,
+    inputDatatype,
+    seldonEncoding,
+  };
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidInputError(`${name} is ${describe(value)}; expected an integer >= 1`);
+  }
+  return value;
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidInputError(`${name} is ${describe(value)}; expected a positive number of milliseconds`);
+  }
+  return value;
+}
+
+function nonNegativeNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidInputError(`${name} is ${describe(value)}; expected a number of milliseconds >= 0`);
+  }
+  return value;
+}
+
+function optionalName(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidInputError(`${name} is ${describe(value)}; expected a non-empty string`);
+  }
+  return value;
+}
+
+/** A short description of a value for error messages. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'function') return 'a function';
+  return typeof v === 'object' ? `an object (${Object.prototype.toString.call(v).slice(8, -1)})` : `a ${typeof v}`;
+}

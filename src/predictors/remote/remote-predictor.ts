@@ -1,0 +1,230 @@
+import { InvalidInputError } from '../../core/errors.js';
+import type { Predictor } from '../predictor.js';
+import { splitBatches, type BatchRange } from './batching.js';
+import { resolveEndpoint } from './endpoint.js';
+import { bodySnippet, RemoteModelError } from './errors.js';
+import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
+import { createCodec, type ProtocolCodec } from './protocols/index.js';
+import { StatsRecorder, type RemotePredictorStats } from './stats.js';
+import { ResponseShapeError, type RemotePrediction } from './tensor.js';
+import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
+
+/**
+ * A {@link Predictor} backed by a model behind a URL. Call it with a batch of rows; it resolves to one
+ * class label per row (`number[]`) or one row of class probabilities per row (`number[][]`), whichever
+ * the model returns, in the order of the rows.
+ */
+export interface RemotePredictor extends Predictor<number[]> {
+  (inputs: number[][]): Promise<number[] | number[][]>;
+  /** The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it). */
+  readonly url: string;
+  /** The protocol spoken. */
+  readonly protocol: RemoteProtocol;
+  /** A snapshot of the traffic so far: requests, retries, rows, bytes, latency. */
+  readonly stats: RemotePredictorStats;
+  /** Sets every statistic back to zero. */
+  resetStats(): void;
+  /** Closes the kept-alive connections (they never keep the process alive, so this is optional). */
+  close(): void;
+}
+
+/** A signal that never aborts, for calls without a caller's signal. */
+const NEVER = new AbortController().signal;
+
+/**
+ * Connects to a model served over HTTP and returns it as a {@link Predictor}: the Open Inference
+ * Protocol (KServe v2: MLServer, Triton, Seldon Core 2), KServe v1 (TF Serving style) or Seldon Core v1,
+ * chosen from the URL path or by `options.protocol`. For v2 it first reads the model metadata (the input
+ * tensor's name, datatype and width) unless `inputName` and `inputDatatype` are given.
+ *
+ * Each call splits its rows into requests of at most `maxBatchSize` rows, sends them with at most
+ * `concurrency` in flight (over all calls), retries network errors, timeouts and 429/502/503/504 answers
+ * with exponential backoff and full jitter, and reassembles the predictions in row order. A call either
+ * resolves to exactly one prediction per row or rejects: with {@link RemoteModelError} (URL, status,
+ * attempts and the start of the response body) when the endpoint fails, answers garbage or the caller
+ * aborts, and then every other request of the call is aborted and nothing is returned; with
+ * InvalidInputError for rows that are not rectangular arrays of finite numbers.
+ *
+ * @example
+ * const predict = await remotePredictor('http://models.internal/v2/models/income/infer', {
+ *   headers: { Authorization: `Bearer ${token}` }, concurrency: 4, timeoutMs: 10_000,
+ * });
+ * const explainer = new AnchorTabular(predict, featureNames, { categoryMap, seed: 1 });
+ *
+ * @throws InvalidInputError for a bad URL or option; RemoteModelError when the v2 metadata cannot be read.
+ */
+export async function remotePredictor(url: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
+  const opts = resolveRemoteOptions(options);
+  const endpoint = resolveEndpoint(url, opts.protocol);
+  checkProtocolOptions(endpoint.protocol, opts);
+  const stats = new StatsRecorder();
+  const transport = new Transport(opts, stats);
+  const caller = opts.signal;
+  const baseSignals: RequestSignals = { call: caller ?? NEVER, caller };
+
+  let codec: ProtocolCodec;
+  let metadata: { url: string; answer: JsonAnswer } | undefined;
+  try {
+    codec = await createCodec(endpoint, opts, async (metadataUrl, what) => {
+      const answer = await transport.requestJson('GET', metadataUrl, undefined, what, baseSignals);
+      metadata = { url: metadataUrl, answer };
+      return answer.body;
+    });
+  } catch (err) {
+    transport.close();
+    if (err instanceof ResponseShapeError && metadata !== undefined) {
+      const { url: metadataUrl, answer } = metadata;
+      throw new RemoteModelError(
+        `model metadata request to ${metadataUrl} answered HTTP ${answer.status} but ${err.message}; ` +
+          `response body: ${JSON.stringify(bodySnippet(answer.text))} (pass inputName and inputDatatype to skip the metadata)`,
+        { url: metadataUrl, status: answer.status, attempts: answer.attempts, body: bodySnippet(answer.text), kind: 'bad-response', cause: err },
+      );
+    }
+    if (err instanceof SiblingFailed) throw new Error('internal error: metadata request abandoned', { cause: err });
+    throw err;
+  }
+
+  const inferUrl = endpoint.inferUrl;
+
+  const predictBatch = async (rows: number[][], range: BatchRange, whole: boolean, signals: RequestSignals) => {
+    const slice = rows.slice(range.start, range.end);
+    const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
+    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals);
+    let prediction: RemotePrediction;
+    try {
+      prediction = codec.decode(answer.body, slice.length);
+    } catch (err) {
+      if (!(err instanceof ResponseShapeError)) throw err;
+      throw new RemoteModelError(
+        `${what} to ${inferUrl} (${slice.length} rows) answered HTTP ${answer.status} but ${err.message}; ` +
+          `response body: ${JSON.stringify(bodySnippet(answer.text))}`,
+        { url: inferUrl, status: answer.status, attempts: answer.attempts, body: bodySnippet(answer.text), kind: 'bad-response', cause: err },
+      );
+    }
+    stats.rows += slice.length;
+    return prediction;
+  };
+
+  const predict = async (inputs: number[][]): Promise<number[] | number[][]> => {
+    stats.calls += 1;
+    const rows = checkRows(inputs);
+    codec.checkRows(rows);
+    if (caller?.aborted) {
+      throw new RemoteModelError(
+        `prediction request to ${inferUrl} was aborted by the caller's signal before it was sent; no predictions were returned`,
+        { url: inferUrl, status: undefined, attempts: 0, body: '', kind: 'aborted', cause: caller.reason },
+      );
+    }
+    if (rows.length === 0) return [];
+
+    const batches = splitBatches(rows.length, opts.maxBatchSize);
+    const parts: RemotePrediction[] = new Array(batches.length);
+    const call = new AbortController();
+    const onCallerAbort = () => call.abort(caller!.reason);
+    caller?.addEventListener('abort', onCallerAbort, { once: true });
+    const signals: RequestSignals = { call: call.signal, caller };
+    let failure: unknown;
+    let next = 0;
+    // At most `concurrency` workers per call, each taking the next batch: bodies are encoded only when
+    // they are about to be sent. The transport's limiter bounds requests over concurrent calls too.
+    const worker = async () => {
+      while (next < batches.length && failure === undefined) {
+        const b = next++;
+        try {
+          parts[b] = await predictBatch(rows, batches[b], batches.length === 1, signals);
+        } catch (err) {
+          if (err instanceof SiblingFailed) return;
+          if (failure === undefined) {
+            failure = err;
+            call.abort(err); // abandon the other requests of this call: no partial result
+          }
+          return;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency, batches.length) }, worker));
+    } finally {
+      caller?.removeEventListener('abort', onCallerAbort);
+    }
+    if (failure !== undefined) throw failure;
+    return assemble(parts, batches, inferUrl);
+  };
+
+  return Object.defineProperties(predict, {
+    url: { value: inferUrl, enumerable: true },
+    protocol: { value: endpoint.protocol, enumerable: true },
+    stats: { get: () => stats.snapshot(), enumerable: true },
+    resetStats: { value: () => stats.reset() },
+    close: { value: () => transport.close() },
+  }) as RemotePredictor;
+}
+
+/** Refuses options that the chosen protocol would ignore. */
+function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof resolveRemoteOptions>): void {
+  const refuse = (option: string, applies: string) => {
+    throw new InvalidInputError(`${option} applies to the ${applies} protocol only, but the protocol is ${protocol}`);
+  };
+  if (protocol !== 'v2' && opts.inputName !== undefined) refuse('inputName', 'v2');
+  if (protocol !== 'v2' && opts.inputDatatype !== undefined) refuse('inputDatatype', 'v2');
+  if (protocol === 'seldon' && opts.outputName !== undefined) refuse('outputName', 'v2 and kserve-v1');
+  if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
+}
+
+/** Checks that `inputs` is an array of rows of one width holding finite numbers only. */
+function checkRows(inputs: unknown): number[][] {
+  if (!Array.isArray(inputs)) {
+    throw new InvalidInputError(`a remote predictor was called with ${describe(inputs)}; expected an array of rows (arrays of numbers)`);
+  }
+  let width = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    const row: unknown = inputs[i];
+    if (!Array.isArray(row)) {
+      throw new InvalidInputError(`row ${i} is ${describe(row)}; expected an array of numbers`);
+    }
+    if (width < 0) width = row.length;
+    if (row.length !== width) {
+      throw new InvalidInputError(`row ${i} has ${row.length} values but row 0 has ${width}; expected rows of one width`);
+    }
+    for (let j = 0; j < row.length; j++) {
+      const v: unknown = row[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new InvalidInputError(
+          `row ${i}, value ${j} is ${describe(v)}; expected a finite number (JSON cannot carry NaN or Infinity)`,
+        );
+      }
+    }
+  }
+  return inputs as number[][];
+}
+
+/** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */
+function assemble(parts: RemotePrediction[], batches: BatchRange[], url: string): number[] | number[][] {
+  const first = parts[0];
+  const mismatch = (b: number, detail: string) =>
+    new RemoteModelError(
+      `the model at ${url} answered rows ${batches[0].start}..${batches[0].end - 1} and rows ` +
+        `${batches[b].start}..${batches[b].end - 1} differently: ${detail}; expected every request to return the same kind of prediction`,
+      { url, status: undefined, attempts: 1, body: '', kind: 'bad-response' },
+    );
+  if (first.kind === 'labels') {
+    const labels: number[] = [];
+    for (let b = 0; b < parts.length; b++) {
+      const part = parts[b];
+      if (part.kind !== 'labels') throw mismatch(b, 'labels for the first, probabilities for the other');
+      for (const label of part.labels) labels.push(label);
+    }
+    return labels;
+  }
+  const k = first.rows[0]?.length;
+  const rows: number[][] = [];
+  for (let b = 0; b < parts.length; b++) {
+    const part = parts[b];
+    if (part.kind !== 'probabilities') throw mismatch(b, 'probabilities for the first, labels for the other');
+    if (part.rows.length > 0 && part.rows[0].length !== k) {
+      throw mismatch(b, `${k} classes for the first, ${part.rows[0].length} for the other`);
+    }
+    for (const row of part.rows) rows.push(row);
+  }
+  return rows;
+}

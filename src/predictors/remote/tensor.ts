@@ -1,0 +1,131 @@
+/**
+ * Reading predictions out of JSON tensors. The three protocols carry a batch of predictions as a nested
+ * array (`[[0.2, 0.8], ...]` or `[0, 1, ...]`) or as a flat row-major array with a separate shape
+ * (Open Inference Protocol `data` + `shape`, Seldon `tensor.values` + `tensor.shape`); both become a
+ * flat array and a shape here, and then labels or probability rows.
+ */
+
+/** A 2xx response that is not the predictions that were asked for. Wrapped in a RemoteModelError. */
+export class ResponseShapeError extends Error {
+  override readonly name = 'ResponseShapeError';
+}
+
+/** Predictions for a batch: one class label per row, or one row of class probabilities per row. */
+export type RemotePrediction =
+  | { kind: 'labels'; labels: number[] }
+  | { kind: 'probabilities'; rows: number[][] };
+
+/** A row-major tensor of numbers. */
+export interface FlatTensor {
+  values: number[];
+  shape: number[];
+}
+
+/**
+ * Flattens a (possibly nested) array of numbers, row-major, and returns its values and shape.
+ * Booleans become 0 and 1 when `booleans` is set (the v2 `BOOL` datatype).
+ *
+ * @param what names the array in error messages, e.g. `output "predict" data`.
+ * @throws ResponseShapeError if `data` is not an array, is ragged, or holds anything but finite numbers.
+ */
+export function flattenTensor(data: unknown, what: string, booleans = false): FlatTensor {
+  if (!Array.isArray(data)) throw new ResponseShapeError(`${what} is ${describeJson(data)}; expected an array`);
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const values: number[] = [];
+  const walk = (node: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      values.push(toNumber(node, `${what}${path}`, booleans));
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new ResponseShapeError(
+        `${what}${path} is ${describeJson(node)}; expected an array of ${shape[depth]} (the arrays must be rectangular)`,
+      );
+    }
+    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { values, shape };
+}
+
+/**
+ * Checks a flat `values` array against a declared `shape` (their sizes must agree) and returns them as a
+ * tensor. A nested `values` is flattened first.
+ */
+export function shapedTensor(values: unknown, shape: unknown, what: string, booleans = false): FlatTensor {
+  const flat = flattenTensor(values, `${what} data`, booleans);
+  if (shape === undefined) return flat;
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+    throw new ResponseShapeError(`${what} shape is ${describeJson(shape)}; expected an array of non-negative integers`);
+  }
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (size !== flat.values.length) {
+    throw new ResponseShapeError(
+      `${what} has shape ${JSON.stringify(shape)} (${size} values) but ${flat.values.length} values; expected them to agree`,
+    );
+  }
+  return { values: flat.values, shape: [...(shape as number[])] };
+}
+
+/**
+ * Predictions for `n` rows from a tensor of shape `[n]` or `[n, 1]` (class labels: integers) or `[n, k]`
+ * with `k >= 2` (class probabilities or scores, one row per input).
+ *
+ * A single non-integer column is refused rather than guessed at: it could be P(class 1) of a sigmoid or a
+ * regression output, and glassbox does not silently reinterpret a model's output.
+ */
+export function predictionsFromTensor(tensor: FlatTensor, n: number, what: string): RemotePrediction {
+  const { values, shape } = tensor;
+  if (shape.length === 0 || shape.length > 2) {
+    throw new ResponseShapeError(
+      `${what} has shape ${JSON.stringify(shape)}; expected [rows] (labels) or [rows, classes] (probabilities)`,
+    );
+  }
+  if (shape[0] !== n) {
+    throw new ResponseShapeError(
+      `${what} holds ${shape[0]} predictions for the ${n} rows sent; expected exactly one per row`,
+    );
+  }
+  const k = shape.length === 2 ? shape[1] : 1;
+  if (k === 0) throw new ResponseShapeError(`${what} has shape ${JSON.stringify(shape)}: no value per row; expected at least one`);
+  if (k === 1) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isInteger(values[i])) {
+        throw new ResponseShapeError(
+          `${what} has one value per row and row ${i}'s is ${values[i]}, not an integer class label; expected ` +
+            'integer labels or one row of class probabilities per row (a model returning P(class 1) alone must return [1 - p, p])',
+        );
+      }
+    }
+    return { kind: 'labels', labels: values };
+  }
+  const rows: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = values.slice(i * k, (i + 1) * k);
+  return { kind: 'probabilities', rows };
+}
+
+function toNumber(v: unknown, what: string, booleans: boolean): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (booleans && typeof v === 'boolean') return v ? 1 : 0;
+  throw new ResponseShapeError(`${what} is ${describeJson(v)}; expected a finite number`);
+}
+
+/** A short description of a JSON value for error messages. */
+export function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'missing';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v as object);
+    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 8).map((k) => JSON.stringify(k)).join(', ')}`;
+  }
+  return `a ${typeof v}`;
+}

@@ -1,0 +1,253 @@
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import axios, { type AxiosInstance } from 'axios';
+import { Limiter } from './batching.js';
+import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
+import type { ResolvedRemoteOptions } from './options.js';
+import { backoffDelay, isRetryableNetworkError, networkErrorCode, RETRYABLE_STATUSES, retryAfterMs, sleep } from './retry.js';
+import type { StatsRecorder } from './stats.js';
+
+/**
+ * HTTP for remote predictors: one axios instance over keep-alive agents (a connection is reused across
+ * batches instead of a TCP handshake per request), a per-request deadline, the shared concurrency
+ * limit, retries with backoff, and the translation of every failure into a {@link RemoteModelError}.
+ */
+
+/** A 2xx answer whose body parsed as JSON. */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+  /** The raw body, for error messages. */
+  text: string;
+  /** Requests it took, the first one included. */
+  attempts: number;
+}
+
+/** Thrown to a request whose call was abandoned because a sibling request failed for good. */
+export class SiblingFailed extends Error {
+  override readonly name = 'SiblingFailed';
+}
+
+/** The signals a request listens to. */
+export interface RequestSignals {
+  /** Aborted when the caller aborts or when the call has failed elsewhere. */
+  call: AbortSignal;
+  /** The caller's own signal, to tell "aborted" from "a sibling failed". */
+  caller: AbortSignal | undefined;
+}
+
+type Outcome =
+  | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; text: string }
+  | { ok: false; error: unknown; timedOut: boolean };
+
+export type TransportOptions = Pick<
+  ResolvedRemoteOptions,
+  'headers' | 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
+>;
+
+export class Transport {
+  readonly limiter: Limiter;
+  private readonly client: AxiosInstance;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(
+    private readonly options: TransportOptions,
+    private readonly stats: StatsRecorder,
+  ) {
+    this.limiter = new Limiter(options.concurrency);
+    // Sockets beyond `concurrency` would only idle; keep-alive sockets are unref'd while free, so they
+    // never keep the process alive.
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.concurrency });
+    this.client = axios.create({
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      headers: { Accept: 'application/json', ...options.headers },
+      responseType: 'arraybuffer',
+      // Parse (and report malformed JSON) ourselves; hand every status back instead of throwing.
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxBodyLength: Infinity,
+      maxContentLength: -1,
+    });
+  }
+
+  /**
+   * Sends one request, retrying network errors, timeouts and 429/502/503/504 answers with backoff, and
+   * resolves to the parsed JSON of a 2xx answer.
+   *
+   * @param what says what the request is for, in error messages ("prediction request for rows 0..299").
+   * @throws RemoteModelError when it fails for good, when the caller aborts, or when a 2xx body is not JSON;
+   *   {@link SiblingFailed} when the call was abandoned because another request of it failed.
+   */
+  async requestJson(
+    method: 'GET' | 'POST',
+    url: string,
+    body: unknown,
+    what: string,
+    signals: RequestSignals,
+  ): Promise<JsonAnswer> {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const maxAttempts = this.options.retries + 1;
+    for (let attempt = 1; ; attempt++) {
+      this.checkSignals(url, what, attempt - 1, signals);
+      try {
+        await this.limiter.acquire(signals.call);
+      } catch {
+        this.checkSignals(url, what, attempt - 1, signals);
+        throw new SiblingFailed();
+      }
+      let outcome: Outcome;
+      try {
+        outcome = await this.once(method, url, data, signals.call);
+      } finally {
+        this.limiter.release();
+      }
+
+      const fail = (kind: RemoteFailureKind, message: string, status: number | undefined, text: string, cause?: unknown) =>
+        new RemoteModelError(message, { url, status, attempts: attempt, body: bodySnippet(text), kind, cause });
+
+      if (outcome.ok) {
+        const { status, statusText, text } = outcome;
+        if (status >= 200 && status < 300) {
+          try {
+            return { status, body: JSON.parse(text), text, attempts: attempt };
+          } catch (err) {
+            throw fail(
+              'bad-response',
+              `${what} to ${url} answered HTTP ${status} with a body that is not JSON ` +
+                `(${(err as Error).message}), after ${attempts(attempt)}; body starts: ${JSON.stringify(bodySnippet(text))}`,
+              status,
+              text,
+              err,
+            );
+          }
+        }
+        this.stats.failures += 1;
+        const retryable = RETRYABLE_STATUSES.has(status);
+        if (retryable && attempt < maxAttempts) {
+          await this.backoff(attempt, outcome.headers['retry-after'], url, what, signals);
+          continue;
+        }
+        const said = serverMessage(text);
+        const why = retryable
+          ? `(${status} is retried; gave up after ${this.options.retries} ${this.options.retries === 1 ? 'retry' : 'retries'})`
+          : `(not retried: only network errors, timeouts and 429, 502, 503, 504 are)`;
+        throw fail(
+          'http-status',
+          `${what} to ${url} failed with HTTP ${status}${statusText ? ` ${statusText}` : ''} after ${attempts(attempt)} ${why}` +
+            `${said !== undefined ? `; the server said: ${JSON.stringify(said)}` : ''}` +
+            `; response body: ${text.length === 0 ? '(empty)' : JSON.stringify(bodySnippet(text))}`,
+          status,
+          text,
+        );
+      }
+
+      // No answer: a network error, our timeout, or an abort.
+      const { error, timedOut } = outcome;
+      if (!timedOut && signals.call.aborted) {
+        this.checkSignals(url, what, attempt, signals);
+        throw new SiblingFailed();
+      }
+      this.stats.failures += 1;
+      const retryable = timedOut || isRetryableNetworkError(error);
+      if (retryable && attempt < maxAttempts) {
+        await this.backoff(attempt, undefined, url, what, signals);
+        continue;
+      }
+      const code = timedOut ? 'ETIMEDOUT' : networkErrorCode(error);
+      const detail = timedOut
+        ? `no answer within timeoutMs = ${this.options.timeoutMs} ms`
+        : `${code ?? 'network error'}: ${error instanceof Error ? error.message : String(error)}`;
+      const advice = retryable
+        ? `gave up after ${this.options.retries} ${this.options.retries === 1 ? 'retry' : 'retries'}; is the model server up and reachable at this address?`
+        : 'not retried';
+      throw fail(
+        timedOut ? 'timeout' : 'network',
+        `${what} to ${url} got no HTTP answer after ${attempts(attempt)} (${detail}; ${advice})`,
+        undefined,
+        '',
+        error,
+      );
+    }
+  }
+
+  /** Closes kept-alive connections. Requests still in flight are not interrupted. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  /** One HTTP request under the per-request deadline; never throws. */
+  private async once(method: 'GET' | 'POST', url: string, data: string | undefined, signal: AbortSignal): Promise<Outcome> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`no answer within ${this.options.timeoutMs} ms`));
+    }, this.options.timeoutMs);
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.stats.requests += 1;
+    if (data !== undefined) this.stats.bytesSent += Buffer.byteLength(data);
+    const started = performance.now();
+    try {
+      const res = await this.client.request<ArrayBuffer | Buffer>({
+        method,
+        url,
+        data,
+        headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
+        signal: controller.signal,
+      });
+      const buf = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
+      this.stats.bytesReceived += buf.length;
+      return {
+        ok: true,
+        status: res.status,
+        statusText: res.statusText ?? '',
+        headers: res.headers as Record<string, unknown>,
+        text: buf.toString('utf8'),
+      };
+    } catch (error) {
+      return { ok: false, error, timedOut };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      this.stats.recordLatency(performance.now() - started);
+    }
+  }
+
+  /** Waits before retry number `attempt` (1 for the first), honouring `Retry-After` up to the cap. */
+  private async backoff(attempt: number, retryAfter: unknown, url: string, what: string, signals: RequestSignals): Promise<void> {
+    const { backoffBaseMs, backoffMaxMs, random } = this.options;
+    let delay = backoffDelay(attempt - 1, backoffBaseMs, backoffMaxMs, random);
+    const asked = retryAfterMs(retryAfter);
+    if (asked !== undefined) delay = Math.max(delay, Math.min(asked, backoffMaxMs));
+    this.stats.retries += 1;
+    try {
+      await sleep(delay, signals.call);
+    } catch {
+      this.checkSignals(url, what, attempt, signals);
+      throw new SiblingFailed();
+    }
+  }
+
+  /** Throws the "aborted" RemoteModelError if the caller's signal has fired. */
+  private checkSignals(url: string, what: string, attemptsMade: number, signals: RequestSignals): void {
+    const caller = signals.caller;
+    if (caller?.aborted) {
+      const reason = caller.reason instanceof Error ? caller.reason.message : String(caller.reason);
+      throw new RemoteModelError(
+        `${what} to ${url} was aborted by the caller's signal (${reason}) after ${attempts(attemptsMade)}; no predictions were returned`,
+        { url, status: undefined, attempts: attemptsMade, body: '', kind: 'aborted', cause: caller.reason },
+      );
+    }
+    if (signals.call.aborted) throw new SiblingFailed();
+  }
+}
+
+function attempts(n: number): string {
+  return `${n} attempt${n === 1 ? '' : 's'}`;
+}
