@@ -1,0 +1,169 @@
+import { InvalidInputError } from '../core/errors.js';
+import { describe } from '../predictors/remote/options.js';
+
+/**
+ * The one model a model server serves, and the checks around it: requests must carry rows of
+ * `nFeatures` finite numbers, and the predictor must return one row of class probabilities per row.
+ */
+
+/** A function from rows to class probabilities, one row per input row (plain or typed arrays, sync or async). */
+export type ServedPredictor = (
+  rows: number[][],
+) => ArrayLike<ArrayLike<number>> | Promise<ArrayLike<ArrayLike<number>>>;
+
+export interface ModelServerOptions {
+  /** The model's name in every URL (`/v2/models/NAME`, `/v1/models/NAME`), e.g. `adult`. */
+  name: string;
+  /** Class probabilities for a batch of rows. */
+  predictor: ServedPredictor;
+  /** Values per row. */
+  nFeatures: number;
+  /** Column names, for the metadata and Seldon's `data.names`; checked against Seldon requests that send names. */
+  featureNames?: readonly string[];
+  /** Class names, for the metadata and Seldon's response `names` (`t:0`, `t:1`, ... otherwise). */
+  classNames?: readonly string[];
+  /** The model version: v2 answers `/v2/models/NAME/versions/VERSION/...` too, and reports it. */
+  version?: string;
+  /** The interface to listen on. Default `127.0.0.1` (this machine only). */
+  host?: string;
+  /** The port. Default 8080, KServe's default HTTP port; 0 picks a free one. */
+  port?: number;
+  /** The largest request body accepted, in bytes. Default 32 MiB. */
+  bodyLimit?: number;
+  /** Log requests with pino (fastify's logger). Default false. */
+  logger?: boolean;
+}
+
+/** Defaults of {@link ModelServerOptions}. */
+export const MODEL_SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  bodyLimit: 32 * 1024 * 1024,
+  logger: false,
+} as const;
+
+/** An error with the HTTP status to answer; each protocol's error handler formats it its own way. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Predictions for a batch: probability rows and their argmax labels. */
+export interface ServedPrediction {
+  probabilities: number[][];
+  labels: number[];
+  /** Classes per row. */
+  k: number;
+}
+
+const KNOWN = new Set(['name', 'predictor', 'nFeatures', 'featureNames', 'classNames', 'version', 'host', 'port', 'bodyLimit', 'logger']);
+const URL_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export class ServedModel {
+  readonly name: string;
+  readonly nFeatures: number;
+  readonly featureNames: readonly string[] | undefined;
+  readonly classNames: readonly string[] | undefined;
+  readonly version: string | undefined;
+  private readonly predictor: ServedPredictor;
+
+  /** Checks the options; throws InvalidInputError naming the bad one. */
+  constructor(options: ModelServerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidInputError(`createModelServer options are ${describe(options)}; expected an object`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!KNOWN.has(key)) {
+        throw new InvalidInputError(`createModelServer has no option ${JSON.stringify(key)}; expected one of ${[...KNOWN].join(', ')}`);
+      }
+    }
+    const { name, predictor, nFeatures, featureNames, classNames, version } = options;
+    if (typeof name !== 'string' || !URL_SEGMENT.test(name)) {
+      throw new InvalidInputError(`name is ${describe(name)}; expected a URL-safe model name (letters, digits, '.', '_', '-')`);
+    }
+    if (typeof predictor !== 'function') {
+      throw new InvalidInputError(`predictor is ${describe(predictor)}; expected a function from rows to class probabilities`);
+    }
+    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1) {
+      throw new InvalidInputError(`nFeatures is ${describe(nFeatures)}; expected an integer >= 1`);
+    }
+    if (featureNames !== undefined) {
+      if (!Array.isArray(featureNames) || featureNames.some((n) => typeof n !== 'string')) {
+        throw new InvalidInputError(`featureNames is ${describe(featureNames)}; expected an array of strings`);
+      }
+      if (featureNames.length !== nFeatures) {
+        throw new InvalidInputError(`featureNames has ${featureNames.length} names but nFeatures is ${nFeatures}; expected one name per feature`);
+      }
+    }
+    if (classNames !== undefined && (!Array.isArray(classNames) || classNames.length < 1 || classNames.some((n) => typeof n !== 'string'))) {
+      throw new InvalidInputError(`classNames is ${describe(classNames)}; expected a non-empty array of strings`);
+    }
+    if (version !== undefined && (typeof version !== 'string' || !URL_SEGMENT.test(version))) {
+      throw new InvalidInputError(`version is ${describe(version)}; expected a URL-safe string such as "1"`);
+    }
+    this.name = name;
+    this.predictor = predictor;
+    this.nFeatures = nFeatures;
+    this.featureNames = featureNames === undefined ? undefined : [...featureNames];
+    this.classNames = classNames === undefined ? undefined : [...classNames];
+    this.version = version;
+  }
+
+  /** Classes per row when known from `classNames`, else -1 (the metadata's "variable"). */
+  get classCount(): number {
+    return this.classNames?.length ?? -1;
+  }
+
+  /** Checks that `rows` (already numbers) have `nFeatures` values each; throws a 400 HttpError otherwise. */
+  checkWidth(n: number, width: number, what: string): void {
+    if (width !== this.nFeatures) {
+      throw new HttpError(
+        400,
+        `${what} has ${width} values per row (${n} rows); model ${this.name} expects ${this.nFeatures} features per row`,
+      );
+    }
+  }
+
+  /**
+   * Runs the predictor and checks its answer: one row of `k >= 1` finite numbers per input row. A broken
+   * predictor is a 500.
+   */
+  async predict(rows: number[][]): Promise<ServedPrediction> {
+    let out: ArrayLike<ArrayLike<number>>;
+    try {
+      out = await this.predictor(rows);
+    } catch (err) {
+      throw new HttpError(500, `model ${this.name} failed on ${rows.length} rows: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const broken = (detail: string) => new HttpError(500, `model ${this.name} returned ${detail}`);
+    if (out === null || typeof out !== 'object' || typeof out.length !== 'number') throw broken(`${describe(out)}; expected probability rows`);
+    if (out.length !== rows.length) throw broken(`${out.length} predictions for ${rows.length} rows`);
+    const probabilities: number[][] = new Array(rows.length);
+    const labels: number[] = new Array(rows.length);
+    let k = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const row = out[i];
+      if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length === 0) {
+        throw broken(`${describe(row)} for row ${i}; expected a row of class probabilities`);
+      }
+      if (k < 0) k = row.length;
+      if (row.length !== k) throw broken(`${row.length} probabilities for row ${i} but ${k} for row 0`);
+      const p = Array.from(row, Number);
+      let best = 0;
+      for (let j = 0; j < k; j++) {
+        if (!Number.isFinite(p[j])) throw broken(`${p[j]} as probability ${j} of row ${i}`);
+        if (p[j] > p[best]) best = j;
+      }
+      probabilities[i] = p;
+      labels[i] = best;
+    }
+    if (this.classNames !== undefined && rows.length > 0 && k !== this.classNames.length) {
+      throw broken(`${k} probabilities per row but classNames names ${this.classNames.length} classes`);
+    }
+    return { probabilities, labels, k: Math.max(k, this.classCount) };
+  }
+}

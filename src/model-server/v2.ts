@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { VERSION } from '../version.js';
+import { describeJson } from '../predictors/remote/tensor.js';
+import { HttpError, type ServedModel } from './model.js';
+import { requestObject, requestTensor, rowsOf } from './tensors.js';
+
+/**
+ * The Open Inference Protocol (KServe V2) REST endpoints for one model:
+ * https://github.com/kserve/open-inference-protocol/blob/main/specification/protocol/inference_rest.md
+ *
+ * - `GET /v2/health/live`, `GET /v2/health/ready`, `GET /v2/models/NAME[/versions/V]/ready`
+ * - `GET /v2` (server metadata), `GET /v2/models/NAME[/versions/V]` (model metadata)
+ * - `POST /v2/models/NAME[/versions/V]/infer`: one input tensor `[rows, nFeatures]` of any numeric
+ *   datatype, flat or nested; outputs `predict_proba` (FP64 `[rows, classes]`, the default) and/or
+ *   `predict` (INT64 labels `[rows, 1]`) as named in the request's `outputs`.
+ * - Errors: an HTTP error status with `{"error": "..."}` (400 for a bad request, 404 for an unknown model).
+ */
+
+export const V2_INPUT_NAME = 'input-0';
+export const V2_OUTPUTS = ['predict_proba', 'predict'] as const;
+
+const NUMERIC = new Set(['FP16', 'FP32', 'FP64', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']);
+
+interface ModelParams {
+  name: string;
+  version?: string;
+}
+
+export function v2Routes(model: ServedModel) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      return reply.code(status).send({ error: err.message });
+    });
+
+    /** The model for these path parameters, or a 404. */
+    const lookup = (params: ModelParams): ServedModel => {
+      if (params.name !== model.name) {
+        throw new HttpError(404, `model ${JSON.stringify(params.name)} not found; this server serves ${JSON.stringify(model.name)}`);
+      }
+      if (params.version !== undefined && params.version !== model.version) {
+        throw new HttpError(
+          404,
+          `version ${JSON.stringify(params.version)} of model ${JSON.stringify(model.name)} not found; ` +
+            (model.version === undefined ? 'the model has no versions' : `its version is ${JSON.stringify(model.version)}`),
+        );
+      }
+      return model;
+    };
+
+    app.get('/v2/health/live', async () => ({ live: true }));
+    app.get('/v2/health/ready', async () => ({ ready: true }));
+    app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [] }));
+
+    const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => {
+      const m = lookup(req.params);
+      return {
+        name: m.name,
+        ...(m.version === undefined ? {} : { versions: [m.version] }),
+        platform: 'glassbox',
+        inputs: [{ name: V2_INPUT_NAME, datatype: 'FP64', shape: [-1, m.nFeatures] }],
+        outputs: [
+          { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
+          { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
+        ],
+      };
+    };
+    const ready = async (req: FastifyRequest<{ Params: ModelParams }>) => ({ name: lookup(req.params).name, ready: true });
+    const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
+      const m = lookup(req.params);
+      const { rows, outputs, id } = parseInferRequest(req.body, m);
+      const prediction = await m.predict(rows);
+      const n = rows.length;
+      return reply.send({
+        model_name: m.name,
+        ...(m.version === undefined ? {} : { model_version: m.version }),
+        ...(id === undefined ? {} : { id }),
+        parameters: {},
+        outputs: outputs.map((name) =>
+          name === 'predict'
+            ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
+            : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.probabilities.flat() },
+        ),
+      });
+    };
+
+    for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
+      app.get(prefix, metadata);
+      app.get(`${prefix}/ready`, ready);
+      app.post(`${prefix}/infer`, infer);
+    }
+  };
+}
+
+/** Reads a v2 inference request: its one input as rows, the outputs asked for, and the request id. */
+function parseInferRequest(
+  body: unknown,
+  model: ServedModel,
+): { rows: number[][]; outputs: string[]; id: string | undefined } {
+  const req = requestObject(body, 'an inference request {"inputs": [{"name", "shape", "datatype", "data"}]}');
+  const inputs = req.inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new HttpError(400, `"inputs" is ${describeJson(inputs)}; expected an array with one input tensor`);
+  }
+  if (inputs.length !== 1) {
+    throw new HttpError(400, `the request has ${inputs.length} inputs; model ${model.name} takes one tensor of shape [rows, ${model.nFeatures}]`);
+  }
+  const input = inputs[0] as Record<string, unknown>;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new HttpError(400, `inputs[0] is ${describeJson(input)}; expected {"name", "shape", "datatype", "data"}`);
+  }
+  if (typeof input.name !== 'string') throw new HttpError(400, `inputs[0].name is ${describeJson(input.name)}; expected a string`);
+  const what = `input ${JSON.stringify(input.name)}`;
+  if (typeof input.datatype !== 'string' || !NUMERIC.has(input.datatype)) {
+    throw new HttpError(400, `${what} has datatype ${describeJson(input.datatype)}; expected a numeric datatype (FP32, FP64, INT64, ...)`);
+  }
+  if (input.shape === undefined) throw new HttpError(400, `${what} has no "shape"; expected [rows, ${model.nFeatures}]`);
+  if (input.data === undefined) throw new HttpError(400, `${what} has no "data"`);
+  const tensor = requestTensor(input.data, what, input.shape);
+  const datatype = input.datatype;
+  if (datatype.includes('INT')) {
+    const bad = tensor.values.findIndex((v) => !Number.isInteger(v) || (datatype.startsWith('U') && v < 0));
+    if (bad >= 0) throw new HttpError(400, `${what} is ${datatype} but value ${bad} is ${tensor.values[bad]}`);
+  }
+  const rows = rowsOf(tensor, model, what);
+
+  let outputs: string[] = ['predict_proba'];
+  if (req.outputs !== undefined) {
+    if (!Array.isArray(req.outputs)) throw new HttpError(400, `"outputs" is ${describeJson(req.outputs)}; expected an array of {"name"}`);
+    outputs = req.outputs.map((o: unknown, i: number) => {
+      const name = o !== null && typeof o === 'object' ? (o as { name?: unknown }).name : undefined;
+      if (typeof name !== 'string' || !(V2_OUTPUTS as readonly string[]).includes(name)) {
+        throw new HttpError(
+          400,
+          `outputs[${i}] asks for ${describeJson(name)}; model ${model.name} has the outputs ${V2_OUTPUTS.map((n) => JSON.stringify(n)).join(', ')}`,
+        );
+      }
+      return name;
+    });
+    if (outputs.length === 0) outputs = ['predict_proba'];
+  }
+  const id = typeof req.id === 'string' ? req.id : undefined;
+  return { rows, outputs, id };
+}
