@@ -108,6 +108,10 @@ export function checkInteger(name: string, value: unknown, min: number): void {
   }
 }
 
+export function checkBoolean(name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new InvalidInputError(`option ${name} is ${String(value)}; expected true or false`);
+}
+
 export function checkNumber(
   name: string,
   value: unknown,
