@@ -1,0 +1,243 @@
+import { InvalidInputError } from '../../core/errors.js';
+import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import { createRng } from '../../core/rng.js';
+import { checkShape, formatShape, imageToNested, toImage, type Image, type ImageInput, type ImageShape } from '../../image/image.js';
+import {
+  resolveSegmentation,
+  segmentImage,
+  type Segmentation,
+  type SegmentationOptions,
+} from '../../image/segmentation/segment.js';
+import type { Segments } from '../../image/segmentation/segments.js';
+import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { searchAnchor } from '../beam-search.js';
+import { MaskSampler } from '../mask-sampler.js';
+import { checkInteger, checkNumber, rejectUnknownOptions, resolveSearchOptions, stripUndefined, type AnchorSearchOptions } from '../options.js';
+import { checkFill, SuperpixelPerturbation, type ImageFill, type ImageSample } from './superpixels.js';
+
+export interface AnchorImageOptions {
+  /** `[height, width, channels]` of the images explained, e.g. `[28, 28, 1]`. Required. */
+  shape: readonly [number, number, number];
+  /** `'slic'` (default), `'quickshift'`, `'felzenszwalb'`, or a function from an image to a label image. */
+  segmentation?: Segmentation;
+  /** Options of the built-in segmentation, named as in scikit-image (`nSegments`, `compactness`, `sigma` …). */
+  segmentationOptions?: SegmentationOptions;
+  /** What perturbed superpixels become: `'mean'` (default), `'background'`, or a constant (see {@link ImageFill}). */
+  fill?: ImageFill;
+  /** Images whose pixels replace perturbed superpixels, one drawn at random per sample (sets fill `'background'`). */
+  imagesBackground?: readonly ImageInput[];
+  /** Seed of every random choice; the same seed and inputs give the same explanation. */
+  seed?: number | string;
+}
+
+export interface AnchorImageExplainOptions extends Partial<AnchorSearchOptions> {
+  /** Probability that a superpixel outside the anchor is perturbed in a sample. */
+  pSample?: number;
+  /** Samples of the perturbation distribution on which coverage is measured. */
+  coverageSamples?: number;
+}
+
+/**
+ * Defaults of AnchorImage, Alibi Explain's: `segmentation_fn 'slic'` (with the SLIC arguments of
+ * `SLIC_DEFAULTS`), perturbed superpixels replaced by their mean ("fudged" image) unless background
+ * images are given, `p_sample 0.5`, `coverage_samples 10000`; seed 0 so that explanations are
+ * reproducible unless a seed is chosen. The search defaults are the shared ones (threshold 0.95 …).
+ */
+export const ANCHOR_IMAGE_DEFAULTS = Object.freeze({
+  segmentation: 'slic' as Segmentation,
+  seed: 0 as number | string,
+  pSample: 0.5,
+  coverageSamples: 10_000,
+});
+
+/**
+ * A perturbed image of an anchor step, compactly: `mask` has one entry per segment, 1 where the
+ * superpixel keeps the explained image's pixels and 0 where it was replaced; `background` is the index of
+ * the background image the replacements came from (fill `'background'` only). Rebuild the pixels with
+ * `AnchorImage.perturbationFor(image)` and its `render`, or with `maskImage`.
+ */
+export interface ImageExample {
+  mask: number[];
+  background?: number;
+}
+
+/** One prefix of the anchor, with perturbed images the model agreed (covered_true) or disagreed (covered_false) on. */
+export interface ImageAnchorExamples {
+  covered_true: ImageExample[];
+  covered_false: ImageExample[];
+}
+
+export interface AnchorImageData {
+  /**
+   * The explained image with only the anchor's superpixels, `[h][w][c]`: their pixels are the image's and
+   * every other pixel is 0, as in Alibi Explain.
+   */
+  anchor: number[][][];
+  /** The segmentation, `[h][w]` labels 0..K−1: superpixel `s` is the pixels labelled `s`. */
+  segments: number[][];
+  precision: number;
+  coverage: number;
+  raw: {
+    /** The anchor's superpixels (segment labels), in the order the search added them. */
+    anchorSegments: number[];
+    /** Per search step: the precision and coverage of the anchor so far. */
+    precision: number[];
+    coverage: number[];
+    /** Per search step: up to `nCoveredEx` perturbed images each way, as segment masks. */
+    examples: ImageAnchorExamples[];
+    /** Number of superpixels K. */
+    numSegments: number;
+    /** Pixels in each superpixel, by label. */
+    segmentSizes: number[];
+    /** Precision of the empty anchor: how often perturbed images keep the prediction with nothing fixed. */
+    allPrecision: number;
+    success: boolean;
+    /** The explained prediction (class index). */
+    prediction: number;
+    numSamples: number;
+    modelCalls: number;
+    modelRows: number;
+    warning?: string;
+  };
+}
+
+const OPTION_NAMES = ['shape', 'segmentation', 'segmentationOptions', 'fill', 'imagesBackground', 'seed'];
+
+/**
+ * Anchor explanations of image classifiers (Ribeiro, Singh & Guestrin, "Anchors: High-Precision
+ * Model-Agnostic Explanations", AAAI 2018, §3.3): the image is cut into superpixels, and the anchor is
+ * the few superpixels that, when they stay while the others are replaced (by their mean colour, a
+ * constant or a background image), keep the model's prediction with high probability (precision); its
+ * coverage is how often perturbed images keep them. Perturbation follows Alibi Explain's `AnchorImage`.
+ *
+ * The predictor receives a batch of {@link Image}s (Float32Array data, HWC); `imagesToBatch` stacks them
+ * for `tf.tensor4d`.
+ */
+export class AnchorImage {
+  readonly shape: ImageShape;
+  private readonly predictor: Predictor<Image>;
+  private readonly segmentation: Segmentation;
+  private readonly segmentationOptions: SegmentationOptions;
+  private readonly fill: ImageFill;
+  private readonly backgrounds: Image[];
+  private readonly seed: number | string;
+
+  constructor(predictor: Predictor<Image>, options: AnchorImageOptions) {
+    this.predictor = assertPredictor(predictor);
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidInputError('AnchorImage needs options with at least the image shape: { shape: [height, width, channels] }');
+    }
+    rejectUnknownOptions(options, OPTION_NAMES);
+    this.shape = Object.freeze([...checkShape(options.shape, 'option shape')]) as unknown as ImageShape;
+    const resolved = resolveSegmentation(options.segmentation ?? ANCHOR_IMAGE_DEFAULTS.segmentation, options.segmentationOptions);
+    this.segmentation = resolved.segmentation;
+    this.segmentationOptions = resolved.options;
+    const backgrounds = options.imagesBackground ?? [];
+    if (!Array.isArray(backgrounds)) {
+      throw new InvalidInputError(`option imagesBackground is ${typeof backgrounds}; expected an array of images of shape ${formatShape(this.shape)}`);
+    }
+    this.backgrounds = backgrounds.map((b, i) => toImage(b, this.shape, `background image ${i}`));
+    this.fill = checkFill(options.fill ?? (this.backgrounds.length > 0 ? 'background' : 'mean'), this.shape[2], this.backgrounds.length);
+    this.seed = options.seed ?? ANCHOR_IMAGE_DEFAULTS.seed;
+    if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
+      throw new InvalidInputError(`option seed is ${typeof this.seed}; expected a number or a string`);
+    }
+  }
+
+  /**
+   * The perturbation distribution `explain` samples `image` from: its segmentation and how it replaces
+   * superpixels. Useful to look at samples, or to check an anchor on fresh samples.
+   *
+   * @throws InvalidInputError for an image of the wrong shape or with non-finite values, or a
+   *   segmentation function returning a bad label image.
+   */
+  async perturbationFor(image: ImageInput): Promise<SuperpixelPerturbation> {
+    const img = toImage(image, this.shape, 'the explained image');
+    const segments = await segmentImage(img, this.segmentation, this.segmentationOptions);
+    return new SuperpixelPerturbation(img, segments, this.fill, this.backgrounds);
+  }
+
+  /** Explains the model's prediction for one image. */
+  async explain(image: ImageInput, options: AnchorImageExplainOptions = {}): Promise<Explanation<AnchorImageData>> {
+    const {
+      pSample = ANCHOR_IMAGE_DEFAULTS.pSample,
+      coverageSamples = ANCHOR_IMAGE_DEFAULTS.coverageSamples,
+      ...searchGiven
+    } = stripUndefined(options);
+    checkNumber('pSample', pSample, 0, 1, { openLow: true });
+    checkInteger('coverageSamples', coverageSamples, 1);
+    const search = resolveSearchOptions(searchGiven, undefined, ['pSample', 'coverageSamples']);
+    const perturbation = await this.perturbationFor(image);
+    const { segments } = perturbation;
+
+    const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))));
+    const [prediction] = await model.labels([perturbation.original()]);
+    const sampler = new MaskSampler(perturbation, model, prediction, createRng(this.seed), {
+      perturbProbability: pSample,
+      coverageSamples,
+    });
+    const found = await searchAnchor(sampler, search);
+
+    const warning = found.success
+      ? undefined
+      : `Could not find an anchor with precision >= ${search.threshold}; returning the most precise anchor found.`;
+    const sizes = new Array<number>(segments.count).fill(0);
+    for (const s of segments.labels) sizes[s] += 1;
+    const data: AnchorImageData = {
+      anchor: imageToNested(anchorImage(perturbation.image, segments, found.anchor)),
+      segments: labelRows(segments),
+      precision: found.precision,
+      coverage: found.coverage,
+      raw: {
+        anchorSegments: found.anchor,
+        precision: found.steps.map((s) => s.precision),
+        coverage: found.steps.map((s) => s.coverage),
+        examples: found.steps.map((s) => ({ covered_true: s.coveredTrue.map(toExample), covered_false: s.coveredFalse.map(toExample) })),
+        numSegments: segments.count,
+        segmentSizes: sizes,
+        allPrecision: found.emptyAnchorPrecision,
+        success: found.success,
+        prediction,
+        numSamples: found.numSamples,
+        modelCalls: model.usage.calls,
+        modelRows: model.usage.rows,
+        ...(warning !== undefined && { warning }),
+      },
+    };
+    const { onProgress: _, ...searchRecord } = search;
+    const params = {
+      seed: this.seed,
+      shape: [...this.shape],
+      segmentation: typeof this.segmentation === 'function' ? 'function' : this.segmentation,
+      segmentationOptions: { ...this.segmentationOptions },
+      fill: this.fill,
+      imagesBackground: this.backgrounds.length,
+      pSample,
+      coverageSamples,
+      ...searchRecord,
+      maxAnchorSize: search.maxAnchorSize ?? null,
+    };
+    return { meta: blackboxLocalMeta('AnchorImage', params), data };
+  }
+}
+
+/** The image with the pixels of the anchor's superpixels and zeros elsewhere (Alibi Explain's `anchor`). */
+function anchorImage(image: Image, segments: Segments, anchor: readonly number[]): Image {
+  const keep = new Uint8Array(segments.count);
+  for (const s of anchor) keep[s] = 1;
+  const { channels } = image;
+  const data = new Float32Array(image.data.length);
+  for (let p = 0; p < segments.labels.length; p++) {
+    if (!keep[segments.labels[p]]) continue;
+    for (let c = 0; c < channels; c++) data[p * channels + c] = image.data[p * channels + c];
+  }
+  return { height: image.height, width: image.width, channels, data };
+}
+
+function labelRows(segments: Segments): number[][] {
+  return Array.from({ length: segments.height }, (_, y) => Array.from(segments.labels.subarray(y * segments.width, (y + 1) * segments.width)));
+}
+
+function toExample(sample: ImageSample): ImageExample {
+  return { mask: Array.from(sample.mask), ...(sample.background >= 0 && { background: sample.background }) };
+}
