@@ -4,13 +4,16 @@ import { loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import { explainImageCommand, IMAGE_DATASETS } from './explain-image.js';
 import { explainTextCommand, TEXT_DATASETS, TEXT_FLAGS } from './explain-text.js';
 
 export const EXPLAIN_USAGE = `Usage: glassbox explain DATASET --row N [options]
        glassbox explain sentiment --text "SENTENCE" [--sampling S] [options]
+       glassbox explain mnist --row N [--png FILE] [options]
 
 Explains the bundled demo model's prediction for held-out row N of a bundled data set with an anchor:
-adult (income, tabular) or sentiment (review sentences, text).
+adult (income, tabular), sentiment (review sentences, text) or mnist (digits, images: the anchor is a
+set of superpixels, and --png draws them on the digit).
 
 Options:
   --row N            held-out (test) row or sentence to explain, 0-based (required, unless --text)
@@ -48,7 +51,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
-  const task = loadBundledTask(positionals[0], TEXT_DATASETS);
+  if (IMAGE_DATASETS.includes(positionals[0])) return explainImageCommand(positionals[0], values, io);
+  const task = loadBundledTask(positionals[0], [...TEXT_DATASETS, ...IMAGE_DATASETS]);
   const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
   if (rowIndex === undefined) throw new UsageError('--row N is required');
   const { dataset } = task;
