@@ -1,0 +1,364 @@
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { checkInteger, checkNumber, rejectUnknownOptions, stripUndefined } from '../anchors/options.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { Explanation } from '../core/explanation.js';
+import { assertPredictor, type Predictor } from '../predictors/predictor.js';
+import { Adam } from './adam.js';
+import {
+  checkConstraints,
+  constraintBox,
+  mutableFeatures,
+  project,
+  resolveFeatureRange,
+  UNBOUNDED_RANGE,
+  type Box,
+  type FeatureConstraints,
+  type FeatureRange,
+} from './constraints.js';
+import { l1Distance } from './distances.js';
+import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption, type ProbaObjective } from './gradients.js';
+import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from './instance.js';
+import { argmax } from './probabilities.js';
+import { counterfactualMeta, rangeParams } from './params.js';
+
+/**
+ * Counterfactual instances after Wachter, Mittelstadt & Russell, "Counterfactual Explanations without
+ * Opening the Black Box: Automated Decisions and the GDPR" (Harvard JOLT, 2017), with the search of
+ * Alibi Explain's `Counterfactual`: the smallest change x′ of an instance x (in L1) that makes the
+ * model predict a target class with a target probability. It minimises
+ *
+ *   L(x′) = (f_t(x′) − p_t)² + λ·‖x′ − x‖₁
+ *
+ * by Adam (Kingma & Ba, 2015) from x′ = x, with a learning rate that decays linearly to 0 over
+ * `maxIter` steps, projecting every step onto `featureRange` and the feature constraints. A candidate is
+ * any iterate with |f_t(x′) − p_t| <= `tol` in the target class. λ is searched as Alibi's documentation
+ * describes: a coarse sweep by orders of magnitude from `lamInit` (down while no λ succeeds, up while
+ * every λ does) brackets the largest λ that still succeeds, then bisection narrows the bracket, for
+ * `maxLamSteps` values of λ in all. The counterfactual returned is the closest candidate of all.
+ *
+ * Gradients come by autodiff for a TensorFlow.js model wrapped with `tfjsModel`, and by central finite
+ * differences for any other predictor that returns class probabilities.
+ */
+
+/** The class a counterfactual must reach: any class but the original's, the original's, or a given one. */
+export type TargetClass = 'other' | 'same' | number;
+
+export interface CounterfactualOptions {
+  /** The shape of one instance, e.g. `[28, 28, 1]` for an MNIST digit or `[4]` for an Iris row. Required. */
+  shape: readonly number[];
+  /** p_t, the probability of the target class to reach. */
+  targetProba?: number;
+  /** `'other'` (any class but the original prediction), `'same'`, or a class index. */
+  targetClass?: TargetClass;
+  /** Adam steps per value of λ. */
+  maxIter?: number;
+  /** Stop a value of λ after this many steps in a row that all meet, or all miss, the target. */
+  earlyStop?: number;
+  /** The first λ, the weight of the L1 distance. */
+  lamInit?: number;
+  /** Values of λ tried in all (sweep and bisection). */
+  maxLamSteps?: number;
+  /** Tolerance on the target probability: a candidate has |f_t(x′) − p_t| <= tol. */
+  tol?: number;
+  /** Adam's initial learning rate. */
+  learningRateInit?: number;
+  /** Decay the learning rate linearly to 0 over `maxIter` steps. */
+  decay?: boolean;
+  /** `[min, max]` of every feature, global or per feature; the instance must lie inside. */
+  featureRange?: FeatureRange;
+  /** Finite-difference step, one for all features or one per feature (black-box predictors only). */
+  eps?: number | readonly number[];
+  /** Immutable features, per-feature allowed ranges, allowed directions of change. */
+  constraints?: FeatureConstraints;
+  /** `'auto'` (autodiff for TensorFlow.js predictors, finite differences otherwise), `'autodiff'` or `'finite-differences'`. */
+  gradients?: GradientsOption;
+  /** Called after each value of λ. */
+  onProgress?: (progress: CounterfactualProgress) => void;
+}
+
+/**
+ * Defaults: Alibi Explain's `Counterfactual` (target_proba 1.0, target_class 'other', max_iter 1000,
+ * early_stop 50, lam_init 1e-1, max_lam_steps 10, tol 0.05, learning_rate_init 0.1, decay True,
+ * feature_range (-1e10, 1e10), eps 0.01), which its users know.
+ */
+export const COUNTERFACTUAL_DEFAULTS = Object.freeze({
+  targetProba: 1.0,
+  targetClass: 'other' as TargetClass,
+  maxIter: 1000,
+  earlyStop: 50,
+  lamInit: 0.1,
+  maxLamSteps: 10,
+  tol: 0.05,
+  learningRateInit: 0.1,
+  decay: true,
+  featureRange: UNBOUNDED_RANGE,
+  eps: 0.01 as number | readonly number[],
+  gradients: 'auto' as GradientsOption,
+});
+
+/** Progress of the λ search, reported after each value of λ. */
+export interface CounterfactualProgress {
+  /** 0-based index of the value of λ just tried. */
+  lamStep: number;
+  lambda: number;
+  /** Whether this λ produced a candidate. */
+  success: boolean;
+  /** Adam steps taken for this λ. */
+  iterations: number;
+  /** L1 distance of the closest candidate so far, or null. */
+  bestDistance: number | null;
+}
+
+/** A counterfactual instance: an iterate that reached the target. */
+export interface CounterfactualCandidate {
+  /** The counterfactual, in the explainer's `shape`. */
+  X: NestedNumbers;
+  /** Its predicted class. */
+  class: number;
+  /** Its class probabilities. */
+  proba: number[];
+  /** Its L1 distance to the instance. */
+  distance: number;
+  /** The λ it was found with. */
+  lambda: number;
+  /** The optimisation step (counted over the whole search, from 0) that produced it. */
+  index: number;
+  /** Its loss (f_t − p_t)² + λ·L1. */
+  loss: number;
+}
+
+/** One value of λ tried by the search. */
+export interface CounterfactualStep {
+  lambda: number;
+  /** Whether any iterate reached the target. */
+  success: boolean;
+  /** Adam steps taken. */
+  iterations: number;
+  /** Iterates that reached the target. */
+  candidates: number;
+  /** The closest of them, or null. */
+  best: CounterfactualCandidate | null;
+}
+
+export interface CounterfactualData {
+  /** The closest counterfactual found, or null when no iterate reached the target (`success: false`). */
+  cf: CounterfactualCandidate | null;
+  /** Whether a counterfactual was found. */
+  success: boolean;
+  /** The class the model predicts for the instance. */
+  orig_class: number;
+  /** The model's class probabilities for the instance. */
+  orig_proba: number[];
+  /** Adam steps over the whole search. */
+  iterations: number;
+  /** Calls to the model, including the prediction of the instance. */
+  modelCalls: number;
+  /** Inputs sent to the model over all calls. */
+  modelRows: number;
+  raw: {
+    /** How gradients were obtained. */
+    gradients: GradientMethod;
+    /** Every value of λ tried, in order, with the closest candidate it found. */
+    steps: CounterfactualStep[];
+    /** The largest λ that succeeded and the smallest that failed (null where none did). */
+    lambdaBracket: [number | null, number | null];
+  };
+}
+
+const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constraints', 'onProgress'];
+
+/**
+ * Finds counterfactual instances (Wachter et al., 2017) for a classifier that returns class
+ * probabilities. See the module comment for the method.
+ */
+export class Counterfactual {
+  private readonly options: Required<Omit<CounterfactualOptions, 'onProgress' | 'constraints'>> &
+    Pick<CounterfactualOptions, 'onProgress'> & { constraints: FeatureConstraints };
+  private readonly range: Box;
+  private readonly size: number;
+
+  /**
+   * @param predictor `tfjsModel(model)` for autodiff, or any predictor returning class probabilities.
+   * @throws InvalidInputError for unknown or invalid options.
+   */
+  constructor(
+    private readonly predictor: Predictor<number[]>,
+    options: CounterfactualOptions,
+  ) {
+    assertPredictor(predictor);
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidInputError('Counterfactual needs options with at least { shape }, the shape of one instance');
+    }
+    rejectUnknownOptions(options, OPTION_NAMES);
+    this.size = shapeSize(options.shape);
+    const o = { ...COUNTERFACTUAL_DEFAULTS, ...stripUndefined(options) } as Counterfactual['options'];
+    o.constraints = checkConstraints(options.constraints, this.size);
+    checkNumber('targetProba', o.targetProba, 0, 1);
+    checkNumber('tol', o.tol, 0, 1);
+    checkInteger('maxIter', o.maxIter, 1);
+    checkInteger('earlyStop', o.earlyStop, 1);
+    checkNumber('lamInit', o.lamInit, 0, Infinity, { openLow: true, openHigh: true });
+    checkInteger('maxLamSteps', o.maxLamSteps, 1);
+    checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
+    if (typeof o.decay !== 'boolean') throw new InvalidInputError(`option decay is ${String(o.decay)}; expected true or false`);
+    const t = o.targetClass;
+    if (t !== 'other' && t !== 'same' && !(typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
+      throw new InvalidInputError(`option targetClass is ${JSON.stringify(t)}; expected 'other', 'same' or a class index (an integer >= 0)`);
+    }
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
+    this.range = resolveFeatureRange(o.featureRange, this.size);
+    this.options = o;
+  }
+
+  /**
+   * Searches a counterfactual for one instance (flat or nested in `shape`).
+   *
+   * @throws InvalidInputError when the instance has the wrong shape or non-finite values, lies outside
+   *   `featureRange` or its constraints, or `targetClass` is not one of the model's classes.
+   * @throws PredictorError when the model fails or does not return class probabilities.
+   */
+  async explain(instance: InstanceInput): Promise<Explanation<CounterfactualData>> {
+    const o = this.options;
+    const x0 = flattenInstance(instance, o.shape);
+    const box = constraintBox(x0, this.range, o.constraints);
+    const features = mutableFeatures(box);
+    const source = gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'Counterfactual' });
+    const origProba = await source.model.predict(x0, 1);
+    const classes = source.model.classes;
+    const origClass = argmax(origProba);
+    const target = targetOf(o.targetClass, origClass, classes);
+
+    const steps: CounterfactualStep[] = [];
+    let best: CounterfactualCandidate | null = null;
+    let lambda = o.lamInit;
+    let lower: number | null = null; // largest λ that succeeded
+    let upper: number | null = null; // smallest λ that failed
+    let iterations = 0;
+    for (let lamStep = 0; lamStep < o.maxLamSteps; lamStep++) {
+      const step = await this.minimise(source, x0, box, features, target, lambda, iterations);
+      iterations += step.iterations;
+      steps.push(step);
+      if (step.best !== null) {
+        lower = lower === null ? lambda : Math.max(lower, lambda);
+        if (best === null || step.best.distance < best.distance) best = step.best;
+      } else {
+        upper = upper === null ? lambda : Math.min(upper, lambda);
+      }
+      o.onProgress?.({ lamStep, lambda, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
+      if (lower === null) lambda /= 10;
+      else if (upper === null) lambda *= 10;
+      else lambda = (lower + upper) / 2;
+    }
+
+    const { onProgress: _onProgress, featureRange: _featureRange, ...params } = o;
+    return {
+      meta: counterfactualMeta('Counterfactual', source.method, {
+        ...params,
+        shape: [...o.shape],
+        eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
+        featureRange: rangeParams(this.range),
+      }),
+      data: {
+        cf: best,
+        success: best !== null,
+        orig_class: origClass,
+        orig_proba: Array.from(origProba),
+        iterations,
+        modelCalls: source.model.usage.calls,
+        modelRows: source.model.usage.rows,
+        raw: { gradients: source.method, steps, lambdaBracket: [lower, upper] },
+      },
+    };
+  }
+
+  /** Adam on L(x′) for one λ, from x′ = x; returns the closest candidate it met. */
+  private async minimise(
+    source: GradientSource,
+    x0: Float32Array,
+    box: Box,
+    features: Int32Array,
+    target: Target,
+    lambda: number,
+    firstIndex: number,
+  ): Promise<CounterfactualStep> {
+    const o = this.options;
+    const x = Float32Array.from(x0);
+    const adam = new Adam(x.length);
+    const gradient = new Float32Array(x.length);
+    let best: CounterfactualCandidate | null = null;
+    let candidates = 0;
+    let metInRow = 0;
+    let missedInRow = 0;
+    let it = 0;
+    while (it < o.maxIter) {
+      const at = await source.valueAndGradient(x, target.objective, { features });
+      it += 1;
+      const gap = at.value - o.targetProba;
+      if (target.reached(at.proba) && Math.abs(gap) <= o.tol) {
+        candidates += 1;
+        metInRow += 1;
+        missedInRow = 0;
+        const distance = l1Distance(x, x0);
+        if (best === null || distance < best.distance) {
+          best = {
+            X: nest(x, o.shape),
+            class: argmax(at.proba),
+            proba: Array.from(at.proba),
+            distance,
+            lambda,
+            index: firstIndex + it - 1,
+            loss: gap * gap + lambda * distance,
+          };
+        }
+      } else {
+        missedInRow += 1;
+        metInRow = 0;
+      }
+      if (metInRow >= o.earlyStop || missedInRow >= o.earlyStop) break;
+      // ∂L/∂x′ = 2 (f_t − p_t) ∂f_t/∂x′ + λ sign(x′ − x), on the features the constraints let move.
+      for (const i of features) gradient[i] = 2 * gap * at.gradient[i] + lambda * Math.sign(x[i] - x0[i]);
+      const rate = o.decay ? o.learningRateInit * (1 - (it - 1) / o.maxIter) : o.learningRateInit;
+      adam.step(x, gradient, rate);
+      project(x, box);
+    }
+    return { lambda, success: best !== null, iterations: it, candidates, best };
+  }
+}
+
+/** What the search aims at: the objective f_t and whether probabilities are in the target class. */
+interface Target {
+  objective: ProbaObjective;
+  reached: (p: Float32Array) => boolean;
+}
+
+/**
+ * The target f_t of `targetClass`: the probability of class t for a class index (or the original class,
+ * for `'same'`), and for `'other'` the largest probability of any other class, as in Alibi Explain.
+ */
+function targetOf(targetClass: TargetClass, origClass: number, classes: number): Target {
+  if (targetClass === 'other') {
+    return {
+      objective: {
+        value: (p) => {
+          let m = -Infinity;
+          for (let j = 0; j < p.length; j++) if (j !== origClass && p[j] > m) m = p[j];
+          return m;
+        },
+        // Probabilities are in [0, 1]: subtracting 2 from the original class takes it out of the max.
+        tensor: (tf, p: Tensor2D): Tensor1D => tf.max(tf.sub(p, tf.mul(tf.oneHot([origClass], classes), 2)), 1) as Tensor1D,
+      },
+      reached: (p) => argmax(p) !== origClass,
+    };
+  }
+  const t = targetClass === 'same' ? origClass : targetClass;
+  if (t >= classes) {
+    throw new InvalidInputError(`option targetClass is ${t}, but the model predicts ${classes} classes; expected a class index in 0..${classes - 1}`);
+  }
+  return {
+    objective: {
+      value: (p) => p[t],
+      tensor: (_tf, p: Tensor2D): Tensor1D => p.slice([0, t], [-1, 1]).reshape([-1]) as Tensor1D,
+    },
+    reached: (p) => argmax(p) === t,
+  };
+}
