@@ -1,10 +1,12 @@
 import { GlassboxError } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { COUNTERFACTUAL_USAGE, counterfactualCommand } from './commands/counterfactual.js';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
 import { UsageError, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: EXPLAIN_USAGE },
+  counterfactual: { run: counterfactualCommand, usage: COUNTERFACTUAL_USAGE },
 };
 
 export const USAGE = `Usage: glassbox COMMAND [options]
@@ -12,6 +14,7 @@ export const USAGE = `Usage: glassbox COMMAND [options]
 Commands:
   explain DATASET --row N   explain a bundled model's prediction with an anchor (try: glassbox explain adult --row 0)
   explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
+  counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
 `;
