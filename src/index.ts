@@ -116,3 +116,62 @@ export {
   type PngOptions,
   type RenderedPicture,
 } from './viz/png.js';
+export {
+  AnchorImage,
+  ANCHOR_IMAGE_DEFAULTS,
+  type AnchorImageOptions,
+  type AnchorImageExplainOptions,
+  type AnchorImageData,
+  type ImageAnchorExamples,
+  type ImageExample,
+} from './anchors/image/anchor-image.js';
+export {
+  SuperpixelPerturbation,
+  maskImage,
+  meanFillImage,
+  constantFillImage,
+  segmentPixels,
+  type ImageFill,
+  type ImageSample,
+  type SegmentPixels,
+} from './anchors/image/superpixels.js';
+export {
+  toImage,
+  createImage,
+  imageToNested,
+  imagesToBatch,
+  checkShape,
+  valueRange,
+  type Image,
+  type ImageShape,
+  type ImageInput,
+  type TensorLike,
+} from './image/image.js';
+export { decodePng, decodeJpeg, decodeImage, readImage, encodePng, writePng, type EncodePngOptions } from './image/codecs.js';
+export { rgbToLab } from './image/colour.js';
+export { gaussianFilter } from './image/gaussian.js';
+export { slic, resolveSlicOptions, SLIC_DEFAULTS, type SlicOptions } from './image/segmentation/slic.js';
+export { quickshift, resolveQuickshiftOptions, QUICKSHIFT_DEFAULTS, type QuickshiftOptions } from './image/segmentation/quickshift.js';
+export { felzenszwalb, resolveFelzenszwalbOptions, FELZENSZWALB_DEFAULTS, type FelzenszwalbOptions } from './image/segmentation/felzenszwalb.js';
+export {
+  segmentImage,
+  resolveSegmentation,
+  SEGMENTATION_METHODS,
+  type Segmentation,
+  type SegmentationMethod,
+  type SegmentationFunction,
+  type SegmentationOptions,
+  type SegmentationOptionsByMethod,
+  type ResolvedSegmentation,
+} from './image/segmentation/segment.js';
+export {
+  checkLabelImage,
+  relabelSequential,
+  connectedComponents,
+  enforceConnectivity,
+  splitDisconnected,
+  type Segments,
+  type LabelImageInput,
+} from './image/segmentation/segments.js';
+export { renderAnchor, renderAnchorPng, ANCHOR_RENDER_DEFAULTS, type AnchorRenderOptions, type Rgb } from './image/render.js';
+export { loadPhoto, PHOTOS, type PhotoName } from './datasets/photos.js';

@@ -14,6 +14,7 @@ export const USAGE = `Usage: glassbox COMMAND [options]
 Commands:
   explain DATASET --row N   explain a bundled model's prediction with an anchor (try: glassbox explain adult --row 0)
   explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
+  explain mnist --row N [--png FILE]   explain the bundled CNN's reading of a digit with superpixels
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.

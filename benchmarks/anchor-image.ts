@@ -1,0 +1,121 @@
+/**
+ * Benchmark of AnchorImage on the first 50 held-out MNIST digits with the bundled CNN (defaults: SLIC
+ * with nSegments 10, compactness 10, sigma 0.5; mean fill; pSample 0.5; threshold 0.95), and of the three
+ * segmentations on the bundled 512 × 512 photo `astronaut.png`.
+ *
+ *     npx tsx benchmarks/anchor-image.ts [--rows 50] [--repeats 3] [--json]
+ *
+ * Reports explanations per second, median and p90 milliseconds per explanation, model calls and rows
+ * per explanation, the median time outside the model (segmentation, sampling, rendering perturbed
+ * images, search), and the median segmentation time of each method over `--repeats` runs. One warm-up
+ * explanation and one warm-up segmentation run first so that JIT compilation is not measured.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { mean, quantile } from 'simple-statistics';
+import { AnchorImage } from '../src/anchors/image/anchor-image.js';
+import { loadMnist } from '../src/datasets/mnist.js';
+import { loadPhoto } from '../src/datasets/photos.js';
+import type { Image } from '../src/image/image.js';
+import { segmentImage, type SegmentationMethod, type SegmentationOptions } from '../src/image/segmentation/segment.js';
+import { tfjsModel } from '../src/predictors/tfjs.js';
+import { loadBundledModel } from '../src/tf/models.js';
+import { tfBackendInfo } from '../src/tf/tf.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '50' },
+    repeats: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const nRows = Number(values.rows);
+const repeats = Number(values.repeats);
+const r = (x: number, d = 1) => Number(x.toFixed(d));
+
+async function mnistAnchors() {
+  const mnist = loadMnist();
+  const cnn = tfjsModel(await loadBundledModel('mnist-cnn'));
+  const clock = { ms: 0 };
+  const predict = async (images: Image[]) => {
+    const t = performance.now();
+    const out = await cnn(images.map((im) => im.data));
+    clock.ms += performance.now() - t;
+    return out;
+  };
+  const explainer = new AnchorImage(predict, { shape: mnist.shape, seed: 1 });
+  await explainer.explain(mnist.test.image(0)); // warm-up
+  const total: number[] = [];
+  const outside: number[] = [];
+  const calls: number[] = [];
+  const rows: number[] = [];
+  const sizes: number[] = [];
+  let successes = 0;
+  for (let i = 0; i < nRows; i++) {
+    clock.ms = 0;
+    const t = performance.now();
+    const e = await explainer.explain(mnist.test.image(i));
+    const ms = performance.now() - t;
+    total.push(ms);
+    outside.push(ms - clock.ms);
+    calls.push(e.data.raw.modelCalls);
+    rows.push(e.data.raw.modelRows);
+    sizes.push(e.data.raw.anchorSegments.length);
+    if (e.data.raw.success) successes += 1;
+  }
+  return {
+    explanations: nRows,
+    successes,
+    explanationsPerSecond: r(1000 / mean(total)),
+    medianMs: r(quantile(total, 0.5)),
+    p90Ms: r(quantile(total, 0.9)),
+    maxMs: r(Math.max(...total)),
+    medianOutsideModelMs: r(quantile(outside, 0.5)),
+    medianModelRows: quantile(rows, 0.5),
+    meanModelRows: r(mean(rows)),
+    medianModelCalls: quantile(calls, 0.5),
+    meanModelCalls: r(mean(calls)),
+    meanAnchorSize: r(mean(sizes), 2),
+  };
+}
+
+async function segmentationTimes() {
+  const photo = loadPhoto('astronaut');
+  const cases: Array<[SegmentationMethod, SegmentationOptions]> = [
+    ['slic', {}],
+    ['slic', { nSegments: 100 }],
+    ['quickshift', {}],
+    ['quickshift', { kernelSize: 3, maxDist: 6 }],
+    ['felzenszwalb', {}],
+    ['felzenszwalb', { scale: 100 }],
+  ];
+  await segmentImage(photo, 'slic'); // warm-up
+  const results = [];
+  for (const [method, options] of cases) {
+    const times: number[] = [];
+    let count = 0;
+    for (let k = 0; k < repeats; k++) {
+      const t = performance.now();
+      count = (await segmentImage(photo, method, options)).count;
+      times.push(performance.now() - t);
+    }
+    results.push({ method, options: JSON.stringify(options), segments: count, medianMs: r(quantile(times, 0.5)) });
+  }
+  return results;
+}
+
+const anchors = await mnistAnchors();
+const segmentation = await segmentationTimes();
+const backend = (await tfBackendInfo()).backend;
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, TensorFlow.js ${backend}`;
+if (values.json) {
+  console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, anchors, segmentation }, null, 2));
+} else {
+  console.log(`AnchorImage, first ${nRows} held-out MNIST digits, bundled CNN, defaults — ${machine}\n`);
+  const columns = Object.keys(anchors) as Array<keyof typeof anchors>;
+  console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+  console.log(`| ${columns.map((c) => anchors[c]).join(' | ')} |`);
+  console.log(`\nSegmentation of astronaut.png (512 x 512), median of ${repeats} runs\n`);
+  console.log('| method | options | segments | ms |\n|---|---|---|---|');
+  for (const s of segmentation) console.log(`| ${s.method} | ${s.options} | ${s.segments} | ${s.medianMs} |`);
+}
