@@ -14,6 +14,26 @@ export {
   type PredictorOutput,
   type ModelUsage,
 } from './predictors/predictor.js';
+export { remotePredictor, type RemotePredictor } from './predictors/remote/remote-predictor.js';
+export {
+  REMOTE_PREDICTOR_DEFAULTS,
+  V2_INPUT_DATATYPES,
+  type RemotePredictorOptions,
+  type RemoteProtocol,
+  type V2InputDatatype,
+} from './predictors/remote/options.js';
+export { RemoteModelError, type RemoteFailureKind } from './predictors/remote/errors.js';
+export type { RemotePredictorStats, RemoteLatency } from './predictors/remote/stats.js';
+export {
+  createModelServer,
+  type ModelServer,
+  type ListeningModelServer,
+} from './model-server/server.js';
+export {
+  MODEL_SERVER_DEFAULTS,
+  type ModelServerOptions,
+  type ServedPredictor,
+} from './model-server/model.js';
 export {
   ANCHOR_SEARCH_DEFAULTS,
   type AnchorSearchOptions,
