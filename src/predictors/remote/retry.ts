@@ -21,13 +21,17 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'EAI_AGAIN',
 ]);
 
-/** The Node.js error code of a network error (axios puts it on the error or on its cause). */
+/**
+ * The Node.js error code of a failed request: the system code (`ECONNRESET`, ...) on the error or on
+ * its cause (axios wraps system errors), else whatever code the error carries.
+ */
 export function networkErrorCode(err: unknown): string | undefined {
   if (err === null || typeof err !== 'object') return undefined;
   const e = err as { code?: unknown; cause?: unknown };
-  if (typeof e.code === 'string' && e.code.startsWith('E') && !e.code.startsWith('ERR_')) return e.code;
-  if (e.cause !== undefined && e.cause !== err) return networkErrorCode(e.cause);
-  return typeof e.code === 'string' ? e.code : undefined;
+  const own = typeof e.code === 'string' ? e.code : undefined;
+  if (own !== undefined && !own.startsWith('ERR_')) return own;
+  const inner = e.cause !== undefined && e.cause !== err ? networkErrorCode(e.cause) : undefined;
+  return inner ?? own;
 }
 
 /**
