@@ -62,20 +62,21 @@ describe('retried faults give the same result as a clean run', () => {
   });
 
   it('a request slower than timeoutMs is retried, and the retry answers', async () => {
-    const s = await start({ v1: 'probabilities', fault: intermittent({ kind: 'delay', ms: 400 }) });
-    const predict = await remotePredictor(`${s.url}/v1/models/spec:predict`, { ...fast, maxBatchSize: 100, timeoutMs: 150 });
+    const s = await start({ v1: 'probabilities', fault: intermittent({ kind: 'delay', ms: 600 }) });
+    const predict = await remotePredictor(`${s.url}/v1/models/spec:predict`, { ...fast, maxBatchSize: 100, timeoutMs: 250 });
     expect(await predict(rows)).toEqual(expected);
-    expect(predict.stats.retries).toBe(9);
+    // At least the 9 delayed attempts timed out (a slow machine may time out more).
+    expect(predict.stats.retries).toBeGreaterThanOrEqual(9);
   });
 });
 
 describe('failures that end in a RemoteModelError', () => {
   it('responses slower than timeoutMs on every attempt', async () => {
-    const s = await start({ v1: 'probabilities', delayMs: 500 });
+    const s = await start({ v1: 'probabilities', delayMs: 1000 });
     const predict = await remotePredictor(`${s.url}/v1/models/spec:predict`, { ...fast, timeoutMs: 60, retries: 2 });
     const started = Date.now();
     const err = await failure(predict(rows.slice(0, 10)));
-    expect(Date.now() - started).toBeLessThan(450);
+    expect(Date.now() - started).toBeLessThan(900);
     expect(err.kind).toBe('timeout');
     expect(err.attempts).toBe(3);
     expect(err.status).toBeUndefined();
