@@ -11,12 +11,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import type { Explanation } from '../src/core/explanation.js';
+import { AnchorImage } from '../src/anchors/image/anchor-image.js';
 import { AnchorText } from '../src/anchors/text/anchor-text.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadGloVe } from '../src/datasets/glove.js';
+import { loadMnist } from '../src/datasets/mnist.js';
 import { loadSentiment } from '../src/datasets/sentiment.js';
 import { loadDemoModel } from '../src/models/demo-models.js';
 import { loadSentimentModel } from '../src/models/sentiment-models.js';
+import { toImage, type Image } from '../src/image/image.js';
+import { tfjsModel } from '../src/predictors/tfjs.js';
+import { loadBundledModel } from '../src/tf/models.js';
 import { PngRenderer } from '../src/viz/png.js';
 import { renderHtml, type RenderOptions } from '../src/viz/render.js';
 
@@ -48,6 +53,23 @@ const PICTURES: Picture[] = [
       const explainer = new AnchorText(predictor, { sampling: 'similarity', embeddings: loadGloVe(), seed: 0 });
       const explanation = await explainer.explain(loadSentiment().test.texts[7]);
       return { explanation, options: { targetNames: info.targetNames, maxExamples: 4 } };
+    },
+  },
+  {
+    file: 'anchor-image.png',
+    caption: 'AnchorImage: held-out MNIST digit 0, bundled CNN, SLIC superpixels, seed 0',
+    explain: async () => {
+      const mnist = loadMnist();
+      const model = await loadBundledModel('mnist-cnn');
+      try {
+        const cnn = tfjsModel(model);
+        const digit = toImage(mnist.test.image(0), mnist.shape);
+        const explainer = new AnchorImage((images: Image[]) => cnn(images.map((im) => im.data)), { shape: mnist.shape, seed: 0 });
+        const explanation = await explainer.explain(digit);
+        return { explanation, options: { image: digit, targetNames: mnist.targetNames, maxExamples: 5 } };
+      } finally {
+        model.dispose();
+      }
     },
   },
 ];

@@ -124,6 +124,7 @@ export {
 export { renderHtml, renderHtmlPage, RENDERABLE_EXPLAINERS, type RenderOptions } from './viz/render.js';
 export { renderAnchorTabularHtml, type TabularRenderOptions } from './viz/anchor-tabular-card.js';
 export { renderAnchorTextHtml, type TextRenderOptions } from './viz/anchor-text-card.js';
+export { renderAnchorImageHtml, type ImageRenderOptions } from './viz/anchor-image-card.js';
 export { escapeHtml } from './viz/html.js';
 export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
 export {

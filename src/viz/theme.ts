@@ -104,6 +104,11 @@ export const CARD_CSS = `
 .gbx mark.gbx-anchored{background:var(--gbx-highlight);color:var(--gbx-fg);border-radius:3px;padding:0 2px;font-weight:600;outline:1px solid var(--gbx-accent)}
 .gbx .gbx-changed{color:var(--gbx-muted);text-decoration:underline dotted}
 .gbx ul.gbx-examples{margin:0;padding-left:20px;line-height:1.6}
+.gbx .gbx-figures{display:flex;flex-wrap:wrap;gap:14px;margin:12px 0 4px}
+.gbx figure.gbx-figure{margin:0}
+.gbx figure.gbx-figure figcaption{color:var(--gbx-muted);font-size:12px;margin-top:4px;max-width:280px}
+.gbx img.gbx-img,.gbx img.gbx-thumb{display:block;image-rendering:pixelated;border:1px solid var(--gbx-border);border-radius:4px}
+.gbx .gbx-thumbs{display:flex;flex-wrap:wrap;gap:8px}
 .gbx .gbx-footer{margin-top:12px;color:var(--gbx-muted);font-size:12px}
 `;
 

@@ -54,7 +54,7 @@ describe('glassbox explain mnist', () => {
   it('answers usage mistakes with exit code 2', async () => {
     expect(await cli('explain', 'mnist')).toMatchObject({ code: 2, stderr: expect.stringContaining('--row N is required') });
     expect(await cli('explain', 'mnist', '--row', '2000')).toMatchObject({ code: 2, stderr: expect.stringContaining('--row 2000 is out of range; mnist has 2000 held-out digits') });
-    expect(await cli('explain', 'mnist', '--row', '0', '--html', 'x.html')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html is not available for mnist') });
+    expect(await cli('explain', 'mnist', '--row', '0', '--html', '')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html needs a file name') });
     expect(await cli('explain', 'mnist', '--row', '0', '--text', 'hi')).toMatchObject({ code: 2, stderr: expect.stringContaining('--text is for the text data sets') });
     expect(await cli('explain', 'cifar', '--row', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('expected one of: adult, sentiment, mnist') });
   });

@@ -49,6 +49,16 @@ describe('glassbox explain --html / --png', () => {
     expect(page).toContain('Why the model predicts <span class="gbx-pill">positive</span>');
   });
 
+  it('writes the card of an image explanation too, with the pictures inside', async () => {
+    const file = join(dir, 'digit-0.html');
+    const run = await cli('explain', 'mnist', '--row', '0', '--html', file);
+    expect(run.code).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain('<div class="gbx gbx-anchor-image">');
+    expect(page).toContain('Why the model predicts <span class="gbx-pill">4</span>');
+    expect(page.match(/<img class="gbx-img" src="data:image\/png;base64,/g)).toHaveLength(3);
+  });
+
   it.skipIf(!existsSync(chromiumPath()))('writes the card as a PNG picture', async () => {
     const file = join(dir, 'row-0.png');
     const run = await cli('explain', 'adult', '--row', '0', '--png', file);

@@ -26,3 +26,25 @@ export async function explainSentence3() {
 
 /** The bundled sentiment model's class names. */
 export const sentimentTargets = ['negative', 'positive'];
+
+/** Held-out MNIST digit 0 (a 4), explained for the bundled CNN with AnchorImage's defaults (seed 0). */
+export async function explainDigit0() {
+  const { loadMnist } = await import('../../src/datasets/mnist.js');
+  const { loadBundledModel } = await import('../../src/tf/models.js');
+  const { tfjsModel } = await import('../../src/predictors/tfjs.js');
+  const { toImage } = await import('../../src/image/image.js');
+  const { AnchorImage } = await import('../../src/anchors/image/anchor-image.js');
+  const mnist = loadMnist();
+  const model = await loadBundledModel('mnist-cnn');
+  try {
+    const cnn = tfjsModel(model);
+    const digit = toImage(mnist.test.image(0), mnist.shape);
+    const explainer = new AnchorImage((images: Array<{ data: Float32Array }>) => cnn(images.map((im) => im.data)), { shape: mnist.shape });
+    return { explanation: await explainer.explain(digit), digit };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** MNIST's class names. */
+export const digitNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

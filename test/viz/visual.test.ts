@@ -5,7 +5,7 @@ import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { GlassboxError } from '../../src/core/errors.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
+import { adult, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -85,6 +85,17 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
     for (const key of ['Why the model predicts', 'positive', 'excellent', explanation.data.raw.instance, 'where the model agrees', 'sampling unknown']) {
       expect(picture.text).toContain(key);
     }
+  });
+
+  it('draws the image anchor card with its pictures', async () => {
+    const { explanation, digit } = await explainDigit0();
+    const picture = await renderer.render(renderHtml(explanation, { image: digit, targetNames: digitNames }));
+    const stats = lumaStats(picture.png);
+    expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
+    // Three 280-pixel pictures side by side, and thumbnails below them.
+    expect(stats.width).toBeGreaterThan(3 * 280);
+    expect(stats.height).toBeGreaterThan(280 + 2 * 112);
+    for (const key of ['Why the model predicts', '4', 'superpixel', 'The image', 'The anchor', 'where the model agrees']) expect(picture.text).toContain(key);
   });
 
   it('widens the picture rather than cut off a table wider than the card', async () => {

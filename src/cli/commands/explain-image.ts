@@ -8,6 +8,7 @@ import { renderAnchorPng } from '../../image/render.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 /** The bundled image data sets `glassbox explain` knows. */
 export const IMAGE_DATASETS: readonly string[] = ['mnist'];
@@ -28,7 +29,6 @@ export interface ExplainImageFlags {
  * digit with the superpixels outlined and the anchor's highlighted (no browser needed).
  */
 export async function explainImageCommand(dataset: string, flags: ExplainImageFlags, io: CliIO): Promise<number> {
-  if (flags.html !== undefined) throw new UsageError(`--html is not available for ${dataset}; use --png FILE for a picture of the anchor`);
   const row = numberFlag('row', flags.row, { integer: true, min: 0 });
   if (row === undefined) throw new UsageError('--row N is required');
   const mnist = loadMnist();
@@ -38,6 +38,7 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
   const threshold = numberFlag('threshold', flags.threshold);
   const seed = flags.seed === undefined ? undefined : (numberFlag('seed', flags.seed) as number);
   if (flags.png !== undefined && flags.png.trim() === '') throw new UsageError('--png needs a file name');
+  checkRenderingFiles({ html: flags.html });
 
   const digit = toImage(mnist.test.image(row), mnist.shape);
   const model = await loadBundledModel('mnist-cnn');
@@ -60,6 +61,7 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
         throw new GlassboxError('OUTPUT_ERROR', `cannot write --png file "${flags.png}": ${(err as Error).message}`, { cause: err });
       }
     }
+    await writeRenderings(explanation, { image: digit, targetNames: mnist.targetNames }, { html: flags.html });
     if (flags.json) io.stdout(`${JSON.stringify(explanation)}\n`);
     else io.stdout(formatImageAnchor(explanation, digit, { row, label: mnist.test.labels[row], elapsedMs }));
     return 0;
