@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors.js';
+import type { PredictorOutput } from '../predictors/predictor.js';
 import { describe } from '../predictors/remote/options.js';
 
 /**
@@ -6,10 +7,12 @@ import { describe } from '../predictors/remote/options.js';
  * `nFeatures` finite numbers, and the predictor must return one row of class probabilities per row.
  */
 
-/** A function from rows to class probabilities, one row per input row (plain or typed arrays, sync or async). */
-export type ServedPredictor = (
-  rows: number[][],
-) => ArrayLike<ArrayLike<number>> | Promise<ArrayLike<ArrayLike<number>>>;
+/**
+ * A function from rows to class probabilities, one row per input row (plain or typed arrays, sync or
+ * async). Typed like a `Predictor` so that any tabular predictor can be passed, but it must return
+ * probability rows: a model that returns labels is answered with a 500 that says so.
+ */
+export type ServedPredictor = (rows: number[][]) => PredictorOutput | Promise<PredictorOutput>;
 
 export interface ModelServerOptions {
   /** The model's name in every URL (`/v2/models/NAME`, `/v1/models/NAME`), e.g. `adult`. */
@@ -133,7 +136,7 @@ export class ServedModel {
    * predictor is a 500.
    */
   async predict(rows: number[][]): Promise<ServedPrediction> {
-    let out: ArrayLike<ArrayLike<number>>;
+    let out: PredictorOutput;
     try {
       out = await this.predictor(rows);
     } catch (err) {
@@ -146,13 +149,17 @@ export class ServedModel {
     const labels: number[] = new Array(rows.length);
     let k = -1;
     for (let i = 0; i < rows.length; i++) {
-      const row = out[i];
-      if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length === 0) {
+      const row: unknown = out[i];
+      if (typeof row === 'number') {
+        throw broken(`the label ${row} for row ${i}; a model server needs a predictor that returns class probabilities`);
+      }
+      if (row === null || typeof row !== 'object' || typeof (row as ArrayLike<number>).length !== 'number' || (row as ArrayLike<number>).length === 0) {
         throw broken(`${describe(row)} for row ${i}; expected a row of class probabilities`);
       }
-      if (k < 0) k = row.length;
-      if (row.length !== k) throw broken(`${row.length} probabilities for row ${i} but ${k} for row 0`);
-      const p = Array.from(row, Number);
+      const probs = row as ArrayLike<number>;
+      if (k < 0) k = probs.length;
+      if (probs.length !== k) throw broken(`${probs.length} probabilities for row ${i} but ${k} for row 0`);
+      const p = Array.from(probs, Number);
       let best = 0;
       for (let j = 0; j < k; j++) {
         if (!Number.isFinite(p[j])) throw broken(`${p[j]} as probability ${j} of row ${i}`);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { createRng } from '../../src/core/rng.js';
+import { loadAdult } from '../../src/datasets/adult.js';
+import { loadDemoModel } from '../../src/models/demo-models.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
-import { toLabels } from '../../src/predictors/predictor.js';
+import { toLabels, type Predictor } from '../../src/predictors/predictor.js';
 import { remotePredictor } from '../../src/predictors/remote/remote-predictor.js';
 import { logisticLabels, logisticPredictor, makeRows } from './helpers.js';
 
@@ -92,8 +94,8 @@ describe('remotePredictor against createModelServer', () => {
   it('the same seed gives the identical anchor explanation through the endpoint as with the local model', async () => {
     const rng = createRng(5);
     const train = Array.from({ length: 1500 }, (_, i) => [i % 400, rng.int(5), rng.int(11) / 4]);
-    const explain = async (predict: (rows: number[][]) => unknown) => {
-      const explainer = new AnchorTabular(predict as (rows: number[][]) => number[][], featureNames, {
+    const explain = async (predict: Predictor) => {
+      const explainer = new AnchorTabular(predict, featureNames, {
         categoryMap: { 1: ['v', 'w', 'x', 'y', 'z'] },
         seed: 11,
       }).fit(train);
@@ -105,5 +107,41 @@ describe('remotePredictor against createModelServer', () => {
     expect(JSON.stringify(remote)).toBe(JSON.stringify(local));
     expect(remote.data.anchor.length).toBeGreaterThan(0);
     expect(predict.stats.requests).toBeGreaterThan(2);
+  });
+});
+
+describe('serving the bundled Adult model', () => {
+  it('round-trips the demo model through every protocol with the same probabilities as in process', async () => {
+    const demo = loadDemoModel('adult-gbt');
+    const rows = loadAdult().test.rows.slice(0, 200);
+    const local = await demo.predictor(rows);
+    const adult = await createModelServer({
+      name: 'adult',
+      predictor: demo.predictor,
+      nFeatures: demo.info.featureNames.length,
+      featureNames: demo.info.featureNames,
+      classNames: demo.info.targetNames,
+      port: 0,
+    }).listen();
+    try {
+      for (const path of ['/v2/models/adult/infer', '/v1/models/adult:predict', '/api/v1.0/predictions']) {
+        const predict = await remotePredictor(adult.url + path, { featureNames: demo.info.featureNames, maxBatchSize: 64 });
+        expect(await predict(rows)).toEqual(Array.from(local as ArrayLike<ArrayLike<number>>, (p) => Array.from(p)));
+      }
+    } finally {
+      await adult.close();
+    }
+  });
+
+  it('a predictor that returns labels is answered with a 500 that says so', async () => {
+    const labels = await createModelServer({ name: 'labels', predictor: (rows) => rows.map(() => 1), nFeatures: 3, port: 0 }).listen();
+    try {
+      const predict = await remotePredictor(`${labels.url}/v1/models/labels:predict`, { retries: 0 });
+      await expect(predict([[1, 2, 3]])).rejects.toThrow(
+        /HTTP 500 .*the server said: "model labels returned the label 1 for row 0; a model server needs a predictor that returns class probabilities"/,
+      );
+    } finally {
+      await labels.close();
+    }
   });
 });
