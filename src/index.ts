@@ -35,6 +35,75 @@ export {
   type ServedPredictor,
 } from './model-server/model.js';
 export {
+  tfjsModel,
+  tfjsPredictor,
+  isTfjsPredictor,
+  TFJS_DEFAULT_BATCH_SIZE,
+  type TfjsPredictor,
+  type TfjsModelOptions,
+} from './predictors/tfjs.js';
+export { loadTf, tfBackendInfo, type Tf, type TfBackendInfo } from './tf/tf.js';
+export { fileSystemIO } from './tf/fs-io.js';
+export {
+  loadLayersModel,
+  loadGraphModel,
+  loadTfModel,
+  loadBundledModel,
+  bundledModelPath,
+  type TfModel,
+  type BundledTfModelName,
+} from './tf/models.js';
+export {
+  Counterfactual,
+  COUNTERFACTUAL_DEFAULTS,
+  type CounterfactualOptions,
+  type CounterfactualData,
+  type CounterfactualCandidate,
+  type CounterfactualStep,
+  type CounterfactualProgress,
+  type TargetClass,
+} from './counterfactuals/counterfactual.js';
+export {
+  CEM,
+  CEM_DEFAULTS,
+  shrink,
+  type CEMOptions,
+  type CEMFitOptions,
+  type CEMData,
+  type CEMCandidate,
+  type CEMStep,
+  type CEMProgress,
+  type CEMMode,
+} from './counterfactuals/cem.js';
+export {
+  gradientSource,
+  autodiffGradients,
+  finiteDifferenceGradients,
+  centralDifferences,
+  type GradientSource,
+  type GradientSourceOptions,
+  type GradientsOption,
+  type GradientMethod,
+  type GradientAt,
+  type GradientRequest,
+  type ProbaObjective,
+} from './counterfactuals/gradients.js';
+export { ProbabilityModel } from './counterfactuals/probabilities.js';
+export {
+  checkConstraints,
+  constraintBox,
+  resolveFeatureRange,
+  project,
+  mutableFeatures,
+  UNBOUNDED_RANGE,
+  type FeatureConstraints,
+  type FeatureRange,
+  type Bound,
+  type Box,
+} from './counterfactuals/constraints.js';
+export type { InstanceInput, NestedNumbers } from './counterfactuals/instance.js';
+export { l1Distance, l2DistanceSquared, l0Distance } from './counterfactuals/distances.js';
+export {
   ANCHOR_SEARCH_DEFAULTS,
   type AnchorSearchOptions,
   type AnchorProgress,
@@ -89,6 +158,7 @@ export {
 } from './text/transformers-fill-mask.js';
 export { loadAdult, type LoadAdultOptions } from './datasets/adult.js';
 export type { TabularDataset, TabularSplit } from './datasets/types.js';
+export { loadMnist, MNIST_SHAPE, type MnistDataset, type MnistSplit, type LoadMnistOptions } from './datasets/mnist.js';
 export {
   loadSentiment,
   SENTIMENT_SOURCES,

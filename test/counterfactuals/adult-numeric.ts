@@ -26,11 +26,11 @@ export function adultNumericTask() {
     new Array<number>(d).fill(0),
     Array.from({ length: d }, (_, j) => (numeric.includes(j) ? 1 : adult.categoryMap[j].length - 1)),
   ];
-  /** The first `n` held-out rows the model predicts as <=50K, scaled. */
-  const lowIncomeRows = (n: number) =>
-    adult.test.rows
-      .map(scale)
-      .filter((row) => predictor([row])[0][1] < 0.5)
-      .slice(0, n);
+  /** The first `n` held-out rows (of the first 100) the model predicts as <=50K, scaled. */
+  const lowIncomeRows = (n: number) => {
+    const rows = adult.test.rows.slice(0, 100).map(scale);
+    const proba = predictor(rows);
+    return rows.filter((_, i) => proba[i][1] < 0.5).slice(0, n);
+  };
   return { d, numeric, categorical, featureRange, predictor, scale, unscale, lowIncomeRows };
 }
