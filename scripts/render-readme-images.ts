@@ -13,6 +13,7 @@ import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import type { Explanation } from '../src/core/explanation.js';
 import { AnchorImage } from '../src/anchors/image/anchor-image.js';
 import { AnchorText } from '../src/anchors/text/anchor-text.js';
+import { Counterfactual } from '../src/counterfactuals/counterfactual.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadGloVe } from '../src/datasets/glove.js';
 import { loadMnist } from '../src/datasets/mnist.js';
@@ -67,6 +68,21 @@ const PICTURES: Picture[] = [
         const explainer = new AnchorImage((images: Image[]) => cnn(images.map((im) => im.data)), { shape: mnist.shape, seed: 0 });
         const explanation = await explainer.explain(digit);
         return { explanation, options: { image: digit, targetNames: mnist.targetNames, maxExamples: 5 } };
+      } finally {
+        model.dispose();
+      }
+    },
+  },
+  {
+    file: 'counterfactual.png',
+    caption: "Counterfactual: held-out MNIST digit 0, bundled CNN, Alibi's defaults",
+    explain: async () => {
+      const mnist = loadMnist();
+      const model = await loadBundledModel('mnist-cnn');
+      try {
+        const digit = mnist.test.image(0);
+        const explanation = await new Counterfactual(tfjsModel(model), { shape: mnist.shape, featureRange: [0, 1] }).explain(digit);
+        return { explanation, options: { instance: digit, targetNames: mnist.targetNames } };
       } finally {
         model.dispose();
       }

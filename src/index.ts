@@ -195,6 +195,7 @@ export { renderHtml, renderHtmlPage, RENDERABLE_EXPLAINERS, type RenderOptions }
 export { renderAnchorTabularHtml, type TabularRenderOptions } from './viz/anchor-tabular-card.js';
 export { renderAnchorTextHtml, type TextRenderOptions } from './viz/anchor-text-card.js';
 export { renderAnchorImageHtml, type ImageRenderOptions } from './viz/anchor-image-card.js';
+export { renderCounterfactualHtml, renderCemHtml, type CounterfactualRenderOptions } from './viz/counterfactual-card.js';
 export { escapeHtml } from './viz/html.js';
 export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
 export {

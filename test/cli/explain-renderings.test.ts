@@ -59,6 +59,17 @@ describe('glassbox explain --html / --png', () => {
     expect(page.match(/<img class="gbx-img" src="data:image\/png;base64,/g)).toHaveLength(3);
   });
 
+  it('writes the card of a counterfactual too', async () => {
+    const file = join(dir, 'counterfactual-0.html');
+    const run = await cli('counterfactual', 'mnist', '--row', '0', '--html', file);
+    expect(run.code).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain('<div class="gbx gbx-counterfactual">');
+    expect(page).toMatch(/What would make the model predict <span class="gbx-pill">\d<\/span> instead of <span class="gbx-pill">4<\/span>/);
+    expect(page.match(/<img class="gbx-img" src="data:image\/png;base64,/g)).toHaveLength(3);
+    expect(await cli('counterfactual', 'mnist', '--row', '0', '--html', '')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html needs a file name') });
+  });
+
   it.skipIf(!existsSync(chromiumPath()))('writes the card as a PNG picture', async () => {
     const file = join(dir, 'row-0.png');
     const run = await cli('explain', 'adult', '--row', '0', '--png', file);

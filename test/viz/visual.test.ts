@@ -3,9 +3,10 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { GlassboxError } from '../../src/core/errors.js';
+import { Counterfactual } from '../../src/counterfactuals/counterfactual.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
+import { adult, counterfactualsOfDigit0, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -96,6 +97,31 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
     expect(stats.width).toBeGreaterThan(3 * 280);
     expect(stats.height).toBeGreaterThan(280 + 2 * 112);
     for (const key of ['Why the model predicts', '4', 'superpixel', 'The image', 'The anchor', 'where the model agrees']) expect(picture.text).toContain(key);
+  });
+
+  it('draws the counterfactual and pertinent-negative cards with their pictures', async () => {
+    const { digit, counterfactual, pn } = await counterfactualsOfDigit0();
+    const cards = [
+      { html: renderHtml(counterfactual, { instance: digit, targetNames: digitNames }), keys: ['What would make the model predict', 'The counterfactual', 'L1 distance'] },
+      { html: renderHtml(pn, { targetNames: digitNames }), keys: ['What, added, would make the model predict', 'The pertinent negative', 'What was added'] },
+    ];
+    for (const { html, keys } of cards) {
+      const picture = await renderer.render(html, { colorScheme: 'dark' });
+      const stats = lumaStats(picture.png);
+      expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
+      expect(stats.width).toBeGreaterThan(3 * 224);
+      for (const key of [...keys, 'The instance', '4']) expect(picture.text).toContain(key);
+    }
+  });
+
+  it('draws the before/after table of a tabular counterfactual', async () => {
+    // A black box approving (class 1) when 2·income − debt > 1.
+    const predict = (rows: number[][]) => rows.map(([income, debt]) => [1 / (1 + Math.exp(8 * (2 * income - debt - 1))), 1 / (1 + Math.exp(-8 * (2 * income - debt - 1)))]);
+    const row = [0.5, 0.5];
+    const e = await new Counterfactual(predict, { shape: [2], featureRange: [0, 1], targetProba: 0.9, tol: 0.1 }).explain(row);
+    const picture = await renderer.render(renderHtml(e, { instance: row, featureNames: ['income', 'debt'], targetNames: ['refused', 'approved'] }));
+    expect(lumaStats(picture.png).variance).toBeGreaterThan(200);
+    for (const key of ['approved', 'refused', 'income', 'debt', 'The counterfactual', 'change']) expect(picture.text).toContain(key);
   });
 
   it('widens the picture rather than cut off a table wider than the card', async () => {

@@ -8,6 +8,7 @@ import { loadMnist } from '../../datasets/mnist.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
 
@@ -19,6 +20,7 @@ Options:
   --target T         the digit to reach (0-9), 'other' (any other digit, the default) or 'same'
   --json             print the explanation JSON ({meta, data}) instead of the summary
   --png FILE         also draw the digit, the counterfactual and their difference to a PNG file
+  --html FILE        also write the explanation's card (the same pictures, probabilities, distance) as an HTML page
   -h, --help         show this help
 `;
 
@@ -32,6 +34,7 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
       target: { type: 'string' },
       json: { type: 'boolean', default: false },
       png: { type: 'string' },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +53,7 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
   }
   const target = targetFlag(values.target);
   if (values.png === '') throw new UsageError('--png needs a file name');
+  checkRenderingFiles({ html: values.html });
 
   const digit = mnist.test.image(row);
   const model = await loadBundledModel('mnist-cnn');
@@ -66,6 +70,7 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
     const explanation = await explainer.explain(digit);
     const elapsedMs = performance.now() - started;
     if (values.png !== undefined) writeFileSync(values.png, digitsPng(digit, explanation.data));
+    await writeRenderings(explanation, { instance: digit, targetNames: mnist.targetNames }, { html: values.html });
     if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
     else io.stdout(formatCounterfactual(explanation, digit, mnist.test.labels[row], elapsedMs));
     return 0;
