@@ -1,0 +1,249 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { rejectUnknownOptions } from '../anchors/options.js';
+import { InvalidInputError } from '../core/errors.js';
+
+/**
+ * Tabular data from a CSV file with a header line, typed and coded the way explainers take it: numbers
+ * stay numbers, and each categorical column is coded 0..k-1 over the categories it holds.
+ *
+ * Parsing is csv-parse's (RFC 4180: quoted fields, quotes doubled inside them, CRLF or LF lines), with
+ * a byte-order mark dropped, blanks around fields trimmed and empty lines skipped.
+ *
+ * Column types: a column is numeric when every value is a decimal number (`39`, `-1.5`, `2e3`; not
+ * `NaN`, `Infinity` or hex), categorical otherwise; the `categorical` and `numeric` options override
+ * this per column (a column of integer codes or 0/1 flags is read as numeric unless named categorical).
+ *
+ * Category codes follow scikit-learn's OrdinalEncoder and LabelEncoder (`numpy.unique` order): a
+ * column's distinct values sorted, by number when they are all numbers, else by their UTF-8 bytes
+ * (code point order). A model trained on codes made that way from the same rows receives the same
+ * codes here. A categorical column whose categories are all numbers is explained by category but fed
+ * to the model as the numbers themselves ({@link CsvTable.modelRows}), so that naming a numeric column
+ * categorical does not change what the model sees.
+ */
+
+export interface CsvOptions {
+  /** The target (label) column: left out of the features and kept as {@link CsvTable.target}. */
+  target?: string;
+  /** Columns read as categorical whatever their values. */
+  categorical?: readonly string[];
+  /** Columns read as numbers (every value must be one). */
+  numeric?: readonly string[];
+}
+
+/** A CSV file's feature columns, coded, and its target column. */
+export interface CsvTable {
+  /** Where the rows came from (the file path), for messages. */
+  source: string;
+  /** The feature columns, in file order (the target left out). */
+  featureNames: string[];
+  /** Category names by code for each categorical feature, keyed by feature index. */
+  categoryMap: Record<number, string[]>;
+  /** The rows, one number per feature: the value of numeric features, the code of categorical ones. */
+  rows: number[][];
+  /** The target column's name and its value in each row, as written; absent without a target. */
+  targetName?: string;
+  target?: string[];
+  /** The target's distinct values, sorted as category codes are: class k is `targetNames[k]`. */
+  targetNames?: string[];
+  /**
+   * Per feature, for a categorical feature whose categories are all numbers, the number each code
+   * stands for (what the model is fed); `undefined` where the code itself is fed.
+   */
+  modelValues: ReadonlyArray<readonly number[] | undefined>;
+}
+
+/** A decimal number as CSV files write them: no blanks, `NaN`, `Infinity` or hex. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Reads a CSV file with a header line; see the module comment for typing and coding. */
+export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(code === 'ENOENT' ? `CSV file not found: ${path}` : `cannot read CSV file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return parseCsv(text, { ...options, source: path });
+}
+
+/**
+ * Parses CSV text with a header line; `source` names it in messages.
+ *
+ * @throws InvalidInputError naming the source, line and column for: no header or no rows, a header
+ *   with an empty or repeated name, a row with more or fewer fields than the header, an empty field, a
+ *   non-number in a numeric column, an option naming a column the header lacks (or naming one column
+ *   both categorical and numeric), malformed CSV (an unclosed quote).
+ */
+export function parseCsv(text: string, options: CsvOptions & { source?: string } = {}): CsvTable {
+  rejectUnknownOptions(options, ['target', 'categorical', 'numeric', 'source']);
+  const source = options.source ?? 'the CSV text';
+  const records = parseRecords(text, source);
+  if (records.length === 0) throw new InvalidInputError(`${source} is empty; expected a header line and at least one row`);
+  const header = records[0].record;
+  checkHeader(header, source);
+  if (records.length === 1) throw new InvalidInputError(`${source} has a header but no rows`);
+  const columnOf = new Map(header.map((name, c) => [name, c]));
+
+  const column = (name: string, what: string): number => {
+    const c = columnOf.get(name);
+    if (c === undefined) throw new InvalidInputError(`${what} "${name}" is not a column of ${source}; its columns are: ${header.join(', ')}`);
+    return c;
+  };
+  const targetColumn = options.target === undefined ? -1 : column(options.target, 'target column');
+  const forced = new Map<number, 'categorical' | 'numeric'>();
+  for (const kind of ['categorical', 'numeric'] as const) {
+    const names = options[kind] ?? [];
+    if (!Array.isArray(names)) throw new InvalidInputError(`option ${kind} must be an array of column names`);
+    for (const name of names) {
+      const c = column(name, `${kind} column`);
+      if (c === targetColumn) throw new InvalidInputError(`${kind} column "${name}" is the target column; the target is not a feature`);
+      if (forced.has(c) && forced.get(c) !== kind) throw new InvalidInputError(`column "${name}" is named both categorical and numeric`);
+      forced.set(c, kind);
+    }
+  }
+
+  const body = records.slice(1);
+  for (const { record, info } of body) {
+    if (record.length !== header.length) {
+      throw new InvalidInputError(
+        `${source} line ${info.lines} has ${record.length} field${record.length === 1 ? '' : 's'}; expected ${header.length}, one per header column`,
+      );
+    }
+    const empty = record.indexOf('');
+    if (empty >= 0) {
+      throw new InvalidInputError(
+        `${source} line ${info.lines}, column "${header[empty]}" is empty; expected a value (fill in missing values, e.g. with "?" in a categorical column)`,
+      );
+    }
+  }
+
+  const featureColumns = header.map((_, c) => c).filter((c) => c !== targetColumn);
+  const featureNames = featureColumns.map((c) => header[c]);
+  const categoryMap: Record<number, string[]> = {};
+  const modelValues: Array<number[] | undefined> = featureNames.map(() => undefined);
+  const rows = body.map(() => new Array<number>(featureColumns.length));
+  featureColumns.forEach((c, j) => {
+    const values = body.map((r) => r.record[c]);
+    const isNumeric = forced.get(c) === 'numeric' || (!forced.has(c) && values.every((v) => NUMBER.test(v)));
+    if (isNumeric) {
+      values.forEach((v, i) => {
+        if (!NUMBER.test(v)) {
+          throw new InvalidInputError(`${source} line ${body[i].info.lines}, column "${header[c]}" is ${JSON.stringify(v)}; expected a number (the column is numeric)`);
+        }
+        rows[i][j] = Number(v);
+      });
+      return;
+    }
+    const { names, numbers } = sortedCategories(values);
+    categoryMap[j] = names;
+    modelValues[j] = numbers;
+    const codeOf = new Map(names.map((name, k) => [name, k]));
+    values.forEach((v, i) => {
+      rows[i][j] = codeOf.get(v) as number;
+    });
+  });
+
+  const table: CsvTable = { source, featureNames, categoryMap, rows, modelValues };
+  if (options.target !== undefined) {
+    table.targetName = options.target;
+    table.target = body.map((r) => r.record[targetColumn]);
+    table.targetNames = sortedCategories(table.target).names;
+  }
+  return table;
+}
+
+/**
+ * Encodes a record such as `{"Age": 39, "Workclass": "State-gov", ...}` as a row of `table`: every
+ * feature must be given (the target may be given and is ignored), numbers for numeric features and
+ * category names (or, for categories that are numbers, the numbers) for categorical ones.
+ *
+ * @throws InvalidInputError naming the field for an unknown field, a missing feature, a value of the
+ *   wrong type, or a category the CSV does not hold.
+ */
+export function encodeCsvRecord(table: CsvTable, record: unknown, what = 'the record'): number[] {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new InvalidInputError(`${what} is ${Array.isArray(record) ? 'an array' : record === null ? 'null' : typeof record}; expected an object keyed by column name`);
+  }
+  const fields = record as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (key !== table.targetName && !table.featureNames.includes(key)) {
+      throw new InvalidInputError(`${what} has a field "${key}" that is not a column of ${table.source}; its features are: ${table.featureNames.join(', ')}`);
+    }
+  }
+  return table.featureNames.map((name, j) => {
+    if (!Object.hasOwn(fields, name)) throw new InvalidInputError(`${what} has no value for feature "${name}"`);
+    const value = fields[name];
+    const names = table.categoryMap[j];
+    if (names === undefined) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InvalidInputError(`${what}, feature "${name}" is ${JSON.stringify(value)}; expected a number (the column is numeric)`);
+      }
+      return value;
+    }
+    const numbers = table.modelValues[j];
+    const code =
+      typeof value === 'number' && numbers !== undefined
+        ? numbers.indexOf(value)
+        : typeof value === 'string' || typeof value === 'number'
+          ? names.indexOf(String(value))
+          : -1;
+    if (code < 0) {
+      throw new InvalidInputError(
+        `${what}, feature "${name}" has category ${JSON.stringify(value)}, which ${table.source} never holds; its categories are: ${names.join(', ')}`,
+      );
+    }
+    return code;
+  });
+}
+
+/**
+ * The rows as the model takes them: category codes replaced by the numbers they stand for in
+ * categorical columns of numbers ({@link CsvTable.modelValues}); the rows themselves when there are none.
+ */
+export function csvModelRows(table: CsvTable, rows: readonly number[][]): readonly number[][] {
+  const mapped = table.modelValues.flatMap((values, j) => (values === undefined ? [] : [[j, values] as const]));
+  if (mapped.length === 0) return rows;
+  return rows.map((row) => {
+    const out = [...row];
+    for (const [j, values] of mapped) out[j] = values[row[j]];
+    return out;
+  });
+}
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+function parseRecords(text: string, source: string): CsvRecord[] {
+  try {
+    return parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as CsvRecord[];
+  } catch (err) {
+    throw new InvalidInputError(`${source} is not valid CSV: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function checkHeader(header: string[], source: string): void {
+  const seen = new Set<string>();
+  header.forEach((name, c) => {
+    if (name === '') throw new InvalidInputError(`${source} header: column ${c + 1} has no name; expected a name for every column`);
+    if (seen.has(name)) throw new InvalidInputError(`${source} header names column "${name}" twice; column names must be unique`);
+    seen.add(name);
+  });
+}
+
+/**
+ * The distinct values, sorted as numbers when they all are (with those numbers), else by UTF-8 bytes.
+ */
+function sortedCategories(values: readonly string[]): { names: string[]; numbers?: number[] } {
+  const distinct = [...new Set(values)];
+  if (distinct.every((v) => NUMBER.test(v))) {
+    const names = distinct.sort((a, b) => Number(a) - Number(b));
+    return { names, numbers: names.map(Number) };
+  }
+  return { names: distinct.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))) };
+}
