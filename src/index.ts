@@ -42,6 +42,8 @@ export {
   type TfjsPredictor,
   type TfjsModelOptions,
 } from './predictors/tfjs.js';
+export { onnxPredictor, type OnnxPredictor, type OnnxPredictorOptions, type OnnxOutputKind } from './predictors/onnx.js';
+export type { ClassLabel } from './predictors/onnx-graph.js';
 export { loadTf, tfBackendInfo, type Tf, type TfBackendInfo } from './tf/tf.js';
 export { fileSystemIO } from './tf/fs-io.js';
 export {
@@ -158,6 +160,7 @@ export {
 } from './text/transformers-fill-mask.js';
 export { loadAdult, type LoadAdultOptions } from './datasets/adult.js';
 export type { TabularDataset, TabularSplit } from './datasets/types.js';
+export { loadCsv, parseCsv, encodeCsvRecord, csvModelRows, type CsvTable, type CsvOptions } from './datasets/csv.js';
 export { loadMnist, MNIST_SHAPE, type MnistDataset, type MnistSplit, type LoadMnistOptions } from './datasets/mnist.js';
 export {
   loadSentiment,

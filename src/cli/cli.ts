@@ -13,6 +13,7 @@ export const USAGE = `Usage: glassbox COMMAND [options]
 
 Commands:
   explain DATASET --row N   explain a bundled model's prediction with an anchor (try: glassbox explain adult --row 0)
+  explain --model FILE --train CSV --target COLUMN --row N   explain your ONNX or TensorFlow.js model on your CSV
   explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
   explain mnist --row N [--png FILE]   explain the bundled CNN's reading of a digit with superpixels
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit

@@ -4,6 +4,7 @@ import { loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import { EXPLAIN_FILE_USAGE, explainFileCommand, isExplainFileCall } from './explain-file.js';
 import { explainImageCommand, IMAGE_DATASETS } from './explain-image.js';
 import { explainTextCommand, TEXT_DATASETS, TEXT_FLAGS } from './explain-text.js';
 
@@ -25,9 +26,11 @@ Options:
   --text SENTENCE    sentiment: explain this sentence instead of held-out sentence N
   --sampling S       sentiment: how other words are perturbed: unknown (default), similarity, language_model
   -h, --help         show this help
-`;
+
+${EXPLAIN_FILE_USAGE}`;
 
 export async function explainCommand(argv: string[], io: CliIO): Promise<number> {
+  if (isExplainFileCall(argv)) return explainFileCommand(argv, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,0 +1,191 @@
+import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { csvModelRows, encodeCsvRecord, loadCsv, type CsvTable } from '../../datasets/csv.js';
+import { onnxPredictor } from '../../predictors/onnx.js';
+import type { Predictor } from '../../predictors/predictor.js';
+import { tfjsPredictor } from '../../predictors/tfjs.js';
+import { formatAnchor } from '../format.js';
+import { numberFlag, UsageError, type CliIO } from '../io.js';
+
+export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train CSV --target COLUMN (--row N | --instance JSON) [options]
+
+Explains your model's prediction for one row with an anchor. The model is an ONNX file (.onnx, e.g.
+exported from scikit-learn, XGBoost or LightGBM) or a TensorFlow.js model (model.json or its folder)
+taking one row of the CSV's feature columns, in file order, with categories coded 0..k-1 in sorted
+order of their names (scikit-learn's OrdinalEncoder). The training CSV has a header line; every
+column but the target is a feature, numeric when all its values are numbers, else categorical.
+
+Options:
+  --model FILE         the model: FILE.onnx, or a TensorFlow.js model.json (or its folder)
+  --train CSV          training rows: the distribution anchors are tested against
+  --target COLUMN      the CSV's label column, left out of the features
+  --row N              explain row N of the training CSV (0-based, header not counted)
+  --instance JSON      explain this record instead, e.g. '{"Age": 39, "Workclass": "State-gov", ...}'
+  --categorical A,B    read these columns as categorical whatever their values
+  --numeric C,D        read these columns as numbers
+  --threshold P        precision the anchor must reach (default 0.95)
+  --seed S             seed of the sampling (default 0); same seed, same explanation
+  --json               print the explanation JSON ({meta, data}) instead of the summary
+
+The prediction is named by the model's class labels when they are strings, else by the target
+column's values in sorted order (class k is the k-th, as scikit-learn's LabelEncoder numbers them).
+`;
+
+/** Whether `glassbox explain` was called with `--model`: the command of this module. */
+export function isExplainFileCall(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--model' || a.startsWith('--model='));
+}
+
+/** A loaded model as a predictor over CSV rows, with what is known of its input and classes. */
+interface LoadedModel {
+  predictor: Predictor<number[]>;
+  numFeatures: number | undefined;
+  classes: readonly (number | string)[] | undefined;
+  release: () => Promise<void>;
+}
+
+/**
+ * `glassbox explain --model FILE --train CSV --target COLUMN (--row N | --instance JSON)`: explains a
+ * user's ONNX or TensorFlow.js model on a user's CSV with `AnchorTabular`, as the in-code path
+ * `new AnchorTabular(predictor, table.featureNames, { categoryMap: table.categoryMap, seed })` would.
+ */
+export async function explainFileCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      train: { type: 'string' },
+      target: { type: 'string' },
+      row: { type: 'string' },
+      instance: { type: 'string' },
+      categorical: { type: 'string' },
+      numeric: { type: 'string' },
+      threshold: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(EXPLAIN_FILE_USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`--model explains your own model on --train CSV; it takes no data set name (got ${positionals.join(' ')})`);
+  }
+  const modelPath = required('model', values.model);
+  const trainPath = required('train', values.train);
+  const target = required('target', values.target);
+  const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
+  if ((rowIndex === undefined) === (values.instance === undefined)) {
+    throw new UsageError('give exactly one of --row N and --instance JSON');
+  }
+  const threshold = numberFlag('threshold', values.threshold);
+  const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
+  const modelKind = kindOfModel(modelPath);
+
+  const table = loadCsv(trainPath, { target, categorical: columnList(values.categorical), numeric: columnList(values.numeric) });
+  let instance: number[];
+  if (rowIndex !== undefined) {
+    if (rowIndex >= table.rows.length) {
+      throw new UsageError(`--row ${rowIndex} is out of range; ${trainPath} has ${table.rows.length} rows (0..${table.rows.length - 1})`);
+    }
+    instance = table.rows[rowIndex];
+  } else {
+    instance = encodeCsvRecord(table, parseInstance(values.instance as string), '--instance');
+  }
+
+  const model = modelKind === 'onnx' ? await loadOnnx(modelPath) : await loadTfjs(modelPath);
+  try {
+    checkWidth(model, modelPath, table);
+    const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed });
+    explainer.fit(table.rows);
+    const started = performance.now();
+    const explanation = await explainer.explain(instance, {
+      threshold,
+      onProgress: io.interactive
+        ? (p) => io.stderr(`searched anchors of size ${p.anchorSize}: ${p.candidates} candidates, ${p.samples} samples\n`)
+        : undefined,
+    });
+    const elapsedMs = performance.now() - started;
+    if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
+    else io.stdout(formatAnchor(explanation, { targetNames: classNames(model.classes, table), elapsedMs }));
+    return 0;
+  } finally {
+    await model.release();
+  }
+
+  /** The model fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
+  async function loadOnnx(path: string): Promise<LoadedModel> {
+    const onnx = await onnxPredictor(path);
+    return {
+      predictor: (rows) => onnx(csvModelRows(table, rows)),
+      numFeatures: onnx.numFeatures,
+      classes: onnx.classes,
+      release: () => onnx.release(),
+    };
+  }
+
+  async function loadTfjs(path: string): Promise<LoadedModel> {
+    const tfjs = await tfjsPredictor(path);
+    return {
+      predictor: (rows) => tfjs(csvModelRows(table, rows) as number[][]),
+      numFeatures: tfjs.inputSize,
+      classes: undefined,
+      release: async () => {
+        tfjs.model.dispose();
+      },
+    };
+  }
+}
+
+function required(flag: string, value: string | undefined): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required with --model`);
+  return value;
+}
+
+function columnList(flag: string | undefined): string[] | undefined {
+  return flag?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** ONNX for a `.onnx` file; TensorFlow.js for a `model.json` or a folder holding one. */
+function kindOfModel(path: string): 'onnx' | 'tfjs' {
+  if (path.toLowerCase().endsWith('.onnx')) return 'onnx';
+  if (basename(path) === 'model.json') return 'tfjs';
+  try {
+    if (statSync(path).isDirectory() && statSync(join(path, 'model.json')).isFile()) return 'tfjs';
+  } catch {
+    // not a folder with a model.json: fall through to the usage error
+  }
+  throw new UsageError(`--model ${path}: expected an ONNX file (.onnx), or a TensorFlow.js model.json or the folder holding it`);
+}
+
+function parseInstance(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (err) {
+    throw new UsageError(`--instance is not valid JSON (${(err as Error).message}); expected an object such as '{"Age": 39, "Workclass": "State-gov"}'`);
+  }
+}
+
+/** A model whose input width is known must take exactly the CSV's feature columns. */
+function checkWidth(model: LoadedModel, modelPath: string, table: CsvTable): void {
+  const d = table.featureNames.length;
+  if (model.numFeatures !== undefined && model.numFeatures !== d) {
+    throw new InvalidInputError(
+      `the model ${modelPath} takes ${model.numFeatures} features per row, but ${table.source} has ${d} feature columns ` +
+        `(every column but the target "${table.targetName}"): ${table.featureNames.join(', ')}`,
+    );
+  }
+}
+
+/** Names of the predicted classes: the model's string labels, else the target's sorted values. */
+function classNames(classes: readonly (number | string)[] | undefined, table: CsvTable): readonly string[] | undefined {
+  if (classes !== undefined && classes.every((c) => typeof c === 'string')) return classes as string[];
+  if (classes === undefined || classes.length === table.targetNames?.length) return table.targetNames;
+  return classes.map(String);
+}
