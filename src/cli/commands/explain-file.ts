@@ -99,7 +99,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     instance = encodeCsvRecord(table, parseInstance(values.instance as string), '--instance');
   }
 
-  const model = modelKind === 'onnx' ? await loadOnnx(modelPath) : await loadTfjs(modelPath);
+  const model = await loadModel(modelPath, modelKind, table);
   try {
     checkWidth(model, modelPath, table);
     const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed });
@@ -118,9 +118,11 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   } finally {
     await model.release();
   }
+}
 
-  /** The model fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
-  async function loadOnnx(path: string): Promise<LoadedModel> {
+/** The model, fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
+async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable): Promise<LoadedModel> {
+  if (kind === 'onnx') {
     const onnx = await onnxPredictor(path);
     return {
       predictor: (rows) => onnx(csvModelRows(table, rows)),
@@ -129,18 +131,15 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       release: () => onnx.release(),
     };
   }
-
-  async function loadTfjs(path: string): Promise<LoadedModel> {
-    const tfjs = await tfjsPredictor(path);
-    return {
-      predictor: (rows) => tfjs(csvModelRows(table, rows) as number[][]),
-      numFeatures: tfjs.inputSize,
-      classes: undefined,
-      release: async () => {
-        tfjs.model.dispose();
-      },
-    };
-  }
+  const tfjs = await tfjsPredictor(path);
+  return {
+    predictor: (rows) => tfjs(csvModelRows(table, rows) as number[][]),
+    numFeatures: tfjs.inputSize,
+    classes: undefined,
+    release: async () => {
+      tfjs.model.dispose();
+    },
+  };
 }
 
 function required(flag: string, value: string | undefined): string {
