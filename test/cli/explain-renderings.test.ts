@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
@@ -68,6 +69,20 @@ describe('glassbox explain --html / --png', () => {
     expect(page).toMatch(/What would make the model predict <span class="gbx-pill">\d<\/span> instead of <span class="gbx-pill">4<\/span>/);
     expect(page.match(/<img class="gbx-img" src="data:image\/png;base64,/g)).toHaveLength(3);
     expect(await cli('counterfactual', 'mnist', '--row', '0', '--html', '')).toMatchObject({ code: 2, stderr: expect.stringContaining('--html needs a file name') });
+  });
+
+  it('writes the card of your own model on your CSV too (explain --model)', async () => {
+    const file = join(dir, 'onnx.html');
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = await cli(
+      'explain', '--model', `${root}models/onnx/adult-logreg.onnx`, '--train', `${root}datasets/adult/adult-train.csv`,
+      '--target', 'Income', '--row', '0', '--html', file,
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const prediction = run.stdout.match(/^Prediction: (.+)$/m)![1];
+    const page = readFileSync(file, 'utf8');
+    expect(page).toContain(`Why the model predicts <span class="gbx-pill">${prediction.replace(/>/g, '&gt;').replace(/</g, '&lt;')}</span>`);
+    expect(page).toContain('<th>Workclass</th>');
   });
 
   it.skipIf(!existsSync(chromiumPath()))('writes the card as a PNG picture', async () => {

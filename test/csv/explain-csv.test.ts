@@ -126,7 +126,7 @@ describe('glassbox explain --model FILE --train CSV', () => {
     await usage(['--model', `${root}models/adult-gbt.json`, '--train', TRAIN, '--target', 'Income', '--row', '0'], 'expected an ONNX file (.onnx), or a TensorFlow.js model.json');
     await usage(['--model', RF, '--train', TRAIN, '--target', 'Income', '--instance', '{"Age": '], '--instance is not valid JSON');
     await usage(['--model', RF, '--train', TRAIN, '--target', 'Income', '--row', '40000'], '--row 40000 is out of range; ');
-    await usage(['--model', RF, '--train', TRAIN, '--target', 'Income', '--row', '0', '--png', 'x.png'], "Unknown option '--png'");
+    await usage(['--model', RF, '--train', TRAIN, '--target', 'Income', '--row', '0', '--png', ''], '--png needs a file name');
 
     const failure = async (args: string[], message: string) => {
       const r = await cli('explain', '--model', RF, '--train', TRAIN, ...args);

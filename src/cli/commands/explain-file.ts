@@ -9,6 +9,7 @@ import type { Predictor } from '../../predictors/predictor.js';
 import { tfjsPredictor } from '../../predictors/tfjs.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train CSV --target COLUMN (--row N | --instance JSON) [options]
 
@@ -29,6 +30,8 @@ Options:
   --threshold P        precision the anchor must reach (default 0.95)
   --seed S             seed of the sampling (default 0); same seed, same explanation
   --json               print the explanation JSON ({meta, data}) instead of the summary
+  --html FILE          also write the explanation's card as a self-contained HTML page
+  --png FILE           also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
 
 The prediction is named by the model's class labels when they are strings, else by the target
 column's values in sorted order (class k is the k-th, as scikit-learn's LabelEncoder numbers them).
@@ -67,6 +70,8 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       threshold: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      png: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -87,6 +92,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   const threshold = numberFlag('threshold', values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const modelKind = kindOfModel(modelPath);
+  const files = checkRenderingFiles({ html: values.html, png: values.png });
 
   const table = loadCsv(trainPath, { target, categorical: columnList(values.categorical), numeric: columnList(values.numeric) });
   let instance: number[];
@@ -112,8 +118,10 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
         : undefined,
     });
     const elapsedMs = performance.now() - started;
+    const targetNames = classNames(model.classes, table);
     if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
-    else io.stdout(formatAnchor(explanation, { targetNames: classNames(model.classes, table), elapsedMs }));
+    else io.stdout(formatAnchor(explanation, { targetNames, elapsedMs }));
+    await writeRenderings(explanation, { featureNames: table.featureNames, categoryMap: table.categoryMap, targetNames }, files);
     return 0;
   } finally {
     await model.release();
