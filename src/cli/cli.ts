@@ -2,11 +2,13 @@ import { GlassboxError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { COUNTERFACTUAL_USAGE, counterfactualCommand } from './commands/counterfactual.js';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
+import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { UsageError, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: EXPLAIN_USAGE },
   counterfactual: { run: counterfactualCommand, usage: COUNTERFACTUAL_USAGE },
+  'serve-model': { run: serveModelCommand, usage: SERVE_MODEL_USAGE },
 };
 
 export const USAGE = `Usage: glassbox COMMAND [options]
@@ -17,6 +19,7 @@ Commands:
   explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
   explain mnist --row N [--png FILE]   explain the bundled CNN's reading of a digit with superpixels
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
+  serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
 `;

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { remotePredictor } from '../../predictors/remote/remote-predictor.js';
+import type { RemotePredictorOptions } from '../../predictors/remote/options.js';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
-import { loadBundledTask } from '../bundled.js';
+import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
@@ -25,6 +27,9 @@ Options:
   --png FILE         also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
   --text SENTENCE    sentiment: explain this sentence instead of held-out sentence N
   --sampling S       sentiment: how other words are perturbed: unknown (default), similarity, language_model
+  --model-url URL    adult: explain the model behind this endpoint (v2, KServe v1 or Seldon) instead of the bundled one
+  --protocol P       with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
+  --header 'K: V'    with --model-url: an HTTP header to send (repeatable)
   -h, --help         show this help
 
 ${EXPLAIN_FILE_USAGE}`;
@@ -43,6 +48,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       png: { type: 'string' },
       text: { type: 'string' },
       sampling: { type: 'string' },
+      'model-url': { type: 'string' },
+      protocol: { type: 'string' },
+      header: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -51,6 +59,10 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
+  const remoteFlag = (['model-url', 'protocol', 'header'] as const).find((f) => values[f] !== undefined);
+  if (remoteFlag !== undefined && (values['model-url'] === undefined || !BUNDLED_TASKS.includes(positionals[0]))) {
+    throw new UsageError(`--${remoteFlag} is for explaining a tabular data set (${BUNDLED_TASKS.join(', ')}) through --model-url URL`);
+  }
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
@@ -66,7 +78,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
 
-  const explainer = new AnchorTabular(task.predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed });
+  const predictor = values['model-url'] === undefined ? task.predictor : await remoteFromFlags(values['model-url'], values.protocol, values.header, dataset.featureNames);
+  const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed });
   explainer.fit(dataset.train.rows);
   const started = performance.now();
   const explanation = await explainer.explain(dataset.test.rows[rowIndex], {
@@ -80,4 +93,18 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   else io.stdout(formatAnchor(explanation, { targetNames: dataset.targetNames, elapsedMs }));
   await writeRenderings(explanation, dataset, files);
   return 0;
+}
+
+/** The remote predictor that `--model-url`, `--protocol` and `--header` describe. */
+async function remoteFromFlags(url: string, protocol: string | undefined, headerFlags: string[] | undefined, featureNames: string[]) {
+  if (protocol !== undefined && !['auto', 'v2', 'kserve-v1', 'seldon'].includes(protocol)) {
+    throw new UsageError(`--protocol is "${protocol}"; expected v2, kserve-v1 or seldon`);
+  }
+  const headers: Record<string, string> = {};
+  for (const h of headerFlags ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header is "${h}"; expected 'Name: value'`);
+    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+  }
+  return remotePredictor(url, { protocol: (protocol ?? 'auto') as RemotePredictorOptions['protocol'], headers, featureNames });
 }
