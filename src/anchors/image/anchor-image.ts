@@ -12,7 +12,15 @@ import type { Segments } from '../../image/segmentation/segments.js';
 import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
 import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
-import { checkInteger, checkNumber, rejectUnknownOptions, resolveSearchOptions, stripUndefined, type AnchorSearchOptions } from '../options.js';
+import {
+  checkInteger,
+  checkNumber,
+  rejectUnknownOptions,
+  resolveSearchOptions,
+  searchParams,
+  stripUndefined,
+  type AnchorSearchOptions,
+} from '../options.js';
 import { checkFill, SuperpixelPerturbation, type ImageFill, type ImageSample } from './superpixels.js';
 
 export interface AnchorImageOptions {
@@ -204,7 +212,6 @@ export class AnchorImage {
         ...(warning !== undefined && { warning }),
       },
     };
-    const { onProgress: _, ...searchRecord } = search;
     const params = {
       seed: this.seed,
       shape: [...this.shape],
@@ -213,9 +220,7 @@ export class AnchorImage {
       fill: this.fill,
       imagesBackground: this.backgrounds.length,
       pSample,
-      coverageSamples,
-      ...searchRecord,
-      maxAnchorSize: search.maxAnchorSize ?? null,
+      ...searchParams(search, coverageSamples),
     };
     return { meta: blackboxLocalMeta('AnchorImage', params), data };
   }

@@ -8,6 +8,7 @@ import {
   checkInteger,
   rejectUnknownOptions,
   resolveSearchOptions,
+  searchParams,
   stripUndefined,
   type AnchorSearchOptions,
 } from '../options.js';
@@ -176,20 +177,7 @@ export class AnchorTabular {
         ...(warning !== undefined && { warning }),
       },
     };
-    const params = {
-      seed: this.seed,
-      discPerc: this.discPerc,
-      threshold: search.threshold,
-      delta: search.delta,
-      tau: search.tau,
-      batchSize: search.batchSize,
-      coverageSamples,
-      beamSize: search.beamSize,
-      stopOnFirst: search.stopOnFirst,
-      maxAnchorSize: search.maxAnchorSize ?? null,
-      minSamplesStart: search.minSamplesStart,
-      nCoveredEx: search.nCoveredEx,
-    };
+    const params = { seed: this.seed, discPerc: this.discPerc, ...searchParams(search, coverageSamples) };
     return { meta: blackboxLocalMeta('AnchorTabular', params), data };
   }
 }

@@ -10,6 +10,7 @@ import {
   checkNumber,
   rejectUnknownOptions,
   resolveSearchOptions,
+  searchParams,
   stripUndefined,
   type AnchorSearchOptions,
 } from '../options.js';
@@ -299,21 +300,6 @@ export class AnchorText {
       stopwords: o.stopwords === DEFAULT_STOPWORDS ? 'default' : [...o.stopwords],
     };
   }
-}
-
-function searchParams(search: AnchorSearchOptions, coverageSamples: number): Record<string, unknown> {
-  return {
-    threshold: search.threshold,
-    delta: search.delta,
-    tau: search.tau,
-    batchSize: search.batchSize,
-    coverageSamples,
-    beamSize: search.beamSize,
-    stopOnFirst: search.stopOnFirst,
-    maxAnchorSize: search.maxAnchorSize ?? null,
-    minSamplesStart: search.minSamplesStart,
-    nCoveredEx: search.nCoveredEx,
-  };
 }
 
 /** The tokens of the text to explain, which must be a string with at least one word or symbol. */
