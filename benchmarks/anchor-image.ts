@@ -21,6 +21,7 @@ import { segmentImage, type SegmentationMethod, type SegmentationOptions } from 
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
 import { tfBackendInfo } from '../src/tf/tf.js';
+import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,13 +37,7 @@ const r = (x: number, d = 1) => Number(x.toFixed(d));
 async function mnistAnchors() {
   const mnist = loadMnist();
   const cnn = tfjsModel(await loadBundledModel('mnist-cnn'));
-  const clock = { ms: 0 };
-  const predict = async (images: Image[]) => {
-    const t = performance.now();
-    const out = await cnn(images.map((im) => im.data));
-    clock.ms += performance.now() - t;
-    return out;
-  };
+  const { wrapped: predict, clock } = timedPredictor((images: Image[]) => cnn(images.map((im) => im.data)));
   const explainer = new AnchorImage(predict, { shape: mnist.shape, seed: 1 });
   await explainer.explain(mnist.test.image(0)); // warm-up
   const total: number[] = [];

@@ -15,26 +15,15 @@ import { quantile, mean } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadDemoModel } from '../src/models/demo-models.js';
-import type { Predictor } from '../src/predictors/predictor.js';
+import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
 const nRows = Number(values.rows);
 const adult = loadAdult();
 
-/** Wraps a predictor to add up the time spent inside it. */
-function timed(predictor: Predictor<number[]>) {
-  const clock = { ms: 0 };
-  const wrapped: Predictor<number[]> = async (rows) => {
-    const t = performance.now();
-    const out = await predictor(rows);
-    clock.ms += performance.now() - t;
-    return out;
-  };
-  return { wrapped, clock };
-}
 
 async function run(modelName: 'adult-gbt' | 'adult-logreg') {
-  const { wrapped, clock } = timed(loadDemoModel(modelName).predictor);
+  const { wrapped, clock } = timedPredictor(loadDemoModel(modelName).predictor);
   const explainer = new AnchorTabular(wrapped, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
   const fitStart = performance.now();
   explainer.fit(adult.train.rows);

@@ -17,27 +17,16 @@ import { AnchorText, type AnchorTextOptions, type TextSampling } from '../src/an
 import { loadGloVe } from '../src/datasets/glove.js';
 import { loadSentiment } from '../src/datasets/sentiment.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../src/models/sentiment-models.js';
-import type { Predictor } from '../src/predictors/predictor.js';
+import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { sentences: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
 const n = Number(values.sentences);
 const sentences = loadSentiment().test.texts.slice(0, n);
 const { predictor } = loadSentimentModel();
 
-/** Wraps a predictor to add up the time spent inside it. */
-function timed(p: Predictor<string>) {
-  const clock = { ms: 0 };
-  const wrapped: Predictor<string> = async (texts) => {
-    const t = performance.now();
-    const out = await p(texts);
-    clock.ms += performance.now() - t;
-    return out;
-  };
-  return { wrapped, clock };
-}
 
 async function run(sampling: TextSampling) {
-  const { wrapped, clock } = timed(predictor);
+  const { wrapped, clock } = timedPredictor(predictor);
   const loadStart = performance.now();
   const options: AnchorTextOptions = { sampling, seed: 1 };
   if (sampling === 'similarity') {

@@ -19,7 +19,7 @@ import { mean, quantile } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { onnxPredictor } from '../src/predictors/onnx.js';
-import type { Predictor } from '../src/predictors/predictor.js';
+import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
 const nRows = Number(values.rows);
@@ -44,13 +44,7 @@ async function throughput(batchSize: number) {
 }
 
 async function explanations() {
-  const clock = { ms: 0 };
-  const timed: Predictor<number[]> = async (rows) => {
-    const t = performance.now();
-    const out = await predictor(rows);
-    clock.ms += performance.now() - t;
-    return out;
-  };
+  const { wrapped: timed, clock } = timedPredictor(predictor);
   const explainer = new AnchorTabular(timed, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
   explainer.fit(adult.train.rows);
   await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
