@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeJson } from '../predictors/remote/tensor.js';
-import { HttpError, type ServedModel } from './model.js';
-import { requestObject, requestTensor, rowsOf } from './tensors.js';
+import { jsonErrorHandler } from '../http/error-replies.js';
+import { HttpError } from '../http/http-error.js';
+import { requestObject, requestTensor } from '../http/request-tensors.js';
+import type { ServedModel } from './model.js';
+import { rowsOf } from './tensors.js';
 
 /**
  * KServe v1 (the TensorFlow Serving REST API) for one model:
@@ -17,9 +20,7 @@ import { requestObject, requestTensor, rowsOf } from './tensors.js';
  */
 export function kserveV1Routes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-      return reply.code(err.statusCode ?? 500).send({ error: err.message });
-    });
+    app.setErrorHandler(jsonErrorHandler);
 
     const lookup = (name: string): ServedModel => {
       if (name !== model.name) {

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { PredictorOutput } from '../predictors/predictor.js';
+import { HttpError } from '../http/http-error.js';
 import { describe } from '../predictors/remote/options.js';
 
 /**
@@ -44,16 +45,6 @@ export const MODEL_SERVER_DEFAULTS = {
   bodyLimit: 32 * 1024 * 1024,
   logger: false,
 } as const;
-
-/** An error with the HTTP status to answer; each protocol's error handler formats it its own way. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Predictions for a batch: probability rows and their argmax labels. */
 export interface ServedPrediction {

@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeJson } from '../predictors/remote/tensor.js';
-import { HttpError, type ServedModel } from './model.js';
-import { requestObject, requestTensor, rowsOf } from './tensors.js';
+import { seldonErrorHandler } from '../http/error-replies.js';
+import { HttpError } from '../http/http-error.js';
+import { requestObject, requestTensor } from '../http/request-tensors.js';
+import type { ServedModel } from './model.js';
+import { rowsOf } from './tensors.js';
 
 /**
  * Seldon Core v1's model microservice REST API for one model (what the Python wrapper serves):
@@ -17,17 +20,7 @@ import { requestObject, requestTensor, rowsOf } from './tensors.js';
  */
 export function seldonRoutes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-      const status = err.statusCode ?? 500;
-      return reply.code(status).send({
-        status: {
-          status: 'FAILURE',
-          code: -1,
-          info: err.message,
-          reason: status >= 500 ? 'MICROSERVICE_INTERNAL_ERROR' : 'MICROSERVICE_BAD_DATA',
-        },
-      });
-    });
+    app.setErrorHandler(seldonErrorHandler);
 
     const outputNames = (k: number): string[] =>
       model.classNames !== undefined ? [...model.classNames] : Array.from({ length: Math.max(k, 0) }, (_, j) => `t:${j}`);

@@ -1,9 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../core/errors.js';
 import { describe } from '../predictors/remote/options.js';
 import { kserveV1Routes } from './kserve-v1.js';
-import { HttpError, MODEL_SERVER_DEFAULTS, ServedModel, type ModelServerOptions } from './model.js';
+import { jsonErrorHandler } from '../http/error-replies.js';
+import { acceptJsonBodies } from '../http/json-body.js';
+import { listeningUrl } from '../http/listening-url.js';
+import { MODEL_SERVER_DEFAULTS, ServedModel, type ModelServerOptions } from './model.js';
 import { seldonRoutes } from './seldon.js';
 import { v2Routes } from './v2.js';
 
@@ -46,23 +48,11 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   }
 
   const app = Fastify({ logger: options.logger ?? MODEL_SERVER_DEFAULTS.logger, bodyLimit });
-  // Read any body as JSON, whatever its content type says: `curl -d` sends form-urlencoded by default.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(new HttpError(400, `the request body is not valid JSON: ${(err as Error).message}`), undefined);
-    }
-  });
+  acceptJsonBodies(app);
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `no endpoint ${req.method} ${req.url}; GET / lists this server's endpoints` }),
   );
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) =>
-    reply.code(err.statusCode ?? 500).send({ error: err.message }),
-  );
+  app.setErrorHandler(jsonErrorHandler);
 
   const base = (m: ServedModel) => `/v2/models/${m.name}${m.version === undefined ? '' : `[/versions/${m.version}]`}`;
   app.get('/', async () => ({
@@ -89,10 +79,8 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
     app,
     async listen(): Promise<ListeningModelServer> {
       await app.listen({ host, port });
-      const address = app.server.address() as AddressInfo;
-      const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-      const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
-      return { url, host, port: address.port, close: () => app.close() };
+      const { url, port: bound } = listeningUrl(app, host);
+      return { url, host, port: bound, close: () => app.close() };
     },
   };
 }

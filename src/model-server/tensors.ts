@@ -1,20 +1,6 @@
-import { flattenTensor, ResponseShapeError, shapedTensor, type FlatTensor } from '../predictors/remote/tensor.js';
-import { HttpError, type ServedModel } from './model.js';
-
-/**
- * Request tensors to rows: the same flattening the remote predictor uses on responses, with every
- * malformed tensor answered as a 400.
- */
-
-/** Flattens a nested array of numbers; a ragged or non-numeric one is a 400. */
-export function requestTensor(data: unknown, what: string, shape?: unknown): FlatTensor {
-  try {
-    return shape === undefined ? flattenTensor(data, what) : shapedTensor(data, shape, what);
-  } catch (err) {
-    if (err instanceof ResponseShapeError) throw new HttpError(400, err.message);
-    throw err;
-  }
-}
+import { HttpError } from '../http/http-error.js';
+import type { FlatTensor } from '../predictors/remote/tensor.js';
+import type { ServedModel } from './model.js';
 
 /** Rows of a `[n, nFeatures]` tensor; any other shape is a 400. */
 export function rowsOf(tensor: FlatTensor, model: ServedModel, what: string): number[][] {
@@ -31,12 +17,4 @@ export function rowsOf(tensor: FlatTensor, model: ServedModel, what: string): nu
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = values.slice(i * width, (i + 1) * width);
   return rows;
-}
-
-/** Returns `body` as an object, or answers 400 saying what was expected. */
-export function requestObject(body: unknown, expected: string): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpError(400, `the request body is ${body === undefined ? 'empty' : `not a JSON object`}; expected ${expected}`);
-  }
-  return body as Record<string, unknown>;
 }

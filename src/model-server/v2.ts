@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VERSION } from '../version.js';
 import { describeJson } from '../predictors/remote/tensor.js';
-import { HttpError, type ServedModel } from './model.js';
-import { requestObject, requestTensor, rowsOf } from './tensors.js';
+import { jsonErrorHandler } from '../http/error-replies.js';
+import { HttpError } from '../http/http-error.js';
+import { requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
+import type { ServedModel } from './model.js';
+import { rowsOf } from './tensors.js';
 
 /**
  * The Open Inference Protocol (KServe V2) REST endpoints for one model:
@@ -19,8 +22,6 @@ import { requestObject, requestTensor, rowsOf } from './tensors.js';
 export const V2_INPUT_NAME = 'input-0';
 export const V2_OUTPUTS = ['predict_proba', 'predict'] as const;
 
-const NUMERIC = new Set(['FP16', 'FP32', 'FP64', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']);
-
 interface ModelParams {
   name: string;
   version?: string;
@@ -28,10 +29,7 @@ interface ModelParams {
 
 export function v2Routes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-      const status = err.statusCode ?? 500;
-      return reply.code(status).send({ error: err.message });
-    });
+    app.setErrorHandler(jsonErrorHandler);
 
     /** The model for these path parameters, or a 404. */
     const lookup = (params: ModelParams): ServedModel => {
@@ -111,7 +109,7 @@ function parseInferRequest(
   }
   if (typeof input.name !== 'string') throw new HttpError(400, `inputs[0].name is ${describeJson(input.name)}; expected a string`);
   const what = `input ${JSON.stringify(input.name)}`;
-  if (typeof input.datatype !== 'string' || !NUMERIC.has(input.datatype)) {
+  if (typeof input.datatype !== 'string' || !V2_NUMERIC_DATATYPES.has(input.datatype)) {
     throw new HttpError(400, `${what} has datatype ${describeJson(input.datatype)}; expected a numeric datatype (FP32, FP64, INT64, ...)`);
   }
   if (input.shape === undefined) throw new HttpError(400, `${what} has no "shape"; expected [rows, ${model.nFeatures}]`);

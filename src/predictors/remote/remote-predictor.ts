@@ -15,7 +15,7 @@ import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from '
  * the model returns, in the order of the rows.
  */
 export interface RemotePredictor extends Predictor<number[]> {
-  (inputs: number[][]): Promise<number[] | number[][]>;
+  (inputs: number[][], call?: RemoteCallOptions): Promise<number[] | number[][]>;
   /** The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it). */
   readonly url: string;
   /** The protocol spoken. */
@@ -26,6 +26,18 @@ export interface RemotePredictor extends Predictor<number[]> {
   resetStats(): void;
   /** Closes the kept-alive connections (they never keep the process alive, so this is optional). */
   close(): void;
+}
+
+/**
+ * Options of one call, for a caller that serves many requests with one predictor (the explainer server
+ * passes each request's id and deadline this way): they add to the predictor's own `headers` and
+ * `signal` for this call only.
+ */
+export interface RemoteCallOptions {
+  /** Aborts this call's requests (as the predictor's `signal` aborts every call). */
+  signal?: AbortSignal;
+  /** HTTP headers sent with this call's requests, over the predictor's `headers` of the same name. */
+  headers?: Record<string, string>;
 }
 
 /** A signal that never aborts, for calls without a caller's signal. */
@@ -59,8 +71,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   checkProtocolOptions(endpoint.protocol, opts);
   const stats = new StatsRecorder();
   const transport = new Transport(opts, stats);
-  const caller = opts.signal;
-  const baseSignals: RequestSignals = { call: caller ?? NEVER, caller };
+  const baseSignals: RequestSignals = { call: opts.signal ?? NEVER, caller: opts.signal };
 
   let codec: ProtocolCodec;
   let metadata: { url: string; answer: JsonAnswer } | undefined;
@@ -86,10 +97,16 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
 
   const inferUrl = endpoint.inferUrl;
 
-  const predictBatch = async (rows: number[][], range: BatchRange, whole: boolean, signals: RequestSignals) => {
+  const predictBatch = async (
+    rows: number[][],
+    range: BatchRange,
+    whole: boolean,
+    signals: RequestSignals,
+    headers: Record<string, string> | undefined,
+  ) => {
     const slice = rows.slice(range.start, range.end);
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
-    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals);
+    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
     let prediction: RemotePrediction;
     try {
       prediction = codec.decode(answer.body, slice.length);
@@ -105,10 +122,13 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     return prediction;
   };
 
-  const predict = async (inputs: number[][]): Promise<number[] | number[][]> => {
+  const predict = async (inputs: number[][], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
     stats.calls += 1;
     const rows = checkRows(inputs);
     codec.checkRows(rows);
+    const { signal: callSignal, headers } = checkCallOptions(callOptions);
+    const caller =
+      callSignal === undefined ? opts.signal : opts.signal === undefined ? callSignal : AbortSignal.any([opts.signal, callSignal]);
     if (caller?.aborted) {
       throw new RemoteModelError(
         `prediction request to ${inferUrl} was aborted by the caller's signal before it was sent; no predictions were returned`,
@@ -131,7 +151,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
       while (next < batches.length && failure === undefined) {
         const b = next++;
         try {
-          parts[b] = await predictBatch(rows, batches[b], batches.length === 1, signals);
+          parts[b] = await predictBatch(rows, batches[b], batches.length === 1, signals, headers);
         } catch (err) {
           if (err instanceof SiblingFailed) return;
           if (failure === undefined) {
@@ -158,6 +178,19 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     resetStats: { value: () => stats.reset() },
     close: { value: () => transport.close() },
   }) as RemotePredictor;
+}
+
+/** Checks the options of one call: an AbortSignal and single-line string headers. */
+function checkCallOptions(call: RemoteCallOptions | undefined): RemoteCallOptions {
+  if (call === undefined) return {};
+  if (call === null || typeof call !== 'object') {
+    throw new InvalidInputError(`a remote predictor's call options are ${describe(call)}; expected { signal?, headers? }`);
+  }
+  const { signal, headers } = call;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidInputError(`the call's signal is ${describe(signal)}; expected an AbortSignal`);
+  }
+  return { signal, headers: headers === undefined ? undefined : resolveRemoteOptions({ headers }).headers };
 }
 
 /** Refuses options that the chosen protocol would ignore. */

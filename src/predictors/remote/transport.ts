@@ -79,6 +79,7 @@ export class Transport {
    * resolves to the parsed JSON of a 2xx answer.
    *
    * @param what says what the request is for, in error messages ("prediction request for rows 0..299").
+   * @param headers sent with this request, over the transport's own headers.
    * @throws RemoteModelError when it fails for good, when the caller aborts, or when a 2xx body is not JSON;
    *   {@link SiblingFailed} when the call was abandoned because another request of it failed.
    */
@@ -88,6 +89,7 @@ export class Transport {
     body: unknown,
     what: string,
     signals: RequestSignals,
+    headers?: Record<string, string>,
   ): Promise<JsonAnswer> {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const maxAttempts = this.options.retries + 1;
@@ -101,7 +103,7 @@ export class Transport {
       }
       let outcome: Outcome;
       try {
-        outcome = await this.once(method, url, data, signals.call);
+        outcome = await this.once(method, url, data, signals.call, headers);
       } finally {
         this.limiter.release();
       }
@@ -181,7 +183,13 @@ export class Transport {
   }
 
   /** One HTTP request under the per-request deadline; never throws. */
-  private async once(method: 'GET' | 'POST', url: string, data: string | undefined, signal: AbortSignal): Promise<Outcome> {
+  private async once(
+    method: 'GET' | 'POST',
+    url: string,
+    data: string | undefined,
+    signal: AbortSignal,
+    headers: Record<string, string> | undefined,
+  ): Promise<Outcome> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -198,7 +206,7 @@ export class Transport {
         method,
         url,
         data,
-        headers: data === undefined ? undefined : { 'Content-Type': 'application/json' },
+        headers: { ...headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) },
         signal: controller.signal,
       });
       const buf = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
