@@ -68,7 +68,6 @@ export {
 export {
   CEM,
   CEM_DEFAULTS,
-  shrink,
   type CEMOptions,
   type CEMFitOptions,
   type CEMData,
@@ -77,6 +76,7 @@ export {
   type CEMProgress,
   type CEMMode,
 } from './counterfactuals/cem.js';
+export { shrink, polynomialDecay, fistaMomentum, AttackWeightSearch } from './counterfactuals/fista.js';
 export {
   gradientSource,
   autodiffGradients,

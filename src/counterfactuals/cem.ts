@@ -18,6 +18,7 @@ import {
   type FeatureRange,
 } from './constraints.js';
 import { l1Distance, l2DistanceSquared } from './distances.js';
+import { AttackWeightSearch, fistaMomentum, polynomialDecay, shrink } from './fista.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption, type ProbaObjective } from './gradients.js';
 import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from './instance.js';
 import { counterfactualMeta, rangeParams } from './params.js';
@@ -291,22 +292,14 @@ export class CEM {
 
     const steps: CEMStep[] = [];
     let best: CEMCandidate | null = null;
-    let c = o.cInit;
-    let lower = 0;
-    let upper = 1e10;
+    const weight = new AttackWeightSearch(o.cInit);
     let iterations = 0;
     for (let cStep = 0; cStep < o.cSteps; cStep++) {
-      const step = await this.fista(source, attack, box, features, center, start, c, iterations);
+      const step = await this.fista(source, attack, box, features, center, start, weight.c, iterations);
       iterations += step.iterations;
       steps.push(step);
-      if (step.best !== null) {
-        if (best === null || step.best.distance < best.distance) best = step.best;
-        upper = Math.min(upper, c);
-        c = (lower + upper) / 2;
-      } else {
-        lower = Math.max(lower, c);
-        c = upper < 1e10 ? (lower + upper) / 2 : c * 10;
-      }
+      if (step.best !== null && (best === null || step.best.distance < best.distance)) best = step.best;
+      weight.update(step.best !== null);
       o.onProgress?.({ cStep, c: step.c, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
     }
 
@@ -375,7 +368,7 @@ export class CEM {
         }
       }
       const aeGradient = this.ae !== undefined && o.gamma > 0 ? await reconstructionGradient(this.ae, y) : undefined;
-      const rate = o.learningRateInit * Math.sqrt(1 - k / o.maxIterations);
+      const rate = polynomialDecay(o.learningRateInit, k, o.maxIterations);
       const [lo, hi] = o.clip;
       for (const i of features) {
         let g = c * at.gradient[i] + 2 * (y[i] - center[i]);
@@ -384,24 +377,13 @@ export class CEM {
         next[i] = shrink(y[i] - rate * g, center[i], o.beta);
       }
       project(next, box); // also pins the features that cannot move
-      const momentum = k / (k + 3);
+      const momentum = fistaMomentum(k);
       for (let i = 0; i < d; i++) y[i] = next[i] + momentum * (next[i] - x[i]);
       project(y, box);
       x = Float32Array.from(next);
     }
     return { c, success: best !== null, iterations: o.maxIterations, candidates, best };
   }
-}
-
-/**
- * The shrinkage-thresholding operator S_β around `center` (the proximal operator of β‖· − center‖₁):
- * values within β of the center snap to it, others move β towards it.
- */
-export function shrink(z: number, center: number, beta: number): number {
-  const diff = z - center;
-  if (diff > beta) return z - beta;
-  if (diff < -beta) return z + beta;
-  return center;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFittedError } from '../../src/core/errors.js';
-import { CEM, shrink } from '../../src/counterfactuals/cem.js';
+import { CEM } from '../../src/counterfactuals/cem.js';
+import { shrink } from '../../src/counterfactuals/fista.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
 import { tfjsModel, type TfjsPredictor } from '../../src/predictors/tfjs.js';
 import { loadBundledModel } from '../../src/tf/models.js';

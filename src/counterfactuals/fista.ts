@@ -1,0 +1,60 @@
+/**
+ * Pieces of the elastic-net search shared by the contrastive explanation method (Dhurandhar et al.,
+ * NeurIPS 2018) and prototype-guided counterfactuals (Van Looveren & Klaise, 2019): both minimise
+ * c·L_attack + β‖δ‖₁ + ‖δ‖₂² + … by FISTA (Beck & Teboulle, "A Fast Iterative Shrinkage-Thresholding
+ * Algorithm for Linear Inverse Problems", SIAM J. Imaging Sciences 2(1), 2009) with the
+ * shrinkage-thresholding operator as the proximal step of the L1 term (as in EAD, Chen et al., AAAI
+ * 2018), and both search the attack weight c as Carlini & Wagner (IEEE S&P 2017) do.
+ */
+
+/**
+ * The shrinkage-thresholding operator S_β around `center` (the proximal operator of β‖· − center‖₁):
+ * values within β of the center snap to it, others move β towards it.
+ */
+export function shrink(z: number, center: number, beta: number): number {
+  const diff = z - center;
+  if (diff > beta) return z - beta;
+  if (diff < -beta) return z + beta;
+  return center;
+}
+
+/**
+ * The learning rate of iteration `k` (from 0) of `maxIterations`: `init · (1 − k/maxIterations)^0.5`,
+ * a polynomial decay to 0 with power 0.5, as in the CEM authors' reference implementation and Alibi
+ * Explain's `CEM` and `CounterfactualProto` (TensorFlow's `polynomial_decay`, end rate 0, power 0.5).
+ */
+export function polynomialDecay(init: number, k: number, maxIterations: number): number {
+  return init * Math.sqrt(1 - k / maxIterations);
+}
+
+/** FISTA's momentum weight after iteration `k` (from 0): k / (k + 3), as the CEM paper's Algorithm 1. */
+export function fistaMomentum(k: number): number {
+  return k / (k + 3);
+}
+
+/**
+ * The search for the attack weight c over several runs of the optimiser (Carlini & Wagner, 2017, as
+ * CEM and Alibi Explain do it): start at `cInit`; after a run that found a valid candidate, bisect
+ * towards the largest c that failed (or 0); after a failure, bisect towards the smallest c that
+ * succeeded, or multiply c by 10 while none has.
+ */
+export class AttackWeightSearch {
+  private lower = 0;
+  private upper = 1e10;
+
+  constructor(
+    /** The weight of the next run. */
+    public c: number,
+  ) {}
+
+  /** Moves `c` on after a run with weight `c` that did (`success`) or did not find a candidate. */
+  update(success: boolean): void {
+    if (success) {
+      this.upper = Math.min(this.upper, this.c);
+      this.c = (this.lower + this.upper) / 2;
+    } else {
+      this.lower = Math.max(this.lower, this.c);
+      this.c = this.upper < 1e10 ? (this.lower + this.upper) / 2 : this.c * 10;
+    }
+  }
+}
