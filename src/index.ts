@@ -105,6 +105,11 @@ export {
 } from './counterfactuals/constraints.js';
 export type { InstanceInput, NestedNumbers } from './counterfactuals/instance.js';
 export { l1Distance, l2DistanceSquared, l0Distance } from './counterfactuals/distances.js';
+export { abdmDistances, ABDM_DEFAULTS, type AbdmOptions } from './counterfactuals/categorical/abdm.js';
+export { mvdmDistances, type RowPredictions } from './counterfactuals/categorical/mvdm.js';
+export { mdsEmbedding } from './counterfactuals/categorical/mds.js';
+export type { CategoryDistances } from './counterfactuals/categorical/category-rows.js';
+export { CategoricalLayout, CATEGORICAL_ENCODINGS, type CategoricalEncoding } from './counterfactuals/categorical/layout.js';
 export {
   ANCHOR_SEARCH_DEFAULTS,
   type AnchorSearchOptions,
