@@ -111,6 +111,15 @@ export { mdsEmbedding } from './counterfactuals/categorical/mds.js';
 export type { CategoryDistances } from './counterfactuals/categorical/category-rows.js';
 export { CategoricalLayout, CATEGORICAL_ENCODINGS, type CategoricalEncoding } from './counterfactuals/categorical/layout.js';
 export {
+  CategoricalSpace,
+  CATEGORICAL_SPACE_DEFAULTS,
+  CATEGORY_DISTANCE_METHODS,
+  type CategoricalSpaceOptions,
+  type CategoricalSpaceFitOptions,
+  type CategoryDistanceMethod,
+  type CategoryInterval,
+} from './counterfactuals/categorical/space.js';
+export {
   ANCHOR_SEARCH_DEFAULTS,
   type AnchorSearchOptions,
   type AnchorProgress,
