@@ -2,12 +2,14 @@ import { GlassboxError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { COUNTERFACTUAL_USAGE, counterfactualCommand } from './commands/counterfactual.js';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
+import { EXPLAIN_BATCH_USAGE, explainBatchCommand } from './commands/explain-batch.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { UsageError, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: EXPLAIN_USAGE },
   counterfactual: { run: counterfactualCommand, usage: COUNTERFACTUAL_USAGE },
+  'explain-batch': { run: explainBatchCommand, usage: EXPLAIN_BATCH_USAGE },
   'serve-model': { run: serveModelCommand, usage: SERVE_MODEL_USAGE },
 };
 
@@ -18,6 +20,7 @@ Commands:
   explain --model FILE --train CSV --target COLUMN --row N   explain your ONNX or TensorFlow.js model on your CSV
   explain sentiment --text "SENTENCE"   explain the bundled sentiment model's prediction for a sentence
   explain mnist --row N [--png FILE]   explain the bundled CNN's reading of a digit with superpixels
+  explain-batch adult --out FILE.jsonl [--workers N] [--shard I/N]   explain many rows on worker threads, as resumable JSON lines
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { remotePredictor } from '../../predictors/remote/remote-predictor.js';
-import type { RemotePredictorOptions } from '../../predictors/remote/options.js';
+import type { RemoteProtocol } from '../../predictors/remote/options.js';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
@@ -97,6 +97,11 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
 
 /** The remote predictor that `--model-url`, `--protocol` and `--header` describe. */
 async function remoteFromFlags(url: string, protocol: string | undefined, headerFlags: string[] | undefined, featureNames: string[]) {
+  return remotePredictor(url, { ...remoteFlags(protocol, headerFlags), featureNames });
+}
+
+/** The protocol and HTTP headers that `--protocol` and `--header` (repeatable, 'Name: value') give. */
+export function remoteFlags(protocol: string | undefined, headerFlags: string[] | undefined): { protocol: RemoteProtocol | 'auto'; headers: Record<string, string> } {
   if (protocol !== undefined && !['auto', 'v2', 'kserve-v1', 'seldon'].includes(protocol)) {
     throw new UsageError(`--protocol is "${protocol}"; expected v2, kserve-v1 or seldon`);
   }
@@ -106,5 +111,5 @@ async function remoteFromFlags(url: string, protocol: string | undefined, header
     if (colon <= 0) throw new UsageError(`--header is "${h}"; expected 'Name: value'`);
     headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
   }
-  return remotePredictor(url, { protocol: (protocol ?? 'auto') as RemotePredictorOptions['protocol'], headers, featureNames });
+  return { protocol: (protocol ?? 'auto') as RemoteProtocol | 'auto', headers };
 }

@@ -1,0 +1,60 @@
+import type { RemoteProtocol } from '../predictors/remote/options.js';
+import type { DemoModelName } from '../models/demo-models.js';
+
+/**
+ * What a batch run explains and with which model: a plain, structured-cloneable description, sent to
+ * every worker (each opens the explainer from it once) and, without secrets, written to the output's
+ * manifest so that a rerun can tell whether it continues the same run.
+ */
+export interface BatchJob {
+  /** Where the explainer comes from. */
+  source: BatchSource;
+  /** The model that is explained. */
+  model: BatchModel;
+  /** Seed of the explainer: with the same seed, every row's explanation is the same, byte for byte. */
+  seed: number;
+  /** Options of every explanation (the explainer's defaults where left out). */
+  explain: BatchExplainOptions;
+}
+
+/**
+ * A bundled data set (`adult`): the explainer is fitted on its training rows in every worker and the
+ * rows explained are its held-out rows.
+ */
+export interface BundledSource {
+  kind: 'bundled';
+  dataset: string;
+}
+
+export type BatchSource = BundledSource;
+
+/** A bundled demo model, run in each worker. */
+export interface DemoBatchModel {
+  kind: 'demo';
+  name: DemoModelName;
+}
+
+/** A model behind a URL (Open Inference Protocol v2, KServe v1 or Seldon). */
+export interface RemoteBatchModel {
+  kind: 'remote';
+  url: string;
+  protocol: RemoteProtocol | 'auto';
+  /** HTTP headers sent with every request; never written to the manifest (they may hold tokens). */
+  headers: Record<string, string>;
+}
+
+export type BatchModel = DemoBatchModel | RemoteBatchModel;
+
+/** Options of each explanation; those left out take the explainer's defaults. */
+export interface BatchExplainOptions {
+  /** Precision the anchor must reach. */
+  threshold?: number;
+  /** Training samples on which coverage is measured. */
+  coverageSamples?: number;
+}
+
+/** The job as the manifest records it: everything that decides the output, and no header values. */
+export function jobRecord(job: BatchJob): Record<string, unknown> {
+  const model = job.model.kind === 'remote' ? { kind: 'remote', url: job.model.url, protocol: job.model.protocol } : job.model;
+  return { source: job.source, model, seed: job.seed, explain: job.explain };
+}
