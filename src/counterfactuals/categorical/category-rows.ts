@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../core/errors.js';
 import type { CategoryMap } from '../../core/tabular-schema.js';
-import { CategoricalLayout, describe } from './layout.js';
+import { CategoricalLayout, describeValue } from './layout.js';
 
 /** Per categorical column, a symmetric `k × k` matrix of distances between its categories. */
 export type CategoryDistances = Record<number, number[][]>;
@@ -16,7 +16,7 @@ export function checkRows(
   categoryMap: CategoryMap,
 ): { layout: CategoricalLayout; values: Float64Array[] } {
   if (!Array.isArray(rows) || rows.length === 0) {
-    throw new InvalidInputError(`rows is ${describe(rows)}; expected a non-empty array of rows`);
+    throw new InvalidInputError(`rows is ${describeValue(rows)}; expected a non-empty array of rows`);
   }
   const first = rows[0];
   const width = first !== null && typeof first === 'object' ? first.length : NaN;

@@ -52,7 +52,7 @@ export class CategoricalLayout {
       throw new InvalidInputError(`encoding is ${JSON.stringify(encoding)}; expected one of: ${CATEGORICAL_ENCODINGS.join(', ')}`);
     }
     if (categoryMap === null || typeof categoryMap !== 'object' || Array.isArray(categoryMap)) {
-      throw new InvalidInputError(`categoryMap is ${describe(categoryMap)}; expected an object { [column index]: string[] }`);
+      throw new InvalidInputError(`categoryMap is ${describeValue(categoryMap)}; expected an object { [column index]: string[] }`);
     }
     const groups = new Map<number, readonly string[]>();
     for (const [key, names] of Object.entries(categoryMap)) {
@@ -61,7 +61,7 @@ export class CategoricalLayout {
         throw new InvalidInputError(`categoryMap key "${key}" is not a column index; expected an integer in 0..${width - 1}`);
       }
       if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
-        throw new InvalidInputError(`categoryMap["${key}"] is ${describe(names)}; expected a non-empty array of category names (strings)`);
+        throw new InvalidInputError(`categoryMap["${key}"] is ${describeValue(names)}; expected a non-empty array of category names (strings)`);
       }
       if (new Set(names).size !== names.length) {
         throw new InvalidInputError(`categoryMap["${key}"] lists a category twice; category names must be unique`);
@@ -119,7 +119,7 @@ export class CategoricalLayout {
    */
   toOrdinal(row: ArrayLike<number>, what = 'row'): number[] {
     if (row === null || typeof row !== 'object' || typeof row.length !== 'number') {
-      throw new InvalidInputError(`${what} is ${describe(row)}; expected an array of ${this.width} numbers`);
+      throw new InvalidInputError(`${what} is ${describeValue(row)}; expected an array of ${this.width} numbers`);
     }
     if (row.length !== this.width) {
       throw new InvalidInputError(`${what} has ${row.length} values; expected ${this.width} (the model's columns)`);
@@ -127,7 +127,7 @@ export class CategoricalLayout {
     for (let c = 0; c < this.width; c++) {
       const v = row[c];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InvalidInputError(`${what}, column ${c} is ${describe(v)}; expected a finite number`);
+        throw new InvalidInputError(`${what}, column ${c} is ${describeValue(v)}; expected a finite number`);
       }
     }
     return this.categories.map((names, f) => {
@@ -177,7 +177,7 @@ export class CategoricalLayout {
 }
 
 /** A value as error messages show it. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../core/errors.js';
-import { describe } from './layout.js';
+import { describeValue } from './layout.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 
 /**
@@ -49,19 +49,19 @@ export function mdsEmbedding(distances: readonly (readonly number[])[]): number[
  */
 export function checkDistanceMatrix(distances: readonly (readonly number[])[], what = 'distances'): void {
   if (!Array.isArray(distances) || distances.length === 0) {
-    throw new InvalidInputError(`${what} is ${describe(distances)}; expected a non-empty square matrix (an array of rows)`);
+    throw new InvalidInputError(`${what} is ${describeValue(distances)}; expected a non-empty square matrix (an array of rows)`);
   }
   const k = distances.length;
   distances.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== k) {
-      throw new InvalidInputError(`${what} row ${i} is ${describe(row)}; expected ${k} numbers: the matrix must be square (${k} × ${k})`);
+      throw new InvalidInputError(`${what} row ${i} is ${describeValue(row)}; expected ${k} numbers: the matrix must be square (${k} × ${k})`);
     }
   });
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
       const d = distances[i][j];
       if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
-        throw new InvalidInputError(`${what}[${i}][${j}] is ${describe(d)}; expected a finite distance >= 0`);
+        throw new InvalidInputError(`${what}[${i}][${j}] is ${describeValue(d)}; expected a finite distance >= 0`);
       }
       if (i === j && d !== 0) throw new InvalidInputError(`${what}[${i}][${i}] is ${d}; expected 0 on the diagonal`);
       const dt = distances[j][i];

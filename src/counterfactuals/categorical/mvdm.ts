@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../core/errors.js';
 import type { CategoryMap } from '../../core/tabular-schema.js';
 import { categoryCounts, checkRows, type CategoryDistances } from './category-rows.js';
-import { describe } from './layout.js';
+import { describeValue } from './layout.js';
 
 /**
  * The model's predictions for the rows: one probability row per row (all of one length, non-negative),
@@ -63,7 +63,7 @@ export function mvdmDistances(
 /** Predictions as probability rows: labels become one-hot rows over `max label + 1` classes. */
 function classDistributions(predictions: RowPredictions, n: number): readonly (readonly number[])[] {
   if (!Array.isArray(predictions) || predictions.length !== n) {
-    const got = Array.isArray(predictions) ? `${predictions.length} predictions` : describe(predictions);
+    const got = Array.isArray(predictions) ? `${predictions.length} predictions` : describeValue(predictions);
     throw new InvalidInputError(`predictions has ${got}; expected ${n}, one per row`);
   }
   if (predictions.every((p) => typeof p === 'number')) {
@@ -81,12 +81,12 @@ function classDistributions(predictions: RowPredictions, n: number): readonly (r
   rows.forEach((p, r) => {
     if (!Array.isArray(p) || p.length !== classes || classes === 0) {
       throw new InvalidInputError(
-        `predictions[${r}] is ${describe(p)}; expected ${classes > 0 ? `${classes} class probabilities, like predictions[0]` : 'an array of class probabilities, or a label'}`,
+        `predictions[${r}] is ${describeValue(p)}; expected ${classes > 0 ? `${classes} class probabilities, like predictions[0]` : 'an array of class probabilities, or a label'}`,
       );
     }
     const bad = p.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
     if (bad >= 0) {
-      throw new InvalidInputError(`predictions[${r}][${bad}] is ${describe(p[bad])}; expected a probability, a finite number >= 0`);
+      throw new InvalidInputError(`predictions[${r}][${bad}] is ${describeValue(p[bad])}; expected a probability, a finite number >= 0`);
     }
   });
   return rows;

@@ -3,7 +3,7 @@ import type { CategoryMap } from '../../core/tabular-schema.js';
 import { resolveFeatureRange, type Box, type FeatureRange } from '../constraints.js';
 import { abdmDistances, type AbdmOptions } from './abdm.js';
 import type { CategoryDistances } from './category-rows.js';
-import { CategoricalLayout, describe, type CategoricalEncoding } from './layout.js';
+import { CategoricalLayout, describeValue, type CategoricalEncoding } from './layout.js';
 import { checkDistanceMatrix, mdsEmbedding } from './mds.js';
 import { mvdmDistances, type RowPredictions } from './mvdm.js';
 
@@ -118,7 +118,7 @@ export class CategoricalSpace {
       throw new InvalidInputError(`option distance is ${JSON.stringify(distance)}; expected one of: ${CATEGORY_DISTANCE_METHODS.join(', ')}`);
     }
     if (!Array.isArray(rows) || rows.length === 0) {
-      throw new InvalidInputError(`rows is ${describe(rows)}; expected a non-empty array of rows`);
+      throw new InvalidInputError(`rows is ${describeValue(rows)}; expected a non-empty array of rows`);
     }
     const first = rows[0];
     const layout = new CategoricalLayout(first !== null && typeof first === 'object' ? first.length : NaN, categoryMap, encoding);
@@ -151,7 +151,7 @@ export class CategoricalSpace {
     const update = checkBoolean(options.updateFeatureRange ?? defaults.updateFeatureRange, 'updateFeatureRange');
     const smooth = options.smooth ?? defaults.smooth;
     if (typeof smooth !== 'number' || !(smooth > 0 && smooth <= 1)) {
-      throw new InvalidInputError(`option smooth is ${describe(smooth)}; expected an exponent in (0, 1]`);
+      throw new InvalidInputError(`option smooth is ${describeValue(smooth)}; expected an exponent in (0, 1]`);
     }
     const d = layout.numFeatures;
     const range = resolveFeatureRange(options.featureRange ?? defaults.featureRange, d);
@@ -221,7 +221,7 @@ export class CategoricalSpace {
   toRow(numeric: ArrayLike<number>, allowed: Readonly<Record<number, readonly number[]>> = {}): number[] {
     const d = this.numFeatures;
     if (numeric === null || typeof numeric !== 'object' || numeric.length !== d) {
-      throw new InvalidInputError(`numeric point has ${describe(numeric?.length ?? numeric)} values; expected ${d}, one per feature`);
+      throw new InvalidInputError(`numeric point has ${describeValue(numeric?.length ?? numeric)} values; expected ${d}, one per feature`);
     }
     for (const key of Object.keys(allowed)) {
       if (this.coordinates[Number(key)] === undefined) {
@@ -231,7 +231,7 @@ export class CategoricalSpace {
     const ordinal = Array.from({ length: d }, (_, f) => {
       const x = numeric[f];
       if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw new InvalidInputError(`numeric point, feature ${f} is ${describe(x)}; expected a finite number`);
+        throw new InvalidInputError(`numeric point, feature ${f} is ${describeValue(x)}; expected a finite number`);
       }
       return this.coordinates[f] === undefined ? x : this.nearestCategory(f, x, allowed[f]);
     });
@@ -248,17 +248,17 @@ export class CategoricalSpace {
   nearestCategory(feature: number, x: number, allowed?: readonly number[]): number {
     const coords = this.categoricalCoordinates(feature);
     if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new InvalidInputError(`coordinate of feature ${feature} is ${describe(x)}; expected a finite number`);
+      throw new InvalidInputError(`coordinate of feature ${feature} is ${describeValue(x)}; expected a finite number`);
     }
     if (allowed !== undefined && (!Array.isArray(allowed) || allowed.length === 0)) {
-      throw new InvalidInputError(`allowed categories of feature ${feature} are ${describe(allowed)}; expected a non-empty array of codes`);
+      throw new InvalidInputError(`allowed categories of feature ${feature} are ${describeValue(allowed)}; expected a non-empty array of codes`);
     }
     const count = allowed?.length ?? coords.length;
     let best = -1;
     for (let i = 0; i < count; i++) {
       const code = allowed === undefined ? i : allowed[i];
       if (!Number.isInteger(code) || code < 0 || code >= coords.length) {
-        throw new InvalidInputError(`allowed categories of feature ${feature} include ${describe(code)}; expected codes 0..${coords.length - 1}`);
+        throw new InvalidInputError(`allowed categories of feature ${feature} include ${describeValue(code)}; expected codes 0..${coords.length - 1}`);
       }
       const gap = Math.abs(coords[code] - x);
       const bestGap = best < 0 ? Infinity : Math.abs(coords[best] - x);
@@ -286,10 +286,10 @@ export class CategoricalSpace {
       );
     }
     if (!Number.isInteger(code) || code < 0 || code >= coords.length) {
-      throw new InvalidInputError(`category code of feature ${feature} is ${describe(code)}; expected an integer code 0..${coords.length - 1}`);
+      throw new InvalidInputError(`category code of feature ${feature} is ${describeValue(code)}; expected an integer code 0..${coords.length - 1}`);
     }
     if (direction !== 'increase' && direction !== 'decrease') {
-      throw new InvalidInputError(`direction is ${describe(direction)}; expected 'increase' or 'decrease'`);
+      throw new InvalidInputError(`direction is ${describeValue(direction)}; expected 'increase' or 'decrease'`);
     }
     const rank = order.indexOf(code);
     const categories = direction === 'increase' ? order.slice(rank) : order.slice(0, rank + 1);
@@ -301,7 +301,7 @@ export class CategoricalSpace {
     const coords = this.coordinates[feature];
     if (coords === undefined) {
       throw new InvalidInputError(
-        `feature ${describe(feature)} is not categorical; categorical features are: ${this.layout.categoricalFeatures.join(', ')}`,
+        `feature ${describeValue(feature)} is not categorical; categorical features are: ${this.layout.categoricalFeatures.join(', ')}`,
       );
     }
     return coords;
@@ -355,14 +355,14 @@ function checkDistinct(coords: Float32Array, f: number, names: readonly string[]
 }
 
 function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidInputError(`option ${name} is ${describe(value)}; expected true or false`);
+  if (typeof value !== 'boolean') throw new InvalidInputError(`option ${name} is ${describeValue(value)}; expected true or false`);
   return value;
 }
 
 /** The `order` option as category codes per feature index. */
 function resolveOrders(order: CategoryMap, layout: CategoricalLayout): Record<number, number[]> {
   if (order === null || typeof order !== 'object' || Array.isArray(order)) {
-    throw new InvalidInputError(`option order is ${describe(order)}; expected an object { [column, keyed as categoryMap]: category names, lowest first }`);
+    throw new InvalidInputError(`option order is ${describeValue(order)}; expected an object { [column, keyed as categoryMap]: category names, lowest first }`);
   }
   const out: Record<number, number[]> = {};
   for (const [key, names] of Object.entries(order)) {
