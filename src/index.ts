@@ -2,7 +2,7 @@
  * glassbox: explanations of black-box model predictions. Everything public is exported from here.
  */
 export { VERSION } from './version.js';
-export { GlassboxError, InvalidInputError, NotFittedError, PredictorError } from './core/errors.js';
+export { GlassboxError, InvalidInputError, NotFittedError, PredictorError, ExplainerFileError } from './core/errors.js';
 export type { Explanation, ExplanationMeta } from './core/explanation.js';
 export { createRng, type Rng } from './core/rng.js';
 export { TabularSchema, type CategoryMap, type TabularRowInput } from './core/tabular-schema.js';
@@ -60,6 +60,7 @@ export {
   COUNTERFACTUAL_DEFAULTS,
   type CounterfactualOptions,
   type CounterfactualData,
+  type CounterfactualState,
   type CounterfactualCandidate,
   type CounterfactualStep,
   type CounterfactualProgress,
@@ -71,6 +72,7 @@ export {
   type CEMOptions,
   type CEMFitOptions,
   type CEMData,
+  type CEMState,
   type CEMCandidate,
   type CEMStep,
   type CEMProgress,
@@ -136,6 +138,7 @@ export {
   type AnchorTabularFitOptions,
   type AnchorTabularExplainOptions,
   type AnchorTabularData,
+  type AnchorTabularState,
   type AnchorExamples,
 } from './anchors/tabular/anchor-tabular.js';
 export type { TabularPredicate } from './anchors/tabular/predicates.js';
@@ -147,6 +150,8 @@ export {
   type AnchorTextOptions,
   type AnchorTextExplainOptions,
   type AnchorTextData,
+  type AnchorTextState,
+  type TextResources,
   type TextAnchorExamples,
   type TextSampling,
 } from './anchors/text/anchor-text.js';
@@ -231,6 +236,7 @@ export {
   type AnchorImageOptions,
   type AnchorImageExplainOptions,
   type AnchorImageData,
+  type AnchorImageState,
   type ImageAnchorExamples,
   type ImageExample,
 } from './anchors/image/anchor-image.js';
@@ -284,3 +290,14 @@ export {
 } from './image/segmentation/segments.js';
 export { renderAnchor, renderAnchorPng, ANCHOR_RENDER_DEFAULTS, type AnchorRenderOptions, type Rgb } from './image/render.js';
 export { loadPhoto, PHOTOS, type PhotoName } from './datasets/photos.js';
+export {
+  saveExplainer,
+  loadExplainer,
+  readExplainerManifest,
+  EXPLAINER_FORMAT_VERSION,
+  type LoadedExplainer,
+  type LoadExplainerOptions,
+  type SaveableExplainer,
+  type ExplainerManifest,
+  type ExplainerType,
+} from './persistence/explainer-dir.js';

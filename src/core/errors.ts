@@ -35,3 +35,19 @@ export class PredictorError extends GlassboxError {
     super('PREDICTOR_ERROR', message, options);
   }
 }
+
+/**
+ * A saved explainer (a folder written by `saveExplainer`) cannot be loaded: a file is missing or
+ * corrupt, its format version is one this glassbox does not read, or a field does not have the shape
+ * explaining needs. `file` is the file at fault; the message names the field, the expectation and what
+ * was found.
+ */
+export class ExplainerFileError extends GlassboxError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('EXPLAINER_FILE', `${file}: ${message}`, options);
+  }
+}

@@ -9,6 +9,7 @@ import { loadTf } from '../tf/tf.js';
 import {
   checkConstraints,
   constraintBox,
+  featureRangeOption,
   mutableFeatures,
   project,
   resolveFeatureRange,
@@ -182,6 +183,17 @@ export interface CEMData {
   };
 }
 
+/**
+ * Everything a CEM explains with, as plain data (see {@link CEM.toState}): its options, its
+ * no-information values (given or fitted), and whether it has an autoencoder. Neither the model nor the
+ * autoencoder is part of it: both are passed on restoring.
+ */
+export type CEMState = Omit<CEMOptions, 'onProgress' | 'ae' | 'noInfoVal'> & {
+  noInfoVal?: Float32Array;
+  /** Whether the explainer has an autoencoder (the γ term), which must be passed on restoring. */
+  ae: boolean;
+};
+
 const OPTION_NAMES = [...Object.keys(CEM_DEFAULTS), 'mode', 'shape', 'ae', 'noInfoVal', 'constraints', 'onProgress'];
 
 /** The contrastive explanation method: see the module comment. */
@@ -265,6 +277,40 @@ export class CEM {
     }
     this.noInfo = noInfo;
     return this;
+  }
+
+  /**
+   * The options and fitted no-information values of this explainer, as plain data for
+   * `saveExplainer`: restoring them with {@link CEM.fromState}, the same model and the same autoencoder
+   * gives identical explanations.
+   */
+  toState(): CEMState {
+    const { onProgress: _onProgress, ...options } = this.options;
+    return {
+      ...options,
+      shape: [...options.shape],
+      featureRange: featureRangeOption(this.range),
+      ...(this.noInfo !== undefined && { noInfoVal: Float32Array.from(this.noInfo) }),
+      ae: this.ae !== undefined,
+    };
+  }
+
+  /**
+   * The explainer a {@link CEM.toState} state describes, for `predictor`, with the autoencoder `ae`
+   * when the state says it had one.
+   *
+   * @throws InvalidInputError when `ae` is missing but the state had one, or given but the state had none.
+   */
+  static fromState(predictor: Predictor<number[]>, state: CEMState, ae?: TfModel | TfjsPredictor): CEM {
+    const { ae: hadAe, noInfoVal, ...options } = state;
+    if (hadAe !== (ae !== undefined)) {
+      throw new InvalidInputError(
+        hadAe
+          ? `this CEM was saved with an autoencoder (gamma ${String(options.gamma)}); pass the same autoencoder (option ae) to restore it`
+          : 'this CEM was saved without an autoencoder; restore it without one (no option ae)',
+      );
+    }
+    return new CEM(predictor, { ...options, ...(ae !== undefined && { ae }), ...(noInfoVal !== undefined && { noInfoVal: Array.from(noInfoVal) }) });
   }
 
   /**

@@ -75,6 +75,16 @@ export function resolveFeatureRange(range: FeatureRange, d: number): Box {
 }
 
 /**
+ * A resolved feature range as an option again, for saving an explainer: `[min, max]` numbers when every
+ * feature shares them, else one Float32Array per bound (which `resolveFeatureRange` reads back exactly).
+ */
+export function featureRangeOption(range: Box): FeatureRange {
+  const { lower, upper } = range;
+  const uniform = lower.every((v) => v === lower[0]) && upper.every((v) => v === upper[0]);
+  return uniform ? [lower[0], upper[0]] : [Float32Array.from(lower), Float32Array.from(upper)];
+}
+
+/**
  * Checks the constraints' shape: feature indices are integers in `[0, d)`, ranges are `[min, max]`
  * with min <= max, directions are `'increase'` or `'decrease'`, and no feature is both immutable and
  * given a direction.

@@ -7,6 +7,7 @@ import { Adam } from './adam.js';
 import {
   checkConstraints,
   constraintBox,
+  featureRangeOption,
   mutableFeatures,
   project,
   resolveFeatureRange,
@@ -165,6 +166,12 @@ export interface CounterfactualData {
   };
 }
 
+/**
+ * Everything a Counterfactual explains with, as plain data (see {@link Counterfactual.toState}): its
+ * options without the progress callback. No model: that is passed on restoring.
+ */
+export type CounterfactualState = Omit<CounterfactualOptions, 'onProgress'>;
+
 const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constraints', 'onProgress'];
 
 /**
@@ -208,6 +215,20 @@ export class Counterfactual {
     if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
     this.range = resolveFeatureRange(o.featureRange, this.size);
     this.options = o;
+  }
+
+  /**
+   * The options this explainer searches with, resolved, as plain data for `saveExplainer`: restoring
+   * them with {@link Counterfactual.fromState} and the same model gives identical explanations.
+   */
+  toState(): CounterfactualState {
+    const { onProgress: _onProgress, ...options } = this.options;
+    return { ...options, shape: [...options.shape], featureRange: featureRangeOption(this.range) };
+  }
+
+  /** The explainer a {@link Counterfactual.toState} state describes, for `predictor`. */
+  static fromState(predictor: Predictor<number[]>, state: CounterfactualState): Counterfactual {
+    return new Counterfactual(predictor, state);
   }
 
   /**

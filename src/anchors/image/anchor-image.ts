@@ -6,6 +6,8 @@ import {
   resolveSegmentation,
   segmentImage,
   type Segmentation,
+  type SegmentationFunction,
+  type SegmentationMethod,
   type SegmentationOptions,
 } from '../../image/segmentation/segment.js';
 import type { Segments } from '../../image/segmentation/segments.js';
@@ -109,6 +111,21 @@ export interface AnchorImageData {
   };
 }
 
+/**
+ * Everything an AnchorImage explains with, as plain data (see {@link AnchorImage.toState}): shape,
+ * segmentation and its options (`'function'` for a user's function, which is passed on restoring), fill,
+ * seed, and the background images, stacked. No model: that is passed on restoring.
+ */
+export interface AnchorImageState {
+  shape: [number, number, number];
+  segmentation: SegmentationMethod | 'function';
+  segmentationOptions: SegmentationOptions;
+  fill: ImageFill;
+  seed: number | string;
+  /** The background images, each `height × width × channels` values (HWC), one after another. */
+  backgrounds: Float32Array;
+}
+
 const OPTION_NAMES = ['shape', 'segmentation', 'segmentationOptions', 'fill', 'imagesBackground', 'seed'];
 
 /**
@@ -150,6 +167,62 @@ export class AnchorImage {
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
       throw new InvalidInputError(`option seed is ${typeof this.seed}; expected a number or a string`);
     }
+  }
+
+  /**
+   * The options this explainer explains with, as plain data for `saveExplainer`: restoring them with
+   * {@link AnchorImage.fromState} and the same model (and segmentation function, if it has one) gives
+   * identical explanations.
+   */
+  toState(): AnchorImageState {
+    const size = this.shape[0] * this.shape[1] * this.shape[2];
+    const backgrounds = new Float32Array(this.backgrounds.length * size);
+    this.backgrounds.forEach((b, i) => backgrounds.set(b.data, i * size));
+    return {
+      shape: [...this.shape],
+      segmentation: typeof this.segmentation === 'function' ? 'function' : this.segmentation,
+      segmentationOptions: { ...this.segmentationOptions },
+      fill: typeof this.fill === 'object' ? [...this.fill] : this.fill,
+      seed: this.seed,
+      backgrounds,
+    };
+  }
+
+  /**
+   * The explainer a {@link AnchorImage.toState} state describes, for `predictor`; `segmentation` is the
+   * function to segment with when the state's segmentation is `'function'`.
+   *
+   * @throws InvalidInputError for invalid options, background values that are not whole images, or a
+   *   segmentation function missing (or given for a built-in segmentation).
+   */
+  static fromState(predictor: Predictor<Image>, state: AnchorImageState, segmentation?: SegmentationFunction): AnchorImage {
+    const shape = checkShape(state.shape, 'state shape');
+    const [height, width, channels] = shape;
+    const size = height * width * channels;
+    if (state.backgrounds.length % size !== 0) {
+      throw new InvalidInputError(`state backgrounds has ${state.backgrounds.length} values; expected a multiple of ${size} (images of shape ${formatShape(shape)})`);
+    }
+    if ((state.segmentation === 'function') !== (segmentation !== undefined)) {
+      throw new InvalidInputError(
+        state.segmentation === 'function'
+          ? 'the explainer segments with a function of its own; pass it (option segmentation) to restore it'
+          : `the explainer segments with '${state.segmentation}'; restore it without a segmentation function`,
+      );
+    }
+    const imagesBackground = Array.from({ length: state.backgrounds.length / size }, (_, i): Image => ({
+      height,
+      width,
+      channels,
+      data: state.backgrounds.slice(i * size, (i + 1) * size),
+    }));
+    return new AnchorImage(predictor, {
+      shape,
+      segmentation: segmentation ?? (state.segmentation as SegmentationMethod),
+      ...(segmentation === undefined && { segmentationOptions: state.segmentationOptions }),
+      fill: state.fill,
+      imagesBackground,
+      seed: state.seed,
+    });
   }
 
   /**

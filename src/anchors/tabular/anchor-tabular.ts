@@ -15,7 +15,7 @@ import {
 import { checkPercentiles } from './discretizer.js';
 import { candidatePredicates, describeAnchor, type TabularPredicate } from './predicates.js';
 import { TabularSampler } from './sampler.js';
-import { drawCoverageSample, TrainingData, type CodeIndex } from './training-data.js';
+import { binEdges, drawCoverageSample, sampleIndices, TrainingData, type CodeIndex } from './training-data.js';
 
 export interface AnchorTabularOptions {
   /** Categorical columns and their category names; every other column is numeric. */
@@ -27,6 +27,29 @@ export interface AnchorTabularOptions {
 export interface AnchorTabularFitOptions {
   /** Percentiles of the training values at which numeric features are cut into bins. */
   discPerc?: number[];
+  /**
+   * Keep at most this many training rows to sample from (a seeded random sample, in their original
+   * order); bin edges are still cut on all the rows. Default: keep every row, as Alibi Explain does.
+   * A bound keeps saved explainers small; explanations then differ from those of an explainer keeping
+   * every row.
+   */
+  maxTrainingRows?: number;
+}
+
+/**
+ * Everything an AnchorTabular explains with, as plain data (see {@link AnchorTabular.toState}): the
+ * schema, the seed, the bin edges and the kept training rows. No model: that is passed on restoring.
+ */
+export interface AnchorTabularState {
+  featureNames: string[];
+  /** Category names by column index. */
+  categoryMap: Record<number, string[]>;
+  seed: number | string;
+  discPerc: number[];
+  /** Per feature, its bin edges (ascending), or `null` for a categorical feature. */
+  edges: (number[] | null)[];
+  /** The kept training rows, encoded, row-major: `values.length / featureNames.length` rows. */
+  values: Float64Array;
 }
 
 export interface AnchorTabularExplainOptions extends Partial<AnchorSearchOptions> {
@@ -105,16 +128,73 @@ export class AnchorTabular {
 
   /** Learns the training distribution: bin edges of numeric features and the rows to sample from. */
   fit(trainRows: readonly TabularRowInput[], options: AnchorTabularFitOptions = {}): this {
-    rejectUnknownOptions(options, ['discPerc']);
+    rejectUnknownOptions(options, ['discPerc', 'maxTrainingRows']);
     const discPerc = checkPercentiles(options.discPerc ?? [...ANCHOR_TABULAR_DEFAULTS.discPerc]);
+    if (options.maxTrainingRows !== undefined) checkInteger('maxTrainingRows', options.maxTrainingRows, 1);
     if (!Array.isArray(trainRows) || trainRows.length === 0) {
       throw new InvalidInputError('fit needs a non-empty array of training rows');
     }
     const rows = this.schema.encodeRows(trainRows, 'training row');
-    this.training = new TrainingData(this.schema, rows, discPerc);
+    const edges = binEdges(this.schema, rows, discPerc);
+    const max = options.maxTrainingRows ?? rows.length;
+    const kept = rows.length <= max ? rows : Array.from(sampleIndices(rows.length, max, createRng(`${this.seed}/training`)), (i) => rows[i]);
+    this.setTraining(new TrainingData(this.schema, kept, edges), discPerc);
+    return this;
+  }
+
+  private setTraining(training: TrainingData, discPerc: number[]): void {
+    this.training = training;
     this.coverageSamples.clear();
     this.discPerc = discPerc;
-    return this;
+  }
+
+  /**
+   * What this explainer explains with, as plain data, for `saveExplainer` (or any store): restoring it
+   * with {@link AnchorTabular.fromState} and the same model gives identical explanations.
+   *
+   * @throws NotFittedError before `fit`.
+   */
+  toState(): AnchorTabularState {
+    const training = this.training;
+    if (training === undefined) throw new NotFittedError('AnchorTabular');
+    const categoryMap: Record<number, string[]> = {};
+    this.schema.categories.forEach((cats, f) => {
+      if (cats !== undefined) categoryMap[f] = [...cats];
+    });
+    return {
+      featureNames: [...this.schema.featureNames],
+      categoryMap,
+      seed: this.seed,
+      discPerc: [...this.discPerc],
+      edges: training.bins.map((b) => (b === undefined ? null : Array.from(b.edges))),
+      values: Float64Array.from(training.values),
+    };
+  }
+
+  /**
+   * The fitted explainer a {@link AnchorTabular.toState} state describes, explaining `predictor`.
+   *
+   * @throws InvalidInputError when the state is inconsistent: edges that do not match the features,
+   *   rows of the wrong width, or values the schema rejects.
+   */
+  static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed });
+    const { schema } = explainer;
+    const d = schema.numFeatures;
+    const discPerc = checkPercentiles(state.discPerc);
+    if (state.edges.length !== d) throw new InvalidInputError(`state edges has ${state.edges.length} entries; expected ${d}, one per feature`);
+    state.edges.forEach((e, f) => {
+      const expected = schema.isCategorical(f) ? 'null (a categorical feature)' : 'ascending finite numbers (a numeric feature)';
+      const ok = schema.isCategorical(f) ? e === null : e !== null && e.every((x, i) => Number.isFinite(x) && (i === 0 || x > e[i - 1]));
+      if (!ok) throw new InvalidInputError(`state edges[${f}] ("${schema.featureNames[f]}") is ${JSON.stringify(e)}; expected ${expected}`);
+    });
+    const n = state.values.length / d;
+    if (!Number.isInteger(n) || n === 0) {
+      throw new InvalidInputError(`state values has ${state.values.length} numbers; expected a positive multiple of ${d} (rows of ${d} features)`);
+    }
+    const rows = schema.encodeRows(Array.from({ length: n }, (_, i) => state.values.subarray(i * d, (i + 1) * d)), 'saved training row');
+    explainer.setTraining(new TrainingData(schema, rows, state.edges.map((e) => e ?? undefined)), discPerc);
+    return explainer;
   }
 
   /** The coverage sample of `size` rows, drawn from its own seeded stream the first time it is needed. */

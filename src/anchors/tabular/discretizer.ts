@@ -31,9 +31,19 @@ export function checkPercentiles(discPerc: readonly number[]): number[] {
 }
 
 /**
+ * The bin edges of one numeric feature: the given percentiles of its values, repeated edges (a feature
+ * that is mostly 0, say) collapsed, ascending.
+ */
+export function percentileEdges(values: ArrayLike<number>, percentiles: readonly number[]): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  return Float64Array.from(new Set(percentiles.map((q) => percentile(sorted, q))));
+}
+
+/**
  * Bins of one numeric feature, cut at percentiles of its training values as in the anchors paper's
- * tabular experiments and Alibi Explain's `disc_perc`. Repeated edges (a feature that is mostly 0, say)
- * collapse, so a feature has `edges.length + 1` bins: bin `b` holds `edges[b−1] < x <= edges[b]`.
+ * tabular experiments and Alibi Explain's `disc_perc`, or at edges computed before (from a larger set
+ * of rows, see `percentileEdges`). A feature has `edges.length + 1` bins: bin `b` holds
+ * `edges[b−1] < x <= edges[b]`.
  */
 export class FeatureBins {
   /** The training values, ascending. */
@@ -42,9 +52,10 @@ export class FeatureBins {
   /** `binStart[b]`: index in `sorted` of the first value in bin `b` or above; `binStart[nBins] = n`. */
   private readonly binStart: Int32Array;
 
-  constructor(values: Float64Array, percentiles: readonly number[]) {
+  /** @param cuts percentiles of `values` to cut at, or `{ edges }` (ascending, distinct) to cut at. */
+  constructor(values: Float64Array, cuts: readonly number[] | { readonly edges: ArrayLike<number> }) {
     this.sorted = Float64Array.from(values).sort();
-    this.edges = Float64Array.from(new Set(percentiles.map((q) => percentile(this.sorted, q))));
+    this.edges = 'edges' in cuts ? Float64Array.from(cuts.edges) : percentileEdges(this.sorted, cuts);
     const nBins = this.edges.length + 1;
     this.binStart = new Int32Array(nBins + 1);
     let i = 0;

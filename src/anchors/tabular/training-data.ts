@@ -1,7 +1,7 @@
 import { emptyBitset, setBit } from '../../core/bitset.js';
 import type { Rng } from '../../core/rng.js';
 import type { TabularSchema } from '../../core/tabular-schema.js';
-import { FeatureBins } from './discretizer.js';
+import { FeatureBins, percentileEdges } from './discretizer.js';
 
 /**
  * What AnchorTabular keeps of its training rows: the values in one flat array, and every value's code
@@ -22,18 +22,21 @@ export class TrainingData {
   /** Every training row, indexed by code. */
   readonly index: CodeIndex;
 
-  constructor(schema: TabularSchema, rows: readonly number[][], percentiles: readonly number[]) {
+  /**
+   * @param rows the rows to keep, encoded.
+   * @param edges per feature, the bin edges of a numeric feature (see {@link binEdges}), `undefined` for
+   *   a categorical one.
+   */
+  constructor(schema: TabularSchema, rows: readonly ArrayLike<number>[], edges: ReadonlyArray<ArrayLike<number> | undefined>) {
     this.n = rows.length;
     this.d = schema.numFeatures;
     const { n, d } = this;
     this.values = new Float64Array(n * d);
     rows.forEach((row, i) => this.values.set(row, i * d));
-    const column = (f: number) => {
-      const col = new Float64Array(n);
-      for (let i = 0; i < n; i++) col[i] = this.values[i * d + f];
-      return col;
-    };
-    this.bins = schema.featureNames.map((_, f) => (schema.isCategorical(f) ? undefined : new FeatureBins(column(f), percentiles)));
+    this.bins = schema.featureNames.map((_, f) => {
+      const featureEdges = edges[f];
+      return featureEdges === undefined ? undefined : new FeatureBins(column(this.values, d, f), { edges: featureEdges });
+    });
     this.numCodes = Int32Array.from(schema.categories, (cats, f) => cats?.length ?? (this.bins[f] as FeatureBins).numBins);
     this.codes = new Uint16Array(n * d);
     for (let i = 0; i < n * d; i++) this.codes[i] = this.codeOf(i % d, this.values[i]);
@@ -45,6 +48,37 @@ export class TrainingData {
     const fb = this.bins[f];
     return fb === undefined ? x : fb.bin(x);
   }
+}
+
+/** Column `f` of row-major values with `d` columns. */
+function column(values: ArrayLike<number>, d: number, f: number): Float64Array {
+  const col = new Float64Array(values.length / d);
+  for (let i = 0; i < col.length; i++) col[i] = values[i * d + f];
+  return col;
+}
+
+/**
+ * The bin edges of every numeric feature of `rows` at `percentiles` (see `percentileEdges`), and
+ * `undefined` for categorical features.
+ */
+export function binEdges(schema: TabularSchema, rows: readonly number[][], percentiles: readonly number[]): (Float64Array | undefined)[] {
+  const d = schema.numFeatures;
+  const values = new Float64Array(rows.length * d);
+  rows.forEach((row, i) => values.set(row, i * d));
+  return schema.featureNames.map((_, f) => (schema.isCategorical(f) ? undefined : percentileEdges(column(values, d, f), percentiles)));
+}
+
+/**
+ * A seeded random sample of `size` of the indices `0..n−1`, without repeats, ascending (a partial
+ * Fisher–Yates shuffle, Knuth TAOCP vol. 2, Algorithm 3.4.2P).
+ */
+export function sampleIndices(n: number, size: number, rng: Rng): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.slice(0, size).sort();
 }
 
 /**

@@ -83,6 +83,31 @@ export const ANCHOR_TEXT_SEARCH_DEFAULTS: Readonly<AnchorSearchOptions> = Object
   stopOnFirst: true,
 });
 
+/**
+ * Everything an AnchorText explains with, as plain data (see {@link AnchorText.toState}): the sampling
+ * and its options, with the word vectors and the masked-word model by name only (they are passed, or
+ * resolved, on restoring).
+ */
+export interface AnchorTextState {
+  sampling: TextSampling;
+  seed: number | string;
+  sampleProba: number;
+  /** `similarity`, `language_model`. */
+  topN?: number;
+  useProba?: boolean;
+  temperature?: number;
+  /** `similarity`: the name of the word vectors. */
+  embeddings?: string;
+  /** `language_model`: the name of the masked-word model. */
+  fillMask?: string;
+  fracMaskTemplates?: number;
+  /** `language_model`: `'default'` for {@link DEFAULT_STOPWORDS}, or the words. */
+  stopwords?: 'default' | string[];
+}
+
+/** The language resources an AnchorText samples with, when its sampling needs one. */
+export type TextResources = Pick<AnchorTextOptions, 'embeddings' | 'fillMask'>;
+
 /** The options each sampling takes; giving another is an error (it would be silently ignored). */
 const SAMPLING_OPTIONS: Record<TextSampling, readonly (keyof AnchorTextOptions)[]> = {
   unknown: ['sampleProba'],
@@ -197,6 +222,52 @@ export class AnchorText {
     return this.options.sampling;
   }
 
+  /** The word vectors (`similarity`) or masked-word model (`language_model`) it samples with. */
+  get resources(): TextResources {
+    return { embeddings: this.options.embeddings, fillMask: this.options.fillMask };
+  }
+
+  /**
+   * The sampling options, as plain data for `saveExplainer`; language resources by name. Restoring
+   * them with {@link AnchorText.fromState}, the same model and the same resources gives identical
+   * explanations.
+   */
+  toState(): AnchorTextState {
+    const o = this.options;
+    const state: AnchorTextState = { seed: o.seed, sampling: o.sampling, sampleProba: o.sampleProba };
+    if (o.sampling === 'unknown') return state;
+    Object.assign(state, { topN: o.topN, useProba: o.useProba, temperature: o.temperature });
+    if (o.sampling === 'similarity') return { ...state, embeddings: (o.embeddings as WordEmbeddings).name };
+    return {
+      ...state,
+      fillMask: (o.fillMask as FillMask).name,
+      fracMaskTemplates: o.fracMaskTemplates,
+      stopwords: o.stopwords === DEFAULT_STOPWORDS ? 'default' : [...o.stopwords],
+    };
+  }
+
+  /**
+   * The explainer a {@link AnchorText.toState} state describes, for `predictor`, sampling with
+   * `resources` (the word vectors or masked-word model the state names).
+   *
+   * @throws InvalidInputError for invalid options, or a resource missing or named differently.
+   */
+  static fromState(predictor: Predictor<string>, state: AnchorTextState, resources: TextResources = {}): AnchorText {
+    const { embeddings: embeddingsName, fillMask: fillMaskName, stopwords, ...options } = state;
+    const named = <T extends { name: string }>(option: string, given: T | undefined, name: string): T => {
+      if (given?.name !== name) {
+        throw new InvalidInputError(`the explainer samples with ${option} "${name}"; received ${given === undefined ? 'none' : `"${given.name}"`}`);
+      }
+      return given;
+    };
+    return new AnchorText(predictor, {
+      ...options,
+      ...(embeddingsName !== undefined && { embeddings: named('embeddings', resources.embeddings, embeddingsName) }),
+      ...(fillMaskName !== undefined && { fillMask: named('fillMask', resources.fillMask, fillMaskName) }),
+      ...(stopwords !== undefined && { stopwords: stopwords === 'default' ? DEFAULT_STOPWORDS : stopwords }),
+    });
+  }
+
   /**
    * The perturbation distribution `explain` samples `text` from: its features (the tokens it may
    * change) and how it perturbs them. Useful to check an anchor on fresh samples.
@@ -288,18 +359,9 @@ export class AnchorText {
 
   /** The sampler's options, as `meta.params` records them: only those of the chosen sampling. */
   private samplerParams(): Record<string, unknown> {
-    const o = this.options;
-    const params: Record<string, unknown> = { seed: o.seed, sampling: o.sampling, sampleProba: o.sampleProba };
-    if (o.sampling === 'unknown') return params;
-    Object.assign(params, { topN: o.topN, useProba: o.useProba, temperature: o.temperature });
-    if (o.sampling === 'similarity') return { ...params, embeddings: (o.embeddings as WordEmbeddings).name };
-    return {
-      ...params,
-      fillMask: (o.fillMask as FillMask).name,
-      fracMaskTemplates: o.fracMaskTemplates,
-      stopwords: o.stopwords === DEFAULT_STOPWORDS ? 'default' : [...o.stopwords],
-    };
+    return { ...this.toState() };
   }
+
 }
 
 /** The tokens of the text to explain, which must be a string with at least one word or symbol. */

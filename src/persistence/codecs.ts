@@ -1,0 +1,198 @@
+import { AnchorImage, type AnchorImageExplainOptions, type AnchorImageState } from '../anchors/image/anchor-image.js';
+import { AnchorTabular, type AnchorTabularExplainOptions } from '../anchors/tabular/anchor-tabular.js';
+import { AnchorText, type AnchorTextExplainOptions, type AnchorTextState } from '../anchors/text/anchor-text.js';
+import type { FillMask, WordEmbeddings } from '../anchors/text/fill-mask.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { Explanation } from '../core/explanation.js';
+import { CEM, type CEMState } from '../counterfactuals/cem.js';
+import { Counterfactual, type CounterfactualState } from '../counterfactuals/counterfactual.js';
+import type { InstanceInput } from '../counterfactuals/instance.js';
+import { GloVeVectors, loadGloVe } from '../datasets/glove.js';
+import type { Image, ImageInput } from '../image/image.js';
+import type { SegmentationFunction } from '../image/segmentation/segment.js';
+import type { Predictor } from '../predictors/predictor.js';
+import type { TfjsPredictor } from '../predictors/tfjs.js';
+import { ContextFillMask } from '../text/context-fill-mask.js';
+import type { TfModel } from '../tf/models.js';
+import type { ExplainerJsonReader, ExplainerType } from './format.js';
+
+/**
+ * How each explainer type is saved and restored: which of its state goes under `options` and `state`
+ * in `explainer.json` (typed arrays become binary files), how the JSON is checked field by field, and
+ * how a restored explainer explains an instance.
+ */
+
+export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Counterfactual | CEM;
+
+/** What loading needs besides the folder and the model: resources that are not saved with the explainer. */
+export interface LoadExplainerOptions {
+  /** Refuse a folder holding another type of explainer. */
+  type?: ExplainerType;
+  /** AnchorText with `similarity` sampling: the word vectors it was saved with (by name; the bundled GloVe vectors are found by themselves). */
+  embeddings?: WordEmbeddings;
+  /** AnchorText with `language_model` sampling: a masked-word model that is not a `ContextFillMask` (those are saved with the explainer). */
+  fillMask?: FillMask;
+  /** AnchorImage saved with a segmentation function of its own: the same function. */
+  segmentation?: SegmentationFunction;
+  /** CEM saved with an autoencoder: the same autoencoder. */
+  ae?: TfModel | TfjsPredictor;
+}
+
+/** An explainer as `explainer.json` holds it: JSON with typed arrays, and extra JSON files beside it. */
+export interface SavedParts {
+  options: Record<string, unknown>;
+  state: Record<string, unknown>;
+  files?: Record<string, unknown>;
+}
+
+export interface RestoreContext {
+  r: ExplainerJsonReader;
+  // The model's input type depends on the explainer type, which is known only once the file is read.
+  predictor: Predictor<any> | TfjsPredictor;
+  load: LoadExplainerOptions;
+  /** Reads (and parses) a JSON file saved beside `explainer.json`. */
+  readJson(name: string): Promise<unknown>;
+}
+
+export interface ExplainerCodec<E extends SaveableExplainer = SaveableExplainer> {
+  type: ExplainerType;
+  is(explainer: unknown): explainer is E;
+  save(explainer: E): SavedParts;
+  /** Restores the explainer; InvalidInputErrors it throws are reported as errors of the file. */
+  restore(options: Record<string, unknown>, state: Record<string, unknown>, context: RestoreContext): Promise<E>;
+  describeInstance(explainer: E): string;
+  explain(explainer: E, instance: unknown, options: Record<string, unknown>): Promise<Explanation<unknown>>;
+}
+
+const tabular: ExplainerCodec<AnchorTabular> = {
+  type: 'AnchorTabular',
+  is: (e): e is AnchorTabular => e instanceof AnchorTabular,
+  save(explainer) {
+    const { featureNames, categoryMap, seed, values, ...state } = explainer.toState();
+    // Most tabular data (codes, counts, money) is exact in float32: half the bytes, read back exactly.
+    const exact = values.every((v) => Math.fround(v) === v);
+    return { options: { featureNames, categoryMap, seed }, state: { ...state, values: exact ? Float32Array.from(values) : values } };
+  },
+  async restore(o, s, { r, predictor }) {
+    const categoryMap = r.object(o.categoryMap, 'options.categoryMap');
+    for (const [key, names] of Object.entries(categoryMap)) r.strings(names, `options.categoryMap.${key}`);
+    if (!Array.isArray(s.edges)) r.fail('state.edges', 'an array (per feature, its bin edges or null)', s.edges);
+    return AnchorTabular.fromState(predictor as Predictor<number[]>, {
+      featureNames: r.strings(o.featureNames, 'options.featureNames'),
+      categoryMap: categoryMap as Record<number, string[]>,
+      seed: r.seed(o.seed, 'options.seed'),
+      discPerc: r.numbers(s.discPerc, 'state.discPerc'),
+      edges: (s.edges as unknown[]).map((e, f) => (e === null ? null : r.numbers(e, `state.edges[${f}]`))),
+      values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),
+    });
+  },
+  describeInstance(explainer) {
+    const d = explainer.schema.numFeatures;
+    const categorical = explainer.schema.categories.filter((c) => c !== undefined).length;
+    return `a row of ${d} values (numbers${categorical > 0 ? ', or category names for the categorical features' : ''}), or an object keyed by feature name`;
+  },
+  explain: (explainer, instance, options) => explainer.explain(instance as number[], options as AnchorTabularExplainOptions),
+};
+
+/** The file a `ContextFillMask` of an AnchorText is saved in. */
+const FILL_MASK_FILE = 'fill-mask.json';
+
+const text: ExplainerCodec<AnchorText> = {
+  type: 'AnchorText',
+  is: (e): e is AnchorText => e instanceof AnchorText,
+  save(explainer) {
+    const { fillMask } = explainer.resources;
+    if (!(fillMask instanceof ContextFillMask)) return { options: { ...explainer.toState() }, state: {} };
+    return { options: { ...explainer.toState() }, state: { fillMaskFile: FILL_MASK_FILE }, files: { [FILL_MASK_FILE]: fillMask.toJSON() } };
+  },
+  async restore(o, s, { r, predictor, load, readJson }) {
+    const sampling = r.string(o.sampling, 'options.sampling');
+    let { embeddings, fillMask } = load;
+    // The bundled GloVe vectors are found by name; other word vectors are passed.
+    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === new GloVeVectors('').name) embeddings = loadGloVe();
+    if (sampling === 'language_model' && fillMask === undefined && s.fillMaskFile !== undefined) {
+      r.literal(s.fillMaskFile, 'state.fillMaskFile', FILL_MASK_FILE);
+      fillMask = ContextFillMask.fromJSON(await readJson(FILL_MASK_FILE), FILL_MASK_FILE);
+    }
+    return AnchorText.fromState(predictor as Predictor<string>, o as unknown as AnchorTextState, { embeddings, fillMask });
+  },
+  describeInstance: () => 'a string',
+  explain: (explainer, instance, options) => explainer.explain(instance as string, options as AnchorTextExplainOptions),
+};
+
+const image: ExplainerCodec<AnchorImage> = {
+  type: 'AnchorImage',
+  is: (e): e is AnchorImage => e instanceof AnchorImage,
+  save(explainer) {
+    const { backgrounds, ...options } = explainer.toState();
+    return { options: { ...options }, state: { backgrounds } };
+  },
+  async restore(o, s, { r, predictor, load }) {
+    const state: AnchorImageState = {
+      shape: r.numbers(o.shape, 'options.shape', 3) as [number, number, number],
+      segmentation: r.string(o.segmentation, 'options.segmentation') as AnchorImageState['segmentation'],
+      segmentationOptions: r.object(o.segmentationOptions, 'options.segmentationOptions'),
+      fill: o.fill as AnchorImageState['fill'],
+      seed: r.seed(o.seed, 'options.seed'),
+      backgrounds: r.typedArray(s.backgrounds, 'state.backgrounds', ['float32']) as Float32Array,
+    };
+    return AnchorImage.fromState(predictor as Predictor<Image>, state, load.segmentation);
+  },
+  describeInstance: ({ shape }) =>
+    `an image of shape [${shape.join(', ')}]: nested arrays [height][width][channels], or ${shape[0] * shape[1] * shape[2]} numbers flat`,
+  explain: (explainer, instance, options) => explainer.explain(instance as ImageInput, options as AnchorImageExplainOptions),
+};
+
+/** Counterfactual and CEM take their options when constructed, none when explaining. */
+function noExplainOptions(type: string, options: Record<string, unknown>): void {
+  const given = Object.keys(options);
+  if (given.length > 0) {
+    throw new InvalidInputError(`${type} takes no explain options (received ${given.join(', ')}); its options were fixed when it was saved`);
+  }
+}
+
+function describeShape(shape: readonly number[]): string {
+  return `an instance of shape [${shape.join(', ')}]: ${shape.reduce((a, b) => a * b, 1)} numbers, flat or nested`;
+}
+
+const counterfactual: ExplainerCodec<Counterfactual> = {
+  type: 'Counterfactual',
+  is: (e): e is Counterfactual => e instanceof Counterfactual,
+  save: (explainer) => ({ options: { ...explainer.toState() }, state: {} }),
+  async restore(o, _s, { predictor }) {
+    return Counterfactual.fromState(predictor as Predictor<number[]>, o as unknown as CounterfactualState);
+  },
+  describeInstance: (explainer) => describeShape(explainer.toState().shape),
+  explain(explainer, instance, options) {
+    noExplainOptions('Counterfactual', options);
+    return explainer.explain(instance as InstanceInput);
+  },
+};
+
+const cem: ExplainerCodec<CEM> = {
+  type: 'CEM',
+  is: (e): e is CEM => e instanceof CEM,
+  save(explainer) {
+    const { noInfoVal, ae, ...options } = explainer.toState();
+    return { options, state: { ...(noInfoVal !== undefined && { noInfoVal }), ae } };
+  },
+  async restore(o, s, { r, predictor, load }) {
+    const ae = r.boolean(s.ae, 'state.ae');
+    const noInfoVal = s.noInfoVal === undefined ? undefined : r.typedArray(s.noInfoVal, 'state.noInfoVal', ['float32']) as Float32Array;
+    const state = { ...o, ...(noInfoVal !== undefined && { noInfoVal }), ae } as CEMState;
+    return CEM.fromState(predictor as Predictor<number[]>, state, load.ae);
+  },
+  describeInstance: (explainer) => describeShape(explainer.toState().shape),
+  explain(explainer, instance, options) {
+    noExplainOptions('CEM', options);
+    return explainer.explain(instance as InstanceInput);
+  },
+};
+
+export const CODECS: Record<ExplainerType, ExplainerCodec> = {
+  AnchorTabular: tabular,
+  AnchorText: text,
+  AnchorImage: image,
+  Counterfactual: counterfactual,
+  CEM: cem,
+} as Record<ExplainerType, ExplainerCodec>;

@@ -1,0 +1,204 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExplainerFileError, InvalidInputError } from '../core/errors.js';
+import type { Explanation } from '../core/explanation.js';
+import type { Predictor } from '../predictors/predictor.js';
+import type { TfjsPredictor } from '../predictors/tfjs.js';
+import { VERSION } from '../version.js';
+import { BYTES_PER_ELEMENT, decodeArray, dtypeOf, encodeArray, isBinaryArray, isBinaryRef, sha256, type BinaryDtype, type BinaryRef } from './binary.js';
+import { CODECS, type LoadExplainerOptions, type SaveableExplainer } from './codecs.js';
+import {
+  EXPLAINER_FILE,
+  EXPLAINER_FORMAT,
+  EXPLAINER_FORMAT_VERSION,
+  EXPLAINER_TYPES,
+  ExplainerJsonReader,
+  readManifest,
+  type ExplainerManifest,
+  type ExplainerType,
+} from './format.js';
+
+/**
+ * Saving explainers to a folder and loading them back: the only place explainers meet the file system.
+ * The explainers give and take their state as plain data (`toState` / `fromState`); this module writes
+ * it as `explainer.json` plus binary arrays (see `format.ts`) and checks every byte on the way back.
+ */
+
+/** A loaded explainer, with what a service needs to explain with it whatever its type. */
+export interface LoadedExplainer {
+  type: ExplainerType;
+  explainer: SaveableExplainer;
+  manifest: ExplainerManifest;
+  /** Explains one instance in the explainer's own input form (a tabular row, a text, an image array). */
+  explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
+  /** What an instance looks like, for error messages: e.g. "a string". */
+  readonly instanceDescription: string;
+}
+
+/**
+ * Saves a fitted explainer to `dir` (created if missing): `explainer.json` with its options and state,
+ * and binary files for large arrays. The model is not saved; pass it to {@link loadExplainer}.
+ *
+ * @throws InvalidInputError for an object that is not a saveable explainer; NotFittedError for an
+ *   AnchorTabular that was not fitted.
+ */
+export async function saveExplainer(explainer: SaveableExplainer, dir: string): Promise<void> {
+  const codec = Object.values(CODECS).find((c) => c.is(explainer));
+  if (codec === undefined) {
+    const got = explainer === null || typeof explainer !== 'object' ? String(explainer) : `an object of class ${explainer.constructor?.name ?? 'none'}`;
+    throw new InvalidInputError(`saveExplainer got ${got}; expected one of ${EXPLAINER_TYPES.join(', ')}`);
+  }
+  const { options, state, files = {} } = codec.save(explainer);
+  const binaries = new Map<string, Buffer>();
+  const json = {
+    format: EXPLAINER_FORMAT,
+    version: EXPLAINER_FORMAT_VERSION,
+    type: codec.type,
+    glassbox: VERSION,
+    created: new Date().toISOString(),
+    options: extractArrays(options, 'options', binaries),
+    state: extractArrays(state, 'state', binaries),
+  };
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of binaries) await writeFile(join(dir, name), bytes);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content));
+  // The manifest is written last: a folder whose saving was interrupted has none, and does not load.
+  await writeFile(join(dir, EXPLAINER_FILE), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** Replaces every typed array in `value` by a {@link BinaryRef}, named by its path, and collects its bytes. */
+function extractArrays(value: unknown, path: string, binaries: Map<string, Buffer>): unknown {
+  if (isBinaryArray(value)) {
+    const bytes = encodeArray(value);
+    const name = `${path}.bin`;
+    binaries.set(name, bytes);
+    return { $binary: name, dtype: dtypeOf(value), length: value.length, sha256: sha256(bytes) } satisfies BinaryRef;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => extractArrays(v, `${path}.${i}`, binaries));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, extractArrays(v, `${path}.${k}`, binaries)]));
+  }
+  return value;
+}
+
+/**
+ * Reads the header of a saved explainer: its type, format version, the glassbox version that wrote it
+ * and when.
+ *
+ * @throws ExplainerFileError when `explainer.json` is missing, is not JSON, is not a saved explainer, or
+ *   has a newer format version than this glassbox reads.
+ */
+export async function readExplainerManifest(dir: string): Promise<ExplainerManifest> {
+  const { json, r } = await readExplainerJson(dir);
+  return readManifest(json, r);
+}
+
+/**
+ * Loads an explainer saved by {@link saveExplainer} (or `glassbox fit`), to explain `predictor`'s
+ * predictions: the same model it was saved with gives the same explanations, byte for byte.
+ *
+ * @param predictor the model, as the explainer type takes it: rows, texts or images to predictions, or
+ *   `tfjsModel(model)` for Counterfactual and CEM.
+ * @throws ExplainerFileError naming the file, field, expectation and what was found when the folder is
+ *   not a saved explainer, a file is missing, truncated or altered, the format version is newer than
+ *   this glassbox reads, the type is not `options.type`, or a resource the explainer needs (see
+ *   {@link LoadExplainerOptions}) is missing.
+ */
+export async function loadExplainer(
+  dir: string,
+  predictor: Predictor<any> | TfjsPredictor,
+  options: LoadExplainerOptions = {},
+): Promise<LoadedExplainer> {
+  const { json, r } = await readExplainerJson(dir);
+  const manifest = readManifest(json, r);
+  if (options.type !== undefined && manifest.type !== options.type) {
+    r.fail('type', JSON.stringify(options.type), manifest.type);
+  }
+  const top = json as Record<string, unknown>;
+  const restoredOptions = r.object(await insertArrays(top.options, 'options', dir, r), 'options');
+  const state = r.object(await insertArrays(top.state, 'state', dir, r), 'state');
+  const codec = CODECS[manifest.type];
+  const readJson = async (name: string) => parseJson(await readDirFile(dir, name), join(dir, name));
+  let explainer: SaveableExplainer;
+  try {
+    explainer = await codec.restore(restoredOptions, state, { r, predictor, load: options, readJson });
+  } catch (err) {
+    if (err instanceof InvalidInputError) {
+      throw new ExplainerFileError(r.source, `cannot restore the saved ${manifest.type}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+  return {
+    type: manifest.type,
+    explainer,
+    manifest,
+    instanceDescription: codec.describeInstance(explainer),
+    explain: (instance, explainOptions = {}) => codec.explain(explainer, instance, explainOptions),
+  };
+}
+
+async function readExplainerJson(dir: string): Promise<{ json: unknown; r: ExplainerJsonReader }> {
+  const path = join(dir, EXPLAINER_FILE);
+  return { json: parseJson(await readDirFile(dir, EXPLAINER_FILE), path), r: new ExplainerJsonReader(path) };
+}
+
+async function readDirFile(dir: string, name: string): Promise<Buffer> {
+  const path = join(dir, name);
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? name === EXPLAINER_FILE
+          ? 'not found; expected a folder written by saveExplainer or `glassbox fit`'
+          : `not found; ${EXPLAINER_FILE} refers to it`
+        : `cannot be read: ${(err as Error).message}`;
+    throw new ExplainerFileError(path, why, { cause: err });
+  }
+}
+
+function parseJson(bytes: Buffer, path: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ExplainerFileError(path, `is not valid JSON (${(err as Error).message}); the file is truncated or corrupt`, { cause: err });
+  }
+}
+
+/** Replaces every {@link BinaryRef} in `value` by its array, checking the file's size and checksum. */
+async function insertArrays(value: unknown, path: string, dir: string, r: ExplainerJsonReader): Promise<unknown> {
+  if (isBinaryRef(value)) return readBinary(value, path, dir, r);
+  if (Array.isArray(value)) return Promise.all(value.map((v, i) => insertArrays(v, `${path}[${i}]`, dir, r)));
+  if (value !== null && typeof value === 'object') {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await insertArrays(v, `${path}.${k}`, dir, r)]));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+async function readBinary(ref: Record<string, unknown>, field: string, dir: string, r: ExplainerJsonReader) {
+  const name = r.string(ref.$binary, `${field}.$binary`);
+  if (!/^[\w.-]+\.bin$/.test(name) || name.startsWith('.')) r.fail(`${field}.$binary`, 'a file name in the same folder ending in .bin', name);
+  const dtype = ref.dtype as BinaryDtype;
+  if (!Object.hasOwn(BYTES_PER_ELEMENT, dtype)) r.fail(`${field}.dtype`, `one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`, ref.dtype);
+  const length = r.integer(ref.length, `${field}.length`, 0);
+  const checksum = r.string(ref.sha256, `${field}.sha256`);
+  const path = join(dir, name);
+  const bytes = await readDirFile(dir, name);
+  const expected = length * BYTES_PER_ELEMENT[dtype];
+  if (bytes.byteLength !== expected) {
+    throw new ExplainerFileError(
+      path,
+      `has ${bytes.byteLength} bytes; expected ${expected} (${length} ${dtype} values, as "${field}" in ${EXPLAINER_FILE} says): the file is truncated or was replaced`,
+    );
+  }
+  const actual = sha256(bytes);
+  if (actual !== checksum) {
+    throw new ExplainerFileError(path, `has SHA-256 ${actual}; expected ${checksum} (as "${field}" in ${EXPLAINER_FILE} says): the file is corrupt or was altered`);
+  }
+  return decodeArray(bytes, dtype);
+}
+
+export { EXPLAINER_FORMAT_VERSION, type ExplainerManifest, type ExplainerType } from './format.js';
+export type { LoadExplainerOptions, SaveableExplainer } from './codecs.js';

@@ -1,0 +1,88 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AnchorTabular,
+  EXPLAINER_FORMAT_VERSION,
+  InvalidInputError,
+  loadAdult,
+  loadDemoModel,
+  loadExplainer,
+  NotFittedError,
+  readExplainerManifest,
+  saveExplainer,
+  VERSION,
+} from '../../src/index.js';
+import { tempDir } from './helpers.js';
+
+const adult = loadAdult();
+const { predictor } = loadDemoModel('adult-gbt');
+
+function explainer(seed: number) {
+  return new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed });
+}
+
+describe('saving and loading AnchorTabular (Adult, bundled boosted trees)', () => {
+  let dir: string;
+  let fitted: AnchorTabular;
+  beforeAll(async () => {
+    dir = await tempDir();
+    fitted = explainer(11).fit(adult.train.rows);
+    await saveExplainer(fitted, dir);
+  });
+
+  it('explains held-out rows byte for byte as before saving', async () => {
+    const loaded = await loadExplainer(dir, predictor);
+    expect(loaded.type).toBe('AnchorTabular');
+    expect(loaded.explainer).toBeInstanceOf(AnchorTabular);
+    for (const row of [0, 15]) {
+      const before = JSON.stringify(await fitted.explain(adult.test.rows[row], { threshold: 0.9 }));
+      const after = JSON.stringify(await loaded.explain(adult.test.rows[row], { threshold: 0.9 }));
+      expect(after).toBe(before);
+      expect(JSON.parse(after).meta.params).toMatchObject({ seed: 11, threshold: 0.9, discPerc: [25, 50, 75] });
+    }
+  });
+
+  it('writes a versioned manifest and the training rows as float32 (exact for Adult), sized and checksummed', async () => {
+    const manifest = await readExplainerManifest(dir);
+    expect(manifest).toMatchObject({ format: 'glassbox-explainer', version: EXPLAINER_FORMAT_VERSION, type: 'AnchorTabular', glassbox: VERSION });
+    expect(Number.isNaN(Date.parse(manifest.created))).toBe(false);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    expect(json.state.values).toMatchObject({ $binary: 'state.values.bin', dtype: 'float32', length: 32561 * 12 });
+    expect(json.state.values.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(join(dir, 'state.values.bin'))).size).toBe(32561 * 12 * 4);
+    // Categorical features have no edges; Age is cut at its quartiles.
+    expect(json.state.edges[1]).toBeNull();
+    expect(json.state.edges[0]).toEqual([28, 37, 48]);
+  });
+
+  it('explains a row given with category names or as an object, and describes what a row is', async () => {
+    const loaded = await loadExplainer(dir, predictor);
+    expect(loaded.instanceDescription).toBe('a row of 12 values (numbers, or category names for the categorical features), or an object keyed by feature name');
+    const row = adult.test.rows[3];
+    const record = Object.fromEntries(adult.featureNames.map((name, f) => [name, adult.categoryMap[f]?.[row[f]] ?? row[f]]));
+    const byCodes = JSON.stringify(await loaded.explain(row));
+    expect(JSON.stringify(await loaded.explain(record))).toBe(byCodes);
+    await expect(loaded.explain([1, 2, 3])).rejects.toThrow(/has 3 values; expected 12/);
+  });
+
+  it('keeps a seeded sample of maxTrainingRows rows, with bin edges cut on all rows, and reloads it identically', async () => {
+    const bounded = explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 });
+    const full = explainer(5).fit(adult.train.rows);
+    expect(bounded.toState().values.length).toBe(2000 * 12);
+    expect(bounded.toState().edges).toEqual(full.toState().edges);
+    expect(explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 }).toState().values).toEqual(bounded.toState().values);
+    const small = await tempDir();
+    await saveExplainer(bounded, small);
+    expect((await stat(join(small, 'state.values.bin'))).size).toBe(2000 * 12 * 4);
+    const loaded = await loadExplainer(small, predictor);
+    expect(JSON.stringify(await loaded.explain(adult.test.rows[7]))).toBe(JSON.stringify(await bounded.explain(adult.test.rows[7])));
+    expect(() => explainer(5).fit(adult.train.rows, { maxTrainingRows: 0 })).toThrow(/maxTrainingRows/);
+  });
+
+  it('refuses to save what is not a fitted explainer', async () => {
+    await expect(saveExplainer(explainer(1), await tempDir())).rejects.toThrow(NotFittedError);
+    await expect(saveExplainer({} as AnchorTabular, await tempDir())).rejects.toThrow(InvalidInputError);
+    await expect(saveExplainer({} as AnchorTabular, await tempDir())).rejects.toThrow(/got an object of class Object; expected one of AnchorTabular, AnchorText/);
+  });
+});
