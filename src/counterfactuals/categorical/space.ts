@@ -17,7 +17,8 @@ export interface CategoricalSpaceOptions {
   /**
    * The allowed values of the optimiser's numeric space, one dimension per feature: `[min, max]` with
    * numbers, or arrays of one number per feature (as in {@link resolveFeatureRange}). Categorical
-   * dimensions are scaled into it (unless `standardizeCatVars`); numeric dimensions pass through.
+   * dimensions are scaled into it (unless `standardizeCatVars`); numeric dimensions keep the bounds
+   * given here, so pass their real ranges unless numeric features are scaled to the default `[-1, 1]`.
    */
   featureRange?: FeatureRange;
   /** Standardise each categorical feature's coordinates to mean 0 and standard deviation 1 instead of scaling them into `featureRange`. */
@@ -47,8 +48,8 @@ export interface CategoricalSpaceFitOptions extends CategoricalSpaceOptions, Abd
 /**
  * Defaults, as Alibi Explain documents `CounterfactualProto.fit` (`d_type='abdm'`,
  * `standardize_cat_vars=False`, `smooth=1.`, `center=True`, `update_feature_range=True`), and
- * `featureRange: [-1, 1]`, the range Alibi's categorical Adult example (`cfproto_cat_adult_ord`) scales
- * numeric features to: Alibi's own default `(-1e10, 1e10)` would spread the categories over ±1e10.
+ * `featureRange: [-1, 1]`, the range Alibi's categorical Adult examples (`cfproto_cat_adult_ohe`,
+ * `cfproto_cat_adult_ord`) scale numeric features to: Alibi's own default `(-1e10, 1e10)` would spread the categories over ±1e10.
  */
 export const CATEGORICAL_SPACE_DEFAULTS = Object.freeze({
   encoding: 'ordinal' as CategoricalEncoding,
