@@ -163,7 +163,7 @@ const counterfactual: ExplainerCodec<Counterfactual> = {
     return Counterfactual.fromState(predictor as Predictor<number[]>, o as unknown as CounterfactualState);
   },
   describeInstance: (explainer) => describeShape(explainer.toState().shape),
-  explain(explainer, instance, options) {
+  async explain(explainer, instance, options) {
     noExplainOptions('Counterfactual', options);
     return explainer.explain(instance as InstanceInput);
   },
@@ -183,7 +183,7 @@ const cem: ExplainerCodec<CEM> = {
     return CEM.fromState(predictor as Predictor<number[]>, state, load.ae);
   },
   describeInstance: (explainer) => describeShape(explainer.toState().shape),
-  explain(explainer, instance, options) {
+  async explain(explainer, instance, options) {
     noExplainOptions('CEM', options);
     return explainer.explain(instance as InstanceInput);
   },

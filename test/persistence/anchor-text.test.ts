@@ -1,0 +1,69 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  AnchorText,
+  ExplainerFileError,
+  GloVeVectors,
+  loadExplainer,
+  loadGloVe,
+  loadSentiment,
+  loadSentimentFillMask,
+  loadSentimentModel,
+  saveExplainer,
+  WordVectors,
+  type AnchorTextOptions,
+} from '../../src/index.js';
+import { tempDir } from './helpers.js';
+
+const { predictor } = loadSentimentModel();
+const sentences = loadSentiment().test.texts;
+
+describe('saving and loading AnchorText (sentiment sentences, bundled logistic regression)', () => {
+  const cases: [string, AnchorTextOptions, string[]][] = [
+    ['unknown', { sampling: 'unknown', sampleProba: 0.4 }, ['explainer.json']],
+    ['similarity (the bundled GloVe vectors, found by name)', { sampling: 'similarity', embeddings: loadGloVe(), topN: 20 }, ['explainer.json']],
+    ['language_model (the ContextFillMask saved beside it)', { sampling: 'language_model', fillMask: loadSentimentFillMask() }, ['explainer.json', 'fill-mask.json']],
+  ];
+  for (const [name, options, files] of cases) {
+    it(`explains byte for byte as before saving: ${name}`, async () => {
+      const explainer = new AnchorText(predictor, { ...options, seed: 4 });
+      const dir = await tempDir();
+      await saveExplainer(explainer, dir);
+      expect((await readdir(dir)).sort()).toEqual(files);
+      const loaded = await loadExplainer(dir, predictor);
+      expect(loaded.type).toBe('AnchorText');
+      expect(loaded.instanceDescription).toBe('a string');
+      for (const text of [sentences[0], sentences[5]]) {
+        const before = JSON.stringify(await explainer.explain(text, { threshold: 0.9 }));
+        expect(JSON.stringify(await loaded.explain(text, { threshold: 0.9 }))).toBe(before);
+      }
+      if (options.sampling === 'similarity') expect((loaded.explainer as AnchorText).resources.embeddings).toBeInstanceOf(GloVeVectors);
+    });
+  }
+
+  it('needs word vectors other than the bundled ones passed on loading, under the same name', async () => {
+    const words = ['good', 'great', 'fine', 'bad', 'awful', 'poor'];
+    const vectors = Float32Array.from(words.flatMap((_, i) => [Math.cos(i), Math.sin(i), i < 3 ? 1 : -1]));
+    const embeddings = new WordVectors('tiny-vectors', words, vectors, 3);
+    const explainer = new AnchorText(predictor, { sampling: 'similarity', embeddings, topN: 2 });
+    const dir = await tempDir();
+    await saveExplainer(explainer, dir);
+    const err = await loadExplainer(dir, predictor).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExplainerFileError);
+    expect((err as Error).message).toBe(
+      `${join(dir, 'explainer.json')}: cannot restore the saved AnchorText: the explainer samples with embeddings "tiny-vectors"; received none`,
+    );
+    await expect(loadExplainer(dir, predictor, { embeddings: loadGloVe() })).rejects.toThrow(/samples with embeddings "tiny-vectors"; received "glove-100d-top20k"/);
+    const loaded = await loadExplainer(dir, predictor, { embeddings });
+    const text = 'The food was good but the service was awful.';
+    expect(JSON.stringify(await loaded.explain(text))).toBe(JSON.stringify(await explainer.explain(text)));
+  });
+
+  it('rejects an instance that is not a string, saying what it expected', async () => {
+    const dir = await tempDir();
+    await saveExplainer(new AnchorText(predictor), dir);
+    const loaded = await loadExplainer(dir, predictor);
+    await expect(loaded.explain(42)).rejects.toThrow(/the text to explain is number; expected a string/);
+  });
+});

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CEM,
+  Counterfactual,
+  ExplainerFileError,
+  loadBundledModel,
+  loadExplainer,
+  loadMnist,
+  loadTf,
+  saveExplainer,
+  tfjsModel,
+  type TfjsPredictor,
+  type TfModel,
+} from '../../src/index.js';
+import { tempDir } from './helpers.js';
+
+const mnist = loadMnist();
+let cnn: TfModel;
+let ae: TfModel;
+let predictor: TfjsPredictor;
+
+beforeAll(async () => {
+  cnn = await loadBundledModel('mnist-cnn');
+  ae = await loadBundledModel('mnist-ae');
+  predictor = tfjsModel(cnn);
+});
+afterAll(() => {
+  cnn.dispose();
+  ae.dispose();
+});
+
+/** Far smaller budgets than Alibi's defaults, to keep the tests fast; they need not succeed to compare. */
+const CF_BUDGET = { maxIter: 30, maxLamSteps: 2, lamInit: 0.01 } as const;
+const CEM_BUDGET = { maxIterations: 20, cInit: 1000, cSteps: 2 } as const;
+
+describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, autodiff)', () => {
+  it('Counterfactual: explains byte for byte as before saving, with per-feature ranges and constraints', async () => {
+    const tf = await loadTf();
+    const before = tf.memory().numTensors;
+    // Per-feature ranges: the top row of pixels may not change at all.
+    const upper = Float32Array.from({ length: 784 }, (_, i) => (i < 28 ? 0 : 1));
+    const explainer = new Counterfactual(predictor, {
+      shape: [28, 28, 1],
+      featureRange: [0, upper],
+      constraints: { immutable: [400, 401] },
+      targetClass: 'other',
+      ...CF_BUDGET,
+    });
+    const dir = await tempDir();
+    await saveExplainer(explainer, dir);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    expect(json.options.featureRange[1]).toMatchObject({ $binary: 'options.featureRange.1.bin', dtype: 'float32', length: 784 });
+    expect(json.options.featureRange[0]).toMatchObject({ $binary: 'options.featureRange.0.bin', length: 784 });
+    const loaded = await loadExplainer(dir, predictor);
+    expect(loaded.instanceDescription).toBe('an instance of shape [28, 28, 1]: 784 numbers, flat or nested');
+    const digit = mnist.test.image(0);
+    const a = JSON.stringify(await explainer.explain(digit));
+    expect(JSON.stringify(await loaded.explain(digit))).toBe(a);
+    expect(JSON.parse(a).meta.params).toMatchObject({ maxIter: 30, maxLamSteps: 2, constraints: { immutable: [400, 401] } });
+    await expect(loaded.explain(digit, { maxIter: 5 })).rejects.toThrow(/Counterfactual takes no explain options \(received maxIter\)/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('CEM: keeps fitted no-information values and explains a pertinent positive byte for byte as before saving', async () => {
+    const explainer = new CEM(predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...CEM_BUDGET });
+    explainer.fit(Array.from({ length: 50 }, (_, i) => mnist.train.image(i)), { noInfoType: 'mean' });
+    const dir = await tempDir();
+    await saveExplainer(explainer, dir);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    expect(json.state).toMatchObject({ ae: false, noInfoVal: { dtype: 'float32', length: 784 } });
+    const loaded = await loadExplainer(dir, predictor);
+    const digit = mnist.test.image(3);
+    expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
+  });
+
+  it('CEM with an autoencoder: the autoencoder is not saved and must be passed on loading', async () => {
+    const explainer = new CEM(predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 0.1, ae, ...CEM_BUDGET });
+    const dir = await tempDir();
+    await saveExplainer(explainer, dir);
+    const err = await loadExplainer(dir, predictor).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExplainerFileError);
+    expect((err as Error).message).toMatch(/cannot restore the saved CEM: this CEM was saved with an autoencoder \(gamma 0\.1\); pass the same autoencoder \(option ae\)/);
+    const loaded = await loadExplainer(dir, predictor, { ae });
+    const digit = mnist.test.image(5);
+    expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
+  });
+});
