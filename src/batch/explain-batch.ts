@@ -6,7 +6,7 @@ import { jobRecord, type BatchJob } from './job.js';
 import { BatchOutput } from './output.js';
 import { startWorkerPool, type ErrorRecord } from './pool.js';
 import { selectRows, type RowRange, type Shard } from './rows.js';
-import { sourceRows } from './source.js';
+import { readSourceRows } from './source.js';
 
 export interface ExplainBatchOptions {
   /** What to explain, with which model and options. */
@@ -67,11 +67,11 @@ export async function explainBatch(options: ExplainBatchOptions): Promise<BatchS
   const { job, out, onProgress } = options;
   const workers = options.workers ?? availableParallelism();
   checkInteger('workers', workers, 1);
-  const instances = sourceRows(job.source);
+  const { instances, record } = await readSourceRows(job.source);
   const shard = options.shard ?? { index: 0, count: 1 };
   const rows = selectRows(instances.length, options.rows, shard);
   const range = { start: options.rows?.start ?? 0, end: options.rows?.end ?? instances.length };
-  const manifest = { format: 'glassbox explain-batch', formatVersion: 1, glassbox: VERSION, job: jobRecord(job), rows: range, shard };
+  const manifest = { format: 'glassbox explain-batch', formatVersion: 1, glassbox: VERSION, job: { ...jobRecord(job), source: record }, rows: range, shard };
 
   const output = BatchOutput.open(out, manifest, rows);
   let failed = output.resumedFailed;

@@ -7,26 +7,39 @@ import type { DemoModelName } from '../models/demo-models.js';
  * manifest so that a rerun can tell whether it continues the same run.
  */
 export interface BatchJob {
-  /** Where the explainer comes from. */
+  /** Where the explainer and the rows come from. */
   source: BatchSource;
   /** The model that is explained. */
   model: BatchModel;
-  /** Seed of the explainer: with the same seed, every row's explanation is the same, byte for byte. */
-  seed: number;
   /** Options of every explanation (the explainer's defaults where left out). */
   explain: BatchExplainOptions;
 }
 
 /**
- * A bundled data set (`adult`): the explainer is fitted on its training rows in every worker and the
- * rows explained are its held-out rows.
+ * A bundled data set (`adult`): every worker fits AnchorTabular with `seed` on its training rows, and
+ * the rows explained are its held-out rows.
  */
 export interface BundledSource {
   kind: 'bundled';
   dataset: string;
+  /** Seed of the explainer: with the same seed, every row's explanation is the same, byte for byte. */
+  seed: number;
 }
 
-export type BatchSource = BundledSource;
+/**
+ * A saved explainer (`saveExplainer`, `glassbox fit`), loaded by every worker, explaining the instances
+ * of a data file: JSON Lines (one instance per line, in the explainer's input form) or, for
+ * AnchorTabular, a CSV file with a header of feature names.
+ */
+export interface SavedSource {
+  kind: 'saved';
+  /** The saved explainer's folder. */
+  dir: string;
+  /** The data file. */
+  data: string;
+}
+
+export type BatchSource = BundledSource | SavedSource;
 
 /** A bundled demo model, run in each worker. */
 export interface DemoBatchModel {
@@ -56,5 +69,5 @@ export interface BatchExplainOptions {
 /** The job as the manifest records it: everything that decides the output, and no header values. */
 export function jobRecord(job: BatchJob): Record<string, unknown> {
   const model = job.model.kind === 'remote' ? { kind: 'remote', url: job.model.url, protocol: job.model.protocol } : job.model;
-  return { source: job.source, model, seed: job.seed, explain: job.explain };
+  return { source: job.source, model, explain: job.explain };
 }

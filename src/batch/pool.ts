@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { TabularRowInput } from '../core/tabular-schema.js';
 import type { BatchJob } from './job.js';
 
-/** One row for a worker to explain: its index in the data and its values. */
+/** One row for a worker to explain: its index in the data and its instance. */
 export interface RowTask {
   row: number;
-  instance: TabularRowInput;
+  instance: unknown;
 }
 
 /** Why a worker could not open the job's explainer, or why a row failed: the error's class name and message. */

@@ -1,38 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { loadBundledTask } from '../cli/bundled.js';
+import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import type { TabularRowInput } from '../core/tabular-schema.js';
 import { loadDemoModel } from '../models/demo-models.js';
+import { loadExplainer, readExplainerManifest } from '../persistence/explainer-dir.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { remotePredictor } from '../predictors/remote/remote-predictor.js';
+import { csvRecordToRow, readDataFile } from './data-file.js';
 import type { BatchJob, BatchModel, BatchSource } from './job.js';
 
-/** The rows a job's source offers for explaining: the held-out rows of a bundled data set. */
-export function sourceRows(source: BatchSource): TabularRowInput[] {
-  return loadBundledTask(source.dataset).dataset.test.rows;
+/** What the main thread knows of a job's source: the instances to explain, and how the manifest records the source. */
+export interface SourceRows {
+  instances: unknown[];
+  /** The source, plus what identifies its content (the saved explainer's creation, the data's SHA-256). */
+  record: Record<string, unknown>;
 }
 
-/** An explainer ready to explain many rows, one at a time, each with the job's options. */
+/** Reads the instances of a job's source: a bundled data set's held-out rows, or a data file's instances. */
+export async function readSourceRows(source: BatchSource): Promise<SourceRows> {
+  if (source.kind === 'bundled') return { instances: loadBundledTask(source.dataset).dataset.test.rows, record: { ...source } };
+  const { type, created, glassbox } = await readExplainerManifest(source.dir);
+  const { format, instances } = readDataFile(source.data);
+  if (format === 'csv' && type !== 'AnchorTabular') {
+    throw new InvalidInputError(`data file ${source.data} is CSV, which is for AnchorTabular explainers; ${source.dir} holds an ${type}: write its instances as JSON Lines (.jsonl)`);
+  }
+  const dataSha256 = createHash('sha256').update(readFileSync(source.data)).digest('hex');
+  return { instances, record: { ...source, explainer: { type, created, glassbox }, dataSha256 } };
+}
+
+/** An explainer ready to explain many instances, one at a time, each with the job's options. */
 export interface BatchExplainer {
-  explain(instance: TabularRowInput): Promise<Explanation<unknown>>;
+  explain(instance: unknown): Promise<Explanation<unknown>>;
 }
 
 /**
- * Opens the job's explainer: loads or fits it and connects to its model. A worker does this once and
+ * Opens the job's explainer: fits or loads it and connects to its model. A worker does this once and
  * then explains many rows. Every explanation makes its random choices from a generator created from the
- * job's seed for that explanation alone, so a row's explanation does not depend on which rows the same
- * explainer explained before it, nor on which worker explains it.
+ * explainer's seed for that explanation alone (AnchorTabular, AnchorText and AnchorImage all do), so a
+ * row's explanation does not depend on which rows the same explainer explained before it, nor on which
+ * worker explains it.
  */
 export async function openBatchExplainer(job: BatchJob): Promise<BatchExplainer> {
-  const { dataset } = loadBundledTask(job.source.dataset);
-  const predictor = await openModel(job.model, dataset.featureNames);
-  const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed: job.seed });
-  explainer.fit(dataset.train.rows);
-  return { explain: (instance) => explainer.explain(instance, job.explain) };
+  const options = Object.fromEntries(Object.entries(job.explain).filter(([, v]) => v !== undefined));
+  const { source } = job;
+  if (source.kind === 'bundled') {
+    const { dataset } = loadBundledTask(source.dataset);
+    const predictor = await openModel(job.model, dataset.featureNames);
+    const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed: source.seed });
+    explainer.fit(dataset.train.rows);
+    return { explain: (instance) => explainer.explain(instance as TabularRowInput, options) };
+  }
+  const loaded = await loadExplainer(source.dir, await openModel(job.model, undefined));
+  const { explainer } = loaded;
+  if (explainer instanceof AnchorTabular && source.data.toLowerCase().endsWith('.csv')) {
+    return { explain: (record) => loaded.explain(csvRecordToRow(explainer.schema, record as Record<string, string>), options) };
+  }
+  return { explain: (instance) => loaded.explain(instance, options) };
 }
 
-async function openModel(model: BatchModel, featureNames: readonly string[]): Promise<Predictor<number[]>> {
+async function openModel(model: BatchModel, featureNames: readonly string[] | undefined): Promise<Predictor<number[]>> {
   if (model.kind === 'demo') return loadDemoModel(model.name).predictor;
   return remotePredictor(model.url, { protocol: model.protocol, headers: model.headers, featureNames });
 }
-

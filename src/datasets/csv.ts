@@ -54,7 +54,7 @@ export interface CsvTable {
 }
 
 /** A decimal number as CSV files write them: no blanks, `NaN`, `Infinity` or hex. */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads a CSV file with a header line; see the module comment for typing and coding. */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {

@@ -105,7 +105,7 @@ describe('glassbox explain-batch', () => {
     const out = join(dir, 'one.jsonl');
     const other = await cli('explain-batch', 'adult', '--out', out, '--rows', ROWS, '--coverage-samples', '200', '--seed', '4');
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain(`InvalidInputError: ${out} was written by a different run: its manifest has job.seed = 3, this run has 4`);
+    expect(other.stderr).toContain(`InvalidInputError: ${out} was written by a different run: its manifest has job.source.seed = 3, this run has 4`);
     const moreRows = await cli('explain-batch', 'adult', '--out', out, '--rows', '0:21', ...CHEAP);
     expect(moreRows.stderr).toContain('its manifest has rows.end = 20, this run has 21');
     expect(readFileSync(out, 'utf8')).toBe(oneWorker);

@@ -1,32 +1,41 @@
 import { parseArgs } from 'node:util';
 import { ANCHOR_TABULAR_DEFAULTS } from '../../anchors/tabular/anchor-tabular.js';
 import { explainBatch, type BatchProgress } from '../../batch/explain-batch.js';
-import type { BatchJob } from '../../batch/job.js';
+import type { BatchJob, BatchModel, BatchSource } from '../../batch/job.js';
 import { parseRowRange, parseShard } from '../../batch/rows.js';
 import { InvalidInputError } from '../../core/errors.js';
-import type { DemoModelName } from '../../models/demo-models.js';
+import { listDemoModels, type DemoModelName } from '../../models/demo-models.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { remoteFlags } from './explain.js';
 
 export const EXPLAIN_BATCH_USAGE = `Usage: glassbox explain-batch DATASET --out FILE.jsonl [options]
+       glassbox explain-batch --explainer DIR --data FILE.jsonl|FILE.csv (--model NAME | --model-url URL) --out FILE.jsonl [options]
 
-Explains held-out rows of a bundled data set (${BUNDLED_TASKS.join(', ')}) on worker threads, each of which fits
-the explainer once, and writes one JSON line per row, in row order:
+Explains many rows on worker threads, each of which opens the explainer once, and writes one JSON line
+per row, in row order:
   {"row": N, "explanation": {...}}   or   {"row": N, "error": {"type": "...", "message": "..."}}
-A row's line depends only on the settings and the row, never on the number of workers. FILE.manifest.json,
-beside the output, records the settings: rerun the same command to resume an unfinished file (rows
-already written are skipped, a line cut short by a crash is redone); other settings are refused.
+DATASET (${BUNDLED_TASKS.join(', ')}): its held-out rows, with the bundled model and AnchorTabular fitted on
+its training rows. --explainer DIR: a saved explainer (glassbox fit, saveExplainer) explaining the
+instances of --data: JSON Lines, one instance per line, or for AnchorTabular a CSV file with a header of
+feature names; row N is the file's instance N.
+A row's line depends only on the settings and the row, never on the number of workers or shards.
+FILE.manifest.json, beside the output, records the settings: rerun the same command to resume an
+unfinished file (rows already written are skipped, a line cut short by a crash is redone); a rerun with
+other settings is refused.
 
 Options:
   --out FILE             the JSON Lines file to write or resume (required)
-  --rows A:B             rows A to B-1 of the held-out rows (default all); either end may be left out
+  --rows A:B             rows A to B-1 (default all); either end may be left out
   --shard I/N            only the rows whose index modulo N is I (0 <= I < N): one of N machines
-  --workers N            worker threads (default: the number of cores)
-  --seed S               seed of every explanation (default 0); same seed, same lines
+  --workers N            worker threads (default: the number of cores; more help with a remote model)
+  --seed S               DATASET: seed of the explainer (default 0); same seed, same lines
   --threshold P          precision each anchor must reach (default 0.95)
-  --coverage-samples N   training samples coverage is measured on (default 10000)
-  --model-url URL        explain the model behind this endpoint (v2, KServe v1 or Seldon) instead of the bundled one
+  --coverage-samples N   AnchorTabular: training samples coverage is measured on (default 10000)
+  --explainer DIR        explain with the explainer saved in DIR (instead of DATASET)
+  --data FILE            with --explainer: the instances to explain (.jsonl, .ndjson or .csv)
+  --model NAME           a bundled model (${listDemoModels().map((m) => m.name).join(', ')}); DATASET's own by default
+  --model-url URL        the model behind this endpoint (v2, KServe v1 or Seldon) instead
   --protocol P           with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'        with --model-url: an HTTP header to send (repeatable)
   -h, --help             show this help
@@ -47,6 +56,9 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
       seed: { type: 'string' },
       threshold: { type: 'string' },
       'coverage-samples': { type: 'string' },
+      explainer: { type: 'string' },
+      data: { type: 'string' },
+      model: { type: 'string' },
       'model-url': { type: 'string' },
       protocol: { type: 'string' },
       header: { type: 'string', multiple: true },
@@ -57,19 +69,11 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
     io.stdout(EXPLAIN_BATCH_USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one data set (${BUNDLED_TASKS.join(', ')}), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
-  const task = loadBundledTask(positionals[0]);
+  const source = sourceFromFlags(positionals, values);
   if (values.out === undefined) throw new UsageError('--out FILE is required');
-  const remoteFlag = (['protocol', 'header'] as const).find((f) => values[f] !== undefined);
-  if (remoteFlag !== undefined && values['model-url'] === undefined) throw new UsageError(`--${remoteFlag} needs --model-url URL`);
-
   const job: BatchJob = {
-    source: { kind: 'bundled', dataset: task.dataset.name },
-    model:
-      values['model-url'] === undefined
-        ? { kind: 'demo', name: task.modelName as DemoModelName }
-        : { kind: 'remote', url: values['model-url'], ...remoteFlags(values.protocol, values.header) },
-    seed: numberFlag('seed', values.seed) ?? (ANCHOR_TABULAR_DEFAULTS.seed as number),
+    source: source.source,
+    model: modelFromFlags(values, source.modelName),
     explain: {
       threshold: numberFlag('threshold', values.threshold),
       coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),
@@ -87,6 +91,51 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
   const resumed = summary.resumed > 0 ? ` (${summary.resumed} were already there)` : '';
   io.stderr(`explain-batch: ${summary.rows} rows in ${summary.out}${resumed}${failed}\n`);
   return summary.failed > 0 ? 1 : 0;
+}
+
+interface Flags {
+  seed?: string;
+  explainer?: string;
+  data?: string;
+  model?: string;
+  'model-url'?: string;
+  protocol?: string;
+  header?: string[];
+}
+
+/** The source that DATASET, or --explainer and --data, name; with a bundled data set, its model's name. */
+function sourceFromFlags(positionals: string[], values: Flags): { source: BatchSource; modelName?: DemoModelName } {
+  if (values.explainer === undefined) {
+    if (values.data !== undefined) throw new UsageError('--data is for explaining with a saved explainer: --explainer DIR --data FILE');
+    if (positionals.length !== 1) {
+      throw new UsageError(`expected one data set (${BUNDLED_TASKS.join(', ')}) or --explainer DIR, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+    }
+    const task = loadBundledTask(positionals[0]);
+    const seed = numberFlag('seed', values.seed) ?? (ANCHOR_TABULAR_DEFAULTS.seed as number);
+    return { source: { kind: 'bundled', dataset: task.dataset.name, seed }, modelName: task.modelName as DemoModelName };
+  }
+  if (positionals.length > 0) throw new UsageError(`--explainer DIR takes no data set; got ${positionals.join(' ')}`);
+  if (values.data === undefined) throw new UsageError('--explainer DIR needs --data FILE (.jsonl or .csv) with the instances to explain');
+  if (values.seed !== undefined) throw new UsageError('--seed is for a bundled data set; a saved explainer explains with the seed it was saved with');
+  if (values.model === undefined && values['model-url'] === undefined) throw new UsageError('--explainer DIR needs the model: --model NAME or --model-url URL');
+  return { source: { kind: 'saved', dir: values.explainer, data: values.data } };
+}
+
+/** The model that --model, or --model-url with --protocol and --header, name; `fallback` without either. */
+function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): BatchModel {
+  const url = values['model-url'];
+  const remoteFlag = (['protocol', 'header'] as const).find((f) => values[f] !== undefined);
+  if (remoteFlag !== undefined && url === undefined) throw new UsageError(`--${remoteFlag} needs --model-url URL`);
+  if (url !== undefined) {
+    if (values.model !== undefined) throw new UsageError('--model and --model-url name two models; give one');
+    return { kind: 'remote', url, ...remoteFlags(values.protocol, values.header) };
+  }
+  const names = listDemoModels().map((m) => m.name);
+  const name = values.model ?? fallback;
+  if (name === undefined || !names.includes(name as DemoModelName)) {
+    throw new UsageError(`--model is "${name}"; expected one of the bundled models: ${names.join(', ')}`);
+  }
+  return { kind: 'demo', name: name as DemoModelName };
 }
 
 /** Parses a flag's value, turning the parser's InvalidInputError into a UsageError that names the flag. */
