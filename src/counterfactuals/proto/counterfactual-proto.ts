@@ -1,0 +1,588 @@
+import { checkInteger, checkNumber, rejectUnknownOptions, stripUndefined } from '../../anchors/options.js';
+import { InvalidInputError, NotFittedError } from '../../core/errors.js';
+import type { Explanation } from '../../core/explanation.js';
+import type { CategoryMap } from '../../core/tabular-schema.js';
+import { assertPredictor, type Predictor } from '../../predictors/predictor.js';
+import { isTfjsPredictor, tfjsModel, type TfjsPredictor } from '../../predictors/tfjs.js';
+import type { TfModel } from '../../tf/models.js';
+import { CategoricalLayout, type CategoricalEncoding } from '../categorical/layout.js';
+import { CategoricalSpace, type CategoricalSpaceOptions, type CategoryDistanceMethod } from '../categorical/space.js';
+import type { AbdmOptions } from '../categorical/abdm.js';
+import { checkConstraints, mutableFeatures, project, resolveFeatureRange, UNBOUNDED_RANGE, type FeatureConstraints, type FeatureRange } from '../constraints.js';
+import { l1Distance, l2DistanceSquared } from '../distances.js';
+import { AttackWeightSearch, fistaMomentum, polynomialDecay, shrink } from '../fista.js';
+import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption } from '../gradients.js';
+import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from '../instance.js';
+import { counterfactualMeta, rangeParams } from '../params.js';
+import { argmax, ProbabilityModel } from '../probabilities.js';
+import { auxiliaryGradient, predictionLoss, type PredictionLoss } from './loss.js';
+import { EncoderPrototypes, TreePrototypes, type FoundPrototype, type Prototype, type PrototypeKType } from './prototypes.js';
+import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } from './search-space.js';
+
+/**
+ * Prototype-guided counterfactuals after Van Looveren & Klaise, "Interpretable Counterfactual
+ * Explanations Guided by Prototypes" (ECML PKDD 2021; arXiv:1907.02584, 2019), with the options of
+ * Alibi Explain's `CounterfactualProto`. For an instance x predicted as class t₀, it looks for x′ = x + δ
+ * predicted as another class by minimising
+ *
+ *   c·L_pred + β·‖δ‖₁ + ‖δ‖₂² + γ·‖x′ − AE(x′)‖₂² + θ·L_proto
+ *
+ * where L_pred = max(0, p_t₀(x′) − max_{i≠t₀} p_i(x′) + κ) (see `loss.ts`) and L_proto pulls x′ towards
+ * the prototype of the nearest other class: ‖ENC(x′) − proto‖₂² with an encoder, ‖x′ − proto‖₂² with
+ * k-d trees over the training rows (see `prototypes.ts`). The prototype makes the search faster and its
+ * answers closer to the data; `cInit: 0` drops L_pred altogether (prototype only), so a black-box model
+ * is only asked for the class of each iterate.
+ *
+ * The elastic-net problem is solved by FISTA with shrinkage-thresholding and projection onto the
+ * feature range and constraints (`../fista.ts`, as CEM), for `cSteps` values of c searched as Carlini &
+ * Wagner (2017). Gradients of L_pred are by autodiff for a TensorFlow.js model in a numeric space, by
+ * central finite differences otherwise; the encoder and autoencoder terms always by autodiff.
+ *
+ * Categorical features (`categoryMap`, ordinal or one-hot rows) are embedded on a line per feature from
+ * pairwise category distances (ABDM from the data or MVDM from the model, `fit`'s `distance`; see
+ * `../categorical/space.ts`); the optimiser moves in that numeric space and every point is snapped to
+ * the nearest allowed category before the model sees it, so every iterate the model judges, and every
+ * counterfactual returned, is a valid row. Since snapping is piecewise constant, the model's gradient
+ * along a categorical dimension is mostly 0: the prototype term moves categories.
+ */
+
+/** Constraints of a counterfactual, by feature index or (with `featureNames`) by name. */
+export interface ProtoConstraints {
+  /** Features that must keep their value (a categorical feature its category). */
+  immutable?: ReadonlyArray<number | string>;
+  /** `{ [feature]: [min, max] }`: an allowed range per numeric feature, within `featureRange`. */
+  range?: Readonly<Record<number | string, readonly [number, number]>>;
+  /** `{ [feature]: 'increase' | 'decrease' }`; on a categorical feature, along its `order` (see `fit`). */
+  direction?: Readonly<Record<number | string, 'increase' | 'decrease'>>;
+}
+
+export interface CounterfactualProtoOptions {
+  /** The shape of one instance in the model's encoding, e.g. `[28, 28, 1]` or `[12]`. Required. */
+  shape: readonly number[];
+  /** κ >= 0: the margin by which the counterfactual's class must lead. */
+  kappa?: number;
+  /** β: the weight of the L1 term (sparsity). */
+  beta?: number;
+  /** γ: the weight of the autoencoder's reconstruction error (needs `ae`). */
+  gamma?: number;
+  /** θ: the weight of the prototype term. */
+  theta?: number;
+  /** An autoencoder (TensorFlow.js model) for the γ term; numeric inputs only. */
+  ae?: TfModel | TfjsPredictor;
+  /** An encoder (TensorFlow.js model) for prototypes in its code space; else k-d trees. Numeric inputs only. */
+  encoder?: TfModel | TfjsPredictor;
+  /** `[min, max]` of every dimension of the optimiser's space, global or per feature. */
+  featureRange?: FeatureRange;
+  /** Categories of the categorical features, keyed by column (for one-hot, the first column of a group). */
+  categoryMap?: CategoryMap;
+  /** How rows hold categorical features: `'ordinal'` codes or `'onehot'` groups. */
+  encoding?: CategoricalEncoding;
+  /** One name per feature (for readable changes, and to name features in `constraints`). */
+  featureNames?: readonly string[];
+  /** FISTA's initial learning rate (decayed polynomially to 0). */
+  learningRateInit?: number;
+  /** FISTA iterations per value of c. */
+  maxIterations?: number;
+  /** The first c, the weight of L_pred; 0 drops L_pred (prototype only). */
+  cInit?: number;
+  /** Values of c tried. */
+  cSteps?: number;
+  /** Finite-difference step (one for all features or one per dimension). */
+  eps?: number | readonly number[];
+  /** Gradients are clipped to `[min, max]`, element-wise. */
+  clip?: readonly [number, number];
+  constraints?: ProtoConstraints;
+  /** `'auto'`, `'autodiff'` or `'finite-differences'` for L_pred. */
+  gradients?: GradientsOption;
+  /** Called after each value of c. */
+  onProgress?: (progress: ProtoProgress) => void;
+}
+
+/**
+ * Defaults: Alibi Explain's `CounterfactualProto` (kappa 0, beta 0.1, gamma 0, theta 0,
+ * feature_range (-1e10, 1e10), learning_rate_init 1e-2, max_iterations 1000, c_init 10, c_steps 10,
+ * eps 1e-3, clip (-1000, 1000)). With categorical features the feature range defaults to `[-1, 1]`
+ * (see `CATEGORICAL_SPACE_DEFAULTS`). θ = 0 leaves the prototype without effect: Alibi's examples use
+ * θ = 10 (tabular) to 100 (MNIST).
+ */
+export const COUNTERFACTUAL_PROTO_DEFAULTS = Object.freeze({
+  kappa: 0,
+  beta: 0.1,
+  gamma: 0,
+  theta: 0,
+  learningRateInit: 1e-2,
+  maxIterations: 1000,
+  cInit: 10,
+  cSteps: 10,
+  eps: 1e-3 as number | readonly number[],
+  clip: [-1000, 1000] as readonly [number, number],
+  gradients: 'auto' as GradientsOption,
+});
+
+export interface ProtoFitOptions extends Omit<CategoricalSpaceOptions, 'featureRange'>, AbdmOptions {
+  /** Category distances from the data (`'abdm'`, default) or from the model's predictions (`'mvdm'`). */
+  distance?: CategoryDistanceMethod;
+}
+
+export interface ProtoExplainOptions {
+  /** The class the counterfactual must reach; by default any class but the instance's. */
+  targetClass?: number;
+  /**
+   * Training rows a prototype is made of: for k-d trees the k-th nearest row (default 1), for an encoder
+   * the k nearest encodings (default: every row of the class).
+   */
+  k?: number;
+  /** With an encoder and `k`: the mean of the k nearest encodings (`'mean'`, default) or the k-th (`'point'`). */
+  kType?: PrototypeKType;
+}
+
+export interface ProtoProgress {
+  cStep: number;
+  c: number;
+  success: boolean;
+  iterations: number;
+  bestDistance: number | null;
+}
+
+/** One changed feature, readably. */
+export interface FeatureChange {
+  feature: number;
+  name: string;
+  /** The category name, or the number. */
+  from: string | number;
+  to: string | number;
+  /** E.g. `Education: High School grad -> Bachelors`. */
+  text: string;
+}
+
+export interface ProtoCandidate {
+  /** The counterfactual in the model's encoding, in `shape`: categories valid, immutables unchanged. */
+  X: NestedNumbers;
+  class: number;
+  proba: number[];
+  /** β·L1 + L2² to the instance, in the optimiser's space. */
+  distance: number;
+  l1: number;
+  l2: number;
+  /** Features changed (L0, in the optimiser's space). */
+  changed: number;
+  /** The changed features readably (tabular: with `categoryMap` or `featureNames`); omitted otherwise. */
+  changes?: FeatureChange[];
+  /** The c it was found with. */
+  c: number;
+  /** The iteration (over the whole search, from 0) that produced it. */
+  index: number;
+}
+
+export interface ProtoStep {
+  c: number;
+  success: boolean;
+  iterations: number;
+  /** Iterates that were valid counterfactuals. */
+  candidates: number;
+}
+
+export interface CounterfactualProtoData {
+  /** The closest counterfactual found, or null (`success: false`). */
+  cf: ProtoCandidate | null;
+  success: boolean;
+  orig_class: number;
+  orig_proba: number[];
+  /** The class of the prototype that guided the search (Alibi's `id_proto`). */
+  id_proto: number;
+  prototype: Prototype;
+  /** FISTA iterations over the whole search. */
+  iterations: number;
+  /** Model calls and rows of this explanation, including the prediction of the instance. */
+  modelCalls: number;
+  modelRows: number;
+  raw: {
+    /** The instance, in the model's encoding and `shape`. */
+    instance: NestedNumbers;
+    gradients: GradientMethod;
+    targetClass: number | null;
+    steps: ProtoStep[];
+  };
+}
+
+/** What `fit` learned. */
+interface Fitted {
+  space: SearchSpace;
+  categorical: CategoricalSpace | undefined;
+  trees: TreePrototypes | undefined;
+  encodings: EncoderPrototypes | undefined;
+  distance: CategoryDistanceMethod | undefined;
+}
+
+type ResolvedOptions = Required<Omit<CounterfactualProtoOptions, 'ae' | 'encoder' | 'featureRange' | 'categoryMap' | 'encoding' | 'featureNames' | 'constraints' | 'onProgress'>> &
+  Pick<CounterfactualProtoOptions, 'featureRange' | 'categoryMap' | 'featureNames' | 'onProgress'> & { encoding: CategoricalEncoding; constraints: FeatureConstraints };
+
+const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_PROTO_DEFAULTS), 'shape', 'ae', 'encoder', 'featureRange', 'categoryMap', 'encoding', 'featureNames', 'constraints', 'onProgress'];
+const FIT_OPTION_NAMES = ['distance', 'discPerc', 'pseudoCount', 'standardizeCatVars', 'smooth', 'center', 'updateFeatureRange', 'order'];
+
+/** Prototype-guided counterfactuals: see the module comment. */
+export class CounterfactualProto {
+  private readonly options: ResolvedOptions;
+  private readonly size: number;
+  private readonly ae: TfjsPredictor | undefined;
+  private readonly encoder: TfjsPredictor | undefined;
+  private readonly layout: CategoricalLayout | undefined;
+  private fitted: Fitted | undefined;
+
+  /**
+   * @param predictor `tfjsModel(model)` for autodiff, or any predictor returning class probabilities.
+   * @throws InvalidInputError for unknown or invalid options.
+   */
+  constructor(
+    private readonly predictor: Predictor<number[]>,
+    options: CounterfactualProtoOptions,
+  ) {
+    assertPredictor(predictor);
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidInputError('CounterfactualProto needs options with at least { shape }, the shape of one instance');
+    }
+    rejectUnknownOptions(options, OPTION_NAMES);
+    this.size = shapeSize(options.shape);
+    const { ae, encoder, ...rest } = stripUndefined(options);
+    const o = { ...COUNTERFACTUAL_PROTO_DEFAULTS, encoding: 'ordinal', ...rest } as ResolvedOptions & { constraints: ProtoConstraints };
+    checkNumber('kappa', o.kappa, 0, Infinity, { openHigh: true });
+    checkNumber('beta', o.beta, 0, Infinity, { openHigh: true });
+    checkNumber('gamma', o.gamma, 0, Infinity, { openHigh: true });
+    checkNumber('theta', o.theta, 0, Infinity, { openHigh: true });
+    checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
+    checkInteger('maxIterations', o.maxIterations, 1);
+    checkNumber('cInit', o.cInit, 0, Infinity, { openHigh: true });
+    checkInteger('cSteps', o.cSteps, 1);
+    if (!Array.isArray(o.clip) || o.clip.length !== 2 || !(o.clip[0] < o.clip[1])) {
+      throw new InvalidInputError(`option clip is ${JSON.stringify(o.clip)}; expected [min, max] with min < max`);
+    }
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
+    if (o.cInit === 0 && o.theta === 0) {
+      throw new InvalidInputError('options cInit 0 and theta 0 leave nothing to minimise but the distance; set theta > 0 for prototype-only search, or cInit > 0');
+    }
+    if (o.gamma > 0 && ae === undefined) {
+      throw new InvalidInputError(`option gamma is ${o.gamma} but no autoencoder was given; pass ae (a TensorFlow.js model), or gamma 0`);
+    }
+    if (o.categoryMap !== undefined) {
+      this.layout = new CategoricalLayout(this.size, o.categoryMap, o.encoding);
+      if (o.shape.length !== 1) throw new InvalidInputError(`option shape is [${o.shape.join(', ')}]; with categoryMap, expected one dimension, the columns of a row`);
+      if (ae !== undefined || encoder !== undefined) {
+        throw new InvalidInputError('options ae and encoder work on numeric inputs only; with categoryMap, prototypes come from k-d trees (leave ae and encoder out)');
+      }
+    } else if (options.encoding !== undefined) {
+      throw new InvalidInputError('option encoding describes categorical features; pass categoryMap with it');
+    }
+    const features = this.layout?.numFeatures ?? this.size;
+    if (o.featureNames !== undefined && (!Array.isArray(o.featureNames) || o.featureNames.length !== features || !o.featureNames.every((n) => typeof n === 'string'))) {
+      throw new InvalidInputError(`option featureNames is ${JSON.stringify(o.featureNames)}; expected ${features} names, one per feature`);
+    }
+    o.constraints = checkConstraints(resolveConstraints(options.constraints, o.featureNames), features);
+    if (o.featureRange !== undefined) resolveFeatureRange(o.featureRange, features);
+    this.ae = asTfjs(ae, this.size, o.shape, 'autoencoder');
+    this.encoder = asTfjs(encoder, this.size, o.shape, 'encoder');
+    this.options = o;
+  }
+
+  /**
+   * Learns what explaining needs from training rows (in the model's encoding): the class the model
+   * predicts for each (one batched call), the embedding of categories (with `categoryMap`), and the
+   * prototypes: k-d trees per predicted class, or the encodings of the rows grouped by class.
+   *
+   * @throws InvalidInputError for no rows, a malformed row, or bad options.
+   * @throws PredictorError when the model fails or does not return class probabilities.
+   */
+  async fit(rows: readonly InstanceInput[], options: ProtoFitOptions = {}): Promise<this> {
+    rejectUnknownOptions(options, FIT_OPTION_NAMES);
+    if (!Array.isArray(rows) || rows.length === 0) throw new InvalidInputError('CounterfactualProto.fit needs an array of at least one training row');
+    const o = this.options;
+    const n = rows.length;
+    const flat = new Float32Array(n * this.size);
+    rows.forEach((row, i) => flat.set(flattenInstance(row, o.shape, `training row ${i}`), i * this.size));
+    const model = new ProbabilityModel(this.predictor, this.size, 'CounterfactualProto');
+    const proba = await model.predict(flat, n);
+    const classes = Int32Array.from({ length: n }, (_, i) => argmax(proba, i * model.classes, model.classes));
+
+    let categorical: CategoricalSpace | undefined;
+    let space: SearchSpace;
+    let distance: CategoryDistanceMethod | undefined;
+    if (o.categoryMap !== undefined) {
+      distance = options.distance ?? 'abdm';
+      const rowArrays = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * this.size, (i + 1) * this.size)));
+      const predictions = distance === 'mvdm' ? Array.from({ length: n }, (_, i) => Array.from(proba.subarray(i * model.classes, (i + 1) * model.classes))) : undefined;
+      categorical = CategoricalSpace.fit(rowArrays, o.categoryMap, {
+        ...options,
+        encoding: o.encoding,
+        distance,
+        predictions,
+        ...(o.featureRange !== undefined && { featureRange: o.featureRange }),
+      });
+      space = categoricalSpace(categorical);
+    } else {
+      if (options.distance !== undefined || options.order !== undefined) {
+        throw new InvalidInputError('fit options distance and order are for categorical features; this explainer has no categoryMap');
+      }
+      space = numericSpace(o.shape, resolveFeatureRange(o.featureRange ?? UNBOUNDED_RANGE, this.size));
+    }
+    const points = Array.from({ length: n }, (_, i) => space.toPoint(flat.subarray(i * this.size, (i + 1) * this.size), `training row ${i}`));
+    this.fitted = {
+      space,
+      categorical,
+      distance,
+      trees: this.encoder === undefined ? new TreePrototypes(points, classes) : undefined,
+      encodings: this.encoder === undefined ? undefined : await EncoderPrototypes.build(this.encoder, flat, n, classes),
+    };
+    return this;
+  }
+
+  /**
+   * Finds a counterfactual of one instance (in the model's encoding, flat or nested in `shape`).
+   *
+   * @throws NotFittedError before `fit`.
+   * @throws InvalidInputError for an instance of the wrong shape, with non-finite values or invalid
+   *   categories, outside `featureRange` or its constraints, or a bad `targetClass` or `k`.
+   * @throws PredictorError when the model fails or does not return class probabilities.
+   */
+  async explain(instance: InstanceInput, options: ProtoExplainOptions = {}): Promise<Explanation<CounterfactualProtoData>> {
+    rejectUnknownOptions(options, ['targetClass', 'k', 'kType']);
+    const fitted = this.fitted;
+    if (fitted === undefined) throw new NotFittedError('CounterfactualProto');
+    const o = this.options;
+    const { targetClass, k, kType = 'mean' } = options;
+    if (k !== undefined) checkInteger('k', k, 1);
+    if (kType !== 'mean' && kType !== 'point') throw new InvalidInputError(`option kType is ${JSON.stringify(kType)}; expected 'mean' or 'point'`);
+
+    const { space } = fitted;
+    const x0 = space.toPoint(instance);
+    const inst = space.forInstance(x0, o.constraints);
+    const source = this.gradientSource(fitted, inst);
+    const origProba = await source.model.predict(x0, 1);
+    const classes = source.model.classes;
+    const origClass = argmax(origProba);
+    if (targetClass !== undefined && !(Number.isInteger(targetClass) && targetClass >= 0 && targetClass < classes && targetClass !== origClass)) {
+      throw new InvalidInputError(`option targetClass is ${JSON.stringify(targetClass)}; expected a class index in 0..${classes - 1} other than the instance's class ${origClass}`);
+    }
+    const loss = predictionLoss(origClass, targetClass, classes, o.kappa);
+    const found = await this.prototype(fitted, inst, x0, origClass, targetClass, k, kType);
+
+    const features = mutableFeatures(inst.box);
+    const steps: ProtoStep[] = [];
+    let best: ProtoCandidate | null = null;
+    const weight = new AttackWeightSearch(o.cInit);
+    let iterations = 0;
+    for (let cStep = 0; cStep < o.cSteps; cStep++) {
+      const step = await this.fista({ source, loss, inst, features, x0, found, c: weight.c, firstIndex: iterations, fitted });
+      iterations += step.iterations;
+      steps.push({ c: step.c, success: step.best !== null, iterations: step.iterations, candidates: step.candidates });
+      if (step.best !== null && (best === null || step.best.distance < best.distance)) best = step.best;
+      o.onProgress?.({ cStep, c: step.c, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
+      // With c = 0 the search does not depend on c, and every further run would repeat this one.
+      if (weight.c === 0) break;
+      weight.update(step.best !== null);
+    }
+
+    const { onProgress: _onProgress, featureRange: _featureRange, categoryMap, ...params } = o;
+    return {
+      meta: counterfactualMeta('CounterfactualProto', source.method, {
+        ...params,
+        shape: [...o.shape],
+        eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
+        clip: [...o.clip],
+        featureRange: rangeParams(this.spaceRange(fitted)),
+        ...(categoryMap !== undefined && { categoryMap, distance: fitted.distance }),
+        prototypes: fitted.encodings !== undefined ? 'encoder' : 'kdtree',
+        ae: this.ae !== undefined,
+        targetClass: targetClass ?? null,
+        k: k ?? null,
+        kType,
+      }),
+      data: {
+        cf: best,
+        success: best !== null,
+        orig_class: origClass,
+        orig_proba: Array.from(origProba),
+        id_proto: found.prototype.class,
+        prototype: found.prototype,
+        iterations,
+        modelCalls: source.model.usage.calls,
+        modelRows: source.model.usage.rows,
+        raw: {
+          instance: nest(inst.toInput(x0), o.shape),
+          gradients: source.method,
+          targetClass: targetClass ?? null,
+          steps,
+        },
+      },
+    };
+  }
+
+  /** The optimiser's feature range (before constraints), for `meta.params`. */
+  private spaceRange(fitted: Fitted) {
+    return fitted.categorical?.featureRange ?? resolveFeatureRange(this.options.featureRange ?? UNBOUNDED_RANGE, this.size);
+  }
+
+  /**
+   * The model as the optimiser sees it: itself in a numeric space (autodiff possible), or, with
+   * categorical features, a function that snaps points to valid rows before predicting them.
+   */
+  private gradientSource(fitted: Fitted, inst: InstanceSpace): GradientSource {
+    const o = this.options;
+    if (fitted.categorical === undefined) {
+      return gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'CounterfactualProto' });
+    }
+    if (o.gradients === 'autodiff') {
+      throw new InvalidInputError("option gradients is 'autodiff', but categorical features are snapped to categories, which has no gradient; use 'auto' or 'finite-differences'");
+    }
+    const predictor = this.predictor;
+    const snapped: Predictor<number[]> = (rows) => predictor(rows.map((row) => inst.toInput(Float32Array.from(row))));
+    return gradientSource(snapped, { gradients: 'finite-differences', eps: o.eps, shape: [fitted.space.size], explainer: 'CounterfactualProto' });
+  }
+
+  /** The prototype of the nearest class other than `origClass` (or of `targetClass`). */
+  private async prototype(fitted: Fitted, inst: InstanceSpace, x0: Float32Array, origClass: number, targetClass: number | undefined, k: number | undefined, kType: PrototypeKType): Promise<FoundPrototype> {
+    const known = fitted.encodings?.classes ?? fitted.trees!.classes;
+    const candidates = targetClass !== undefined ? [targetClass] : known.filter((c) => c !== origClass);
+    if (fitted.encodings !== undefined) return fitted.encodings.nearest(await fitted.encodings.encode(x0), candidates, k, kType);
+    return fitted.trees!.nearest(x0, candidates, k ?? 1, inst.feasible);
+  }
+
+  /**
+   * FISTA for one value of c (Beck & Teboulle, 2009), as CEM's: x_{k+1} = Π(S_β(y_k − α_k ∇g(y_k))),
+   * y_{k+1} = Π(x_{k+1} + k/(k+3)·(x_{k+1} − x_k)), with g the smooth part of the loss, S_β the
+   * shrinkage around the instance and Π the projection onto the box. The iterate x_k is checked
+   * (snapped to a valid input) in the same model call as the gradient at y_k.
+   */
+  private async fista(run: {
+    source: GradientSource;
+    loss: PredictionLoss;
+    inst: InstanceSpace;
+    features: Int32Array;
+    x0: Float32Array;
+    found: FoundPrototype;
+    c: number;
+    firstIndex: number;
+    fitted: Fitted;
+  }): Promise<{ c: number; iterations: number; candidates: number; best: ProtoCandidate | null }> {
+    const { source, loss, inst, features, x0, found, c, firstIndex, fitted } = run;
+    const o = this.options;
+    const d = x0.length;
+    let x = Float32Array.from(x0);
+    const y = Float32Array.from(x0);
+    const next = new Float32Array(d);
+    const gradient = new Float32Array(d);
+    let best: ProtoCandidate | null = null;
+    let candidates = 0;
+    const useEncoder = fitted.encodings !== undefined && o.theta > 0;
+    const aeTerm = this.ae !== undefined && o.gamma > 0 ? { model: this.ae, gamma: o.gamma } : undefined;
+    for (let k = 0; k < o.maxIterations; k++) {
+      gradient.fill(0);
+      let px: Float32Array;
+      if (c > 0) {
+        const at = await source.valueAndGradient(y, loss.objective, { features, also: x });
+        px = at.alsoProba!;
+        for (const i of features) gradient[i] = c * at.gradient[i];
+      } else {
+        px = await source.model.predict(x, 1);
+      }
+      if (loss.valid(px)) {
+        candidates += 1;
+        const snapped = inst.snap(x);
+        const l1 = l1Distance(snapped, x0);
+        const l2 = l2DistanceSquared(snapped, x0);
+        const distance = o.beta * l1 + l2;
+        if (best === null || distance < best.distance) best = this.candidate(snapped, x0, inst, px, { distance, l1, l2, c, index: firstIndex + k }, fitted);
+      }
+      if (useEncoder || aeTerm !== undefined) {
+        const aux = await auxiliaryGradient(y, o.shape, {
+          proto: useEncoder ? { encoder: this.encoder!, prototype: found.vector, theta: o.theta } : undefined,
+          ae: aeTerm,
+        });
+        for (const i of features) gradient[i] += aux.gradient[i];
+      }
+      if (!useEncoder && o.theta > 0) for (const i of features) gradient[i] += 2 * o.theta * (y[i] - found.vector[i]);
+      const rate = polynomialDecay(o.learningRateInit, k, o.maxIterations);
+      const [lo, hi] = o.clip;
+      for (const i of features) {
+        const g = Math.min(hi, Math.max(lo, gradient[i] + 2 * (y[i] - x0[i])));
+        next[i] = shrink(y[i] - rate * g, x0[i], o.beta);
+      }
+      project(next, inst.box); // also pins the features that cannot move
+      const momentum = fistaMomentum(k);
+      for (let i = 0; i < d; i++) y[i] = next[i] + momentum * (next[i] - x[i]);
+      project(y, inst.box);
+      x = Float32Array.from(next);
+    }
+    return { c, iterations: o.maxIterations, candidates, best };
+  }
+
+  private candidate(
+    snapped: Float32Array,
+    x0: Float32Array,
+    inst: InstanceSpace,
+    proba: Float32Array,
+    at: { distance: number; l1: number; l2: number; c: number; index: number },
+    fitted: Fitted,
+  ): ProtoCandidate {
+    const o = this.options;
+    const input = inst.toInput(snapped);
+    let changed = 0;
+    for (let i = 0; i < snapped.length; i++) if (snapped[i] !== x0[i]) changed += 1;
+    const tabular = fitted.categorical !== undefined || o.featureNames !== undefined;
+    return {
+      X: nest(input, o.shape),
+      class: argmax(proba),
+      proba: Array.from(proba),
+      ...at,
+      changed,
+      ...(tabular && { changes: this.changes(inst.toInput(x0), input) }),
+    };
+  }
+
+  /** The features that differ between two inputs, by name, with category names for categorical ones. */
+  private changes(before: number[], after: number[]): FeatureChange[] {
+    const o = this.options;
+    const from = this.layout?.toOrdinal(before) ?? before;
+    const to = this.layout?.toOrdinal(after) ?? after;
+    const out: FeatureChange[] = [];
+    from.forEach((v, f) => {
+      if (v === to[f]) return;
+      const names = this.layout?.categories[f];
+      const name = o.featureNames?.[f] ?? `feature ${f}`;
+      const show = (value: number) => (names !== undefined ? names[value] : Number(value.toPrecision(6)));
+      out.push({ feature: f, name, from: show(v), to: show(to[f]), text: `${name}: ${show(v)} -> ${show(to[f])}` });
+    });
+    return out;
+  }
+}
+
+function asTfjs(model: TfModel | TfjsPredictor | undefined, size: number, shape: readonly number[], what: string): TfjsPredictor | undefined {
+  if (model === undefined) return undefined;
+  const wrapped = isTfjsPredictor(model) ? model : tfjsModel(model as TfModel);
+  if (wrapped.inputSize !== size) {
+    throw new InvalidInputError(`the ${what} takes inputs of shape [${wrapped.inputShape.join(', ')}]; expected ${size} values, as option shape [${shape.join(', ')}]`);
+  }
+  return wrapped;
+}
+
+/** Constraints with feature names replaced by indices (names need `featureNames`). */
+function resolveConstraints(constraints: ProtoConstraints | undefined, names: readonly string[] | undefined): FeatureConstraints | undefined {
+  if (constraints === undefined || constraints === null || typeof constraints !== 'object') return constraints as FeatureConstraints | undefined;
+  const index = (key: number | string, where: string): number => {
+    if (typeof key === 'number' || /^\d+$/.test(key)) return Number(key);
+    const i = names?.indexOf(key) ?? -1;
+    if (i < 0) {
+      throw new InvalidInputError(
+        `constraints.${where} names feature ${JSON.stringify(key)}; expected a feature index${names === undefined ? ' (pass featureNames to name features)' : ` or one of: ${names.join(', ')}`}`,
+      );
+    }
+    return i;
+  };
+  const byIndex = <V>(record: Readonly<Record<string, V>> | undefined, where: string) =>
+    record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([key, v]) => [index(key, where), v]));
+  const { immutable, range, direction, ...rest } = constraints;
+  return {
+    ...rest,
+    ...(immutable !== undefined && { immutable: Array.isArray(immutable) ? immutable.map((key) => index(key, 'immutable')) : (immutable as never) }),
+    ...(range !== undefined && { range: byIndex(range, 'range') }),
+    ...(direction !== undefined && { direction: byIndex(direction, 'direction') }),
+  };
+}

@@ -1,0 +1,65 @@
+import type { FeatureChange } from '../counterfactuals/proto/counterfactual-proto.js';
+import { loadDemoModel, type DemoModelName } from '../models/demo-models.js';
+import type { Predictor } from '../predictors/predictor.js';
+import { loadAdult } from './adult.js';
+import type { TabularDataset } from './types.js';
+
+/**
+ * The bundled Adult data and demo model set up for counterfactuals, as Alibi Explain's Adult examples
+ * of prototype-guided counterfactuals set them up: numeric features (Age, Capital Gain, Capital Loss,
+ * Hours per week) scaled to [-1, 1] by their training minimum and maximum, so that the L1 and L2 terms
+ * weigh a change of each feature by its share of the feature's range; categorical features keep their
+ * codes. The predictor takes scaled rows and unscales them for the model.
+ */
+export interface AdultCounterfactualTask {
+  dataset: TabularDataset;
+  featureNames: string[];
+  categoryMap: Record<number, string[]>;
+  /** The numeric features, by index. */
+  numeric: number[];
+  /** A row as the model reads it to a scaled row. */
+  scale(row: ArrayLike<number>): number[];
+  /** A scaled row back to the model's values. */
+  unscale(row: ArrayLike<number>): number[];
+  /** Class probabilities `[p(<=50K), p(>50K)]` of scaled rows. */
+  predictor: Predictor<number[]>;
+  /** The Education categories from lowest to highest, for an `increase` constraint on education. */
+  educationOrder: string[];
+  /** A change of a scaled row as a person reads it: numbers unscaled and rounded. */
+  describe(change: FeatureChange): string;
+}
+
+/** Education from lowest to highest, in the grouping of `datasets/adult/grouping.json`. */
+export const ADULT_EDUCATION_ORDER = Object.freeze(['Dropout', 'High School grad', 'Associates', 'Bachelors', 'Masters', 'Prof-School', 'Doctorate']);
+
+const NUMERIC = [0, 8, 9, 10];
+
+export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): AdultCounterfactualTask {
+  const dataset = loadAdult();
+  const { model: demo } = loadDemoModel(model);
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (const j of NUMERIC) {
+    lower[j] = Infinity;
+    upper[j] = -Infinity;
+    for (const row of dataset.train.rows) {
+      lower[j] = Math.min(lower[j], row[j]);
+      upper[j] = Math.max(upper[j], row[j]);
+    }
+  }
+  const scale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? -1 + (2 * (v - lower[j])) / (upper[j] - lower[j]) : v));
+  const unscale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]) : v));
+  const predictor: Predictor<number[]> = (rows) => demo.predictProba(rows.map(unscale));
+  const value = (j: number, v: string | number) => (typeof v === 'number' ? String(Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]))) : v);
+  return {
+    dataset,
+    featureNames: [...dataset.featureNames],
+    categoryMap: dataset.categoryMap,
+    numeric: [...NUMERIC],
+    scale,
+    unscale,
+    predictor,
+    educationOrder: [...ADULT_EDUCATION_ORDER],
+    describe: (c) => `${c.name}: ${value(c.feature, c.from)} -> ${value(c.feature, c.to)}`,
+  };
+}
