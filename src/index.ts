@@ -301,3 +301,21 @@ export {
   type ExplainerManifest,
   type ExplainerType,
 } from './persistence/explainer-dir.js';
+export {
+  explainBatch,
+  BatchWorkerError,
+  type ExplainBatchOptions,
+  type BatchProgress,
+  type BatchSummary,
+} from './batch/explain-batch.js';
+export type {
+  BatchJob,
+  BatchSource,
+  BundledSource,
+  SavedSource,
+  BatchModel,
+  DemoBatchModel,
+  RemoteBatchModel,
+  BatchExplainOptions,
+} from './batch/job.js';
+export type { RowRange, Shard } from './batch/rows.js';
