@@ -296,6 +296,7 @@ export {
   readExplainerManifest,
   EXPLAINER_FORMAT_VERSION,
   type LoadedExplainer,
+  type SaveExplainerOptions,
   type LoadExplainerOptions,
   type SaveableExplainer,
   type ExplainerManifest,

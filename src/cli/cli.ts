@@ -3,12 +3,14 @@ import { VERSION } from '../version.js';
 import { COUNTERFACTUAL_USAGE, counterfactualCommand } from './commands/counterfactual.js';
 import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
 import { EXPLAIN_BATCH_USAGE, explainBatchCommand } from './commands/explain-batch.js';
+import { FIT_USAGE, fitCommand } from './commands/fit.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { UsageError, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: EXPLAIN_USAGE },
   counterfactual: { run: counterfactualCommand, usage: COUNTERFACTUAL_USAGE },
+  fit: { run: fitCommand, usage: FIT_USAGE },
   'explain-batch': { run: explainBatchCommand, usage: EXPLAIN_BATCH_USAGE },
   'serve-model': { run: serveModelCommand, usage: SERVE_MODEL_USAGE },
 };
@@ -22,6 +24,7 @@ Commands:
   explain mnist --row N [--png FILE]   explain the bundled CNN's reading of a digit with superpixels
   explain-batch adult --out FILE.jsonl [--workers N] [--shard I/N]   explain many rows on worker threads, as resumable JSON lines
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
+  fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.

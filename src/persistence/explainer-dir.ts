@@ -35,6 +35,11 @@ export interface LoadedExplainer {
   readonly instanceDescription: string;
 }
 
+export interface SaveExplainerOptions {
+  /** A name for the model the explainer is for, kept in the manifest (see {@link ExplainerManifest.model}). */
+  model?: string;
+}
+
 /**
  * Saves a fitted explainer to `dir` (created if missing): `explainer.json` with its options and state,
  * and binary files for large arrays. The model is not saved; pass it to {@link loadExplainer}.
@@ -42,11 +47,14 @@ export interface LoadedExplainer {
  * @throws InvalidInputError for an object that is not a saveable explainer; NotFittedError for an
  *   AnchorTabular that was not fitted.
  */
-export async function saveExplainer(explainer: SaveableExplainer, dir: string): Promise<void> {
+export async function saveExplainer(explainer: SaveableExplainer, dir: string, saveOptions: SaveExplainerOptions = {}): Promise<void> {
   const codec = Object.values(CODECS).find((c) => c.is(explainer));
   if (codec === undefined) {
     const got = explainer === null || typeof explainer !== 'object' ? String(explainer) : `an object of class ${explainer.constructor?.name ?? 'none'}`;
     throw new InvalidInputError(`saveExplainer got ${got}; expected one of ${EXPLAINER_TYPES.join(', ')}`);
+  }
+  if (saveOptions.model !== undefined && (typeof saveOptions.model !== 'string' || saveOptions.model === '')) {
+    throw new InvalidInputError(`saveExplainer option model is ${JSON.stringify(saveOptions.model)}; expected a non-empty string naming the model`);
   }
   const { options, state, files = {} } = codec.save(explainer);
   const binaries = new Map<string, Buffer>();
@@ -56,6 +64,7 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string): 
     type: codec.type,
     glassbox: VERSION,
     created: new Date().toISOString(),
+    ...(saveOptions.model !== undefined && { model: saveOptions.model }),
     options: extractArrays(options, 'options', binaries),
     state: extractArrays(state, 'state', binaries),
   };

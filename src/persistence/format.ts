@@ -30,6 +30,11 @@ export interface ExplainerManifest {
   glassbox: string;
   /** When it was written (ISO 8601). */
   created: string;
+  /**
+   * The model the explainer was fitted for, as the saver named it (e.g. `adult-gbt`): a note for people
+   * and tools. The model itself is never saved.
+   */
+  model?: string;
 }
 
 /**
@@ -83,5 +88,6 @@ export function readManifest(json: unknown, r: ExplainerJsonReader): ExplainerMa
     r.fail('type', `one of ${EXPLAINER_TYPES.join(', ')}`, o.type);
   }
   const created = r.string(o.created, 'created');
-  return { format: EXPLAINER_FORMAT, version, type: o.type as ExplainerType, glassbox, created };
+  const model = o.model === undefined ? undefined : r.string(o.model, 'model');
+  return { format: EXPLAINER_FORMAT, version, type: o.type as ExplainerType, glassbox, created, ...(model !== undefined && { model }) };
 }

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { remotePredictor } from '../../predictors/remote/remote-predictor.js';
 import type { RemoteProtocol } from '../../predictors/remote/options.js';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
+import { listDemoModels, loadDemoModel, type DemoModelName } from '../../models/demo-models.js';
+import { loadExplainer, readExplainerManifest } from '../../persistence/explainer-dir.js';
+import type { Predictor } from '../../predictors/predictor.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
@@ -22,6 +25,8 @@ Options:
   --row N            held-out (test) row or sentence to explain, 0-based (required, unless --text)
   --threshold P      precision the anchor must reach (default 0.95)
   --seed S           seed of the sampling (default 0); same seed, same explanation
+  --explainer DIR    adult: explain with the explainer saved in DIR by 'glassbox fit adult' (its seed; the
+                     bundled model its explainer.json names, unless --model-url)
   --json             print the explanation JSON ({meta, data}) instead of the summary
   --html FILE        also write the explanation's card as a self-contained HTML page
   --png FILE         also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
@@ -49,6 +54,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       text: { type: 'string' },
       sampling: { type: 'string' },
       'model-url': { type: 'string' },
+      explainer: { type: 'string' },
       protocol: { type: 'string' },
       header: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
@@ -62,6 +68,12 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const remoteFlag = (['model-url', 'protocol', 'header'] as const).find((f) => values[f] !== undefined);
   if (remoteFlag !== undefined && (values['model-url'] === undefined || !BUNDLED_TASKS.includes(positionals[0]))) {
     throw new UsageError(`--${remoteFlag} is for explaining a tabular data set (${BUNDLED_TASKS.join(', ')}) through --model-url URL`);
+  }
+  if (values.explainer !== undefined && !BUNDLED_TASKS.includes(positionals[0])) {
+    throw new UsageError(`--explainer is for the tabular data sets (${BUNDLED_TASKS.join(', ')}); load other saved explainers with loadExplainer`);
+  }
+  if (values.explainer !== undefined && values.seed !== undefined) {
+    throw new UsageError('--seed cannot change a saved explainer: it keeps the seed it was fitted with (glassbox fit --seed S)');
   }
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
@@ -78,9 +90,11 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
 
-  const predictor = values['model-url'] === undefined ? task.predictor : await remoteFromFlags(values['model-url'], values.protocol, values.header, dataset.featureNames);
-  const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed });
-  explainer.fit(dataset.train.rows);
+  const remote = values['model-url'] === undefined ? undefined : await remoteFromFlags(values['model-url'], values.protocol, values.header, dataset.featureNames);
+  const explainer =
+    values.explainer === undefined
+      ? new AnchorTabular(remote ?? task.predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed }).fit(dataset.train.rows)
+      : await loadSavedTabular(values.explainer, remote ?? (await savedModelPredictor(values.explainer, task.predictor)));
   const started = performance.now();
   const explanation = await explainer.explain(dataset.test.rows[rowIndex], {
     threshold,
@@ -93,6 +107,16 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   else io.stdout(formatAnchor(explanation, { targetNames: dataset.targetNames, elapsedMs }));
   await writeRenderings(explanation, dataset, files);
   return 0;
+}
+
+/** The bundled model a saved explainer's manifest names, or `fallback` when it names none. */
+async function savedModelPredictor(dir: string, fallback: Predictor<number[]>): Promise<Predictor<number[]>> {
+  const { model } = await readExplainerManifest(dir);
+  return listDemoModels().some((m) => m.name === model) ? loadDemoModel(model as DemoModelName).predictor : fallback;
+}
+
+async function loadSavedTabular(dir: string, predictor: Predictor<number[]>): Promise<AnchorTabular> {
+  return (await loadExplainer(dir, predictor, { type: 'AnchorTabular' })).explainer as AnchorTabular;
 }
 
 /** The remote predictor that `--model-url`, `--protocol` and `--header` describe. */

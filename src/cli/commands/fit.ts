@@ -1,0 +1,147 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AnchorImage } from '../../anchors/image/anchor-image.js';
+import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
+import { AnchorText, TEXT_SAMPLINGS, type AnchorTextOptions, type TextSampling } from '../../anchors/text/anchor-text.js';
+import { CEM, type CEMMode } from '../../counterfactuals/cem.js';
+import { Counterfactual } from '../../counterfactuals/counterfactual.js';
+import { loadAdult } from '../../datasets/adult.js';
+import { loadGloVe } from '../../datasets/glove.js';
+import { loadMnist } from '../../datasets/mnist.js';
+import { loadDemoModel, type DemoModelName } from '../../models/demo-models.js';
+import { loadSentimentFillMask, loadSentimentModel } from '../../models/sentiment-models.js';
+import { saveExplainer, type SaveableExplainer } from '../../persistence/explainer-dir.js';
+import { tfjsModel } from '../../predictors/tfjs.js';
+import { loadBundledModel } from '../../tf/models.js';
+import { numberFlag, UsageError, type CliIO } from '../io.js';
+
+export const FIT_USAGE = `Usage: glassbox fit DATASET --out DIR [options]
+
+Fits an explainer on a bundled data set and saves it to DIR (explainer.json and binary arrays), for
+'glassbox explain adult --explainer DIR', 'glassbox serve --explainer DIR' or loadExplainer(DIR, model).
+The model is not saved: it is passed (or reached by URL) when the explainer is loaded.
+
+  adult       AnchorTabular on the training rows (numeric features cut at their quartiles)
+  sentiment   AnchorText with --sampling unknown (default), similarity or language_model
+  mnist       --method anchor (AnchorImage, SLIC superpixels; default), counterfactual (Wachter et al.,
+              pixels in [0, 1]) or cem (pertinent negatives or positives, no-information values fitted
+              on 1,000 training digits)
+
+Options:
+  --out DIR                folder to write (created if missing; required)
+  --seed S                 seed of the explainer's sampling (default 0); anchors only
+  --model gbt|logreg       adult: the bundled model the explainer is for, noted in explainer.json (default gbt)
+  --max-training-rows N    adult: keep a seeded sample of N training rows (default: all 32,561)
+  --sampling S             sentiment: unknown, similarity or language_model
+  --method M               mnist: anchor, counterfactual or cem
+  --mode PN|PP             mnist --method cem: pertinent negative (default) or positive
+  -h, --help               show this help
+`;
+
+/** Training digits CEM's no-information values (their feature-wise median) are fitted on. */
+const CEM_FIT_DIGITS = 1000;
+
+/** `glassbox fit DATASET --out DIR`: fits an explainer on a bundled data set and saves it. */
+export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      model: { type: 'string' },
+      'max-training-rows': { type: 'string' },
+      sampling: { type: 'string' },
+      method: { type: 'string' },
+      mode: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(FIT_USAGE);
+    return 0;
+  }
+  const [dataset, ...extra] = positionals;
+  if (dataset === undefined || extra.length > 0) throw new UsageError(`expected one data set (adult, sentiment or mnist), got ${positionals.join(' ') || 'none'}`);
+  const flagsOf: Record<string, readonly string[]> = {
+    adult: ['model', 'max-training-rows', 'seed'],
+    sentiment: ['sampling', 'seed'],
+    mnist: ['method', 'mode', 'seed'],
+  };
+  const allowed = flagsOf[dataset];
+  if (allowed === undefined) throw new UsageError(`unknown data set "${dataset}"; expected one of: ${Object.keys(flagsOf).join(', ')}`);
+  for (const flag of ['model', 'max-training-rows', 'sampling', 'method', 'mode'] as const) {
+    if (values[flag] !== undefined && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${dataset}`);
+  }
+  const out = values.out;
+  if (out === undefined || out.trim() === '') throw new UsageError('--out DIR is required');
+  const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
+
+  const fitted = dataset === 'adult' ? fitAdult(values, seed) : dataset === 'sentiment' ? fitSentiment(values.sampling, seed) : await fitMnist(values, seed);
+  await saveExplainer(fitted.explainer, out, { model: fitted.model });
+  const files = await readdir(out);
+  const bytes = (await Promise.all(files.map((f) => stat(join(out, f))))).reduce((sum, s) => sum + s.size, 0);
+  io.stdout(`Saved ${fitted.explainer.constructor.name} (${fitted.what}) for ${fitted.model} to ${out}: ${files.length} file${files.length === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes\n`);
+  return 0;
+}
+
+interface Fitted {
+  explainer: SaveableExplainer;
+  /** The bundled model it is for. */
+  model: string;
+  /** What was fitted, for the summary line. */
+  what: string;
+}
+
+function fitAdult(values: { model?: string; 'max-training-rows'?: string }, seed: number | undefined): Fitted {
+  const modelFlag = values.model ?? 'gbt';
+  if (modelFlag !== 'gbt' && modelFlag !== 'logreg') throw new UsageError(`--model is "${modelFlag}"; expected gbt or logreg`);
+  const maxTrainingRows = numberFlag('max-training-rows', values['max-training-rows'], { integer: true, min: 1 });
+  const model: DemoModelName = `adult-${modelFlag}`;
+  const adult = loadAdult();
+  const explainer = new AnchorTabular(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed });
+  explainer.fit(adult.train.rows, { maxTrainingRows });
+  const kept = Math.min(maxTrainingRows ?? Infinity, adult.train.rows.length);
+  return { explainer, model, what: `${kept.toLocaleString('en-US')} training rows` };
+}
+
+function fitSentiment(samplingFlag: string | undefined, seed: number | undefined): Fitted {
+  const sampling = (samplingFlag ?? 'unknown') as TextSampling;
+  if (!TEXT_SAMPLINGS.includes(sampling)) throw new UsageError(`--sampling is "${samplingFlag}"; expected one of: ${TEXT_SAMPLINGS.join(', ')}`);
+  const { predictor, info } = loadSentimentModel();
+  const options: AnchorTextOptions = { sampling, seed };
+  if (sampling === 'similarity') options.embeddings = loadGloVe();
+  if (sampling === 'language_model') options.fillMask = loadSentimentFillMask();
+  return { explainer: new AnchorText(predictor, options), model: info.name, what: `${sampling} sampling` };
+}
+
+async function fitMnist(values: { method?: string; mode?: string }, seed: number | undefined): Promise<Fitted> {
+  const method = values.method ?? 'anchor';
+  if (method !== 'anchor' && method !== 'counterfactual' && method !== 'cem') {
+    throw new UsageError(`--method is "${method}"; expected anchor, counterfactual or cem`);
+  }
+  if (values.mode !== undefined && method !== 'cem') throw new UsageError('--mode applies to --method cem only');
+  if (seed !== undefined && method !== 'anchor') throw new UsageError('--seed applies to --method anchor only (counterfactual searches are not random)');
+  const mode = (values.mode ?? 'PN') as CEMMode;
+  if (mode !== 'PN' && mode !== 'PP') throw new UsageError(`--mode is "${values.mode}"; expected PN or PP`);
+  const mnist = loadMnist();
+  const cnn = await loadBundledModel('mnist-cnn');
+  try {
+    const predictor = tfjsModel(cnn);
+    const model = 'mnist-cnn';
+    if (method === 'anchor') {
+      return { explainer: new AnchorImage((images) => predictor(images.map((im) => im.data)), { shape: mnist.shape, seed }), model, what: 'SLIC superpixels' };
+    }
+    if (method === 'counterfactual') {
+      return { explainer: new Counterfactual(predictor, { shape: mnist.shape, featureRange: [0, 1] }), model, what: 'pixels in [0, 1]' };
+    }
+    const cem = new CEM(predictor, { mode, shape: mnist.shape, featureRange: [0, 1] });
+    const count = Math.min(CEM_FIT_DIGITS, mnist.train.count);
+    cem.fit(Array.from({ length: count }, (_, i) => mnist.train.image(i)));
+    return { explainer: cem, model, what: `${mode}, no-information values from ${count.toLocaleString('en-US')} digits` };
+  } finally {
+    // The explainer keeps no reference it needs for saving: the model is passed again on loading.
+    cnn.dispose();
+  }
+}
