@@ -5,6 +5,7 @@ import { EXPLAIN_USAGE, explainCommand } from './commands/explain.js';
 import { EXPLAIN_BATCH_USAGE, explainBatchCommand } from './commands/explain-batch.js';
 import { FIT_USAGE, fitCommand } from './commands/fit.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
+import { SERVE_USAGE, serveCommand } from './commands/serve.js';
 import { UsageError, type CliIO } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   fit: { run: fitCommand, usage: FIT_USAGE },
   'explain-batch': { run: explainBatchCommand, usage: EXPLAIN_BATCH_USAGE },
   'serve-model': { run: serveModelCommand, usage: SERVE_MODEL_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 export const USAGE = `Usage: glassbox COMMAND [options]
@@ -26,6 +28,7 @@ Commands:
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
   fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
+  serve --explainer DIR --predictor-url URL   serve a saved explainer beside a deployed model (KServe, Seldon, plain HTTP)
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
 `;

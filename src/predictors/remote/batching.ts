@@ -34,6 +34,11 @@ export class Limiter {
     return this.active;
   }
 
+  /** Callers waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   /**
    * Waits for a free slot; rejects with the signal's reason, giving up its place in the queue, if
    * `signal` aborts first. Every resolved `acquire` must be followed by one {@link release}.

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadExplainer } from '../../persistence/explainer-dir.js';
+import { LOG_LEVELS, type ExplainerServerOptions, type LogLevel } from '../../server/options.js';
+import { predictorUrlFromHost } from '../../server/predictor-host.js';
+import { createExplainerServer } from '../../server/server.js';
+import { numberFlag, UsageError, type CliIO } from '../io.js';
+
+export const SERVE_USAGE = `Usage: glassbox serve --explainer DIR --predictor-url URL [options]
+
+Serves a saved explainer (glassbox fit adult --out DIR) beside a deployed model: the explainer container
+of KServe and Seldon. Explanations are answered at POST /v1/models/NAME:explain (KServe v1),
+POST /v2/models/NAME/infer (MLServer's explainer runtime), POST /api/v1.0/explain (Seldon) and
+POST /explain; health at /v2/health/live and /v2/health/ready, metrics at /metrics. One JSON log line per
+request on stdout. SIGTERM or Ctrl-C drains running explanations, then exits 0.
+
+Every option can also be set by an environment variable (shown); a flag wins over the variable.
+
+Options:
+  --explainer DIR            saved explainer folder (AnchorTabular)                 GLASSBOX_EXPLAINER
+  --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL GLASSBOX_PREDICTOR_URL
+  --model-name NAME          name in the explain URLs (default: model)             GLASSBOX_MODEL_NAME
+  --host H                   address to listen on (default 127.0.0.1)              GLASSBOX_HOST
+  --port P                   port (default 8080; 0 picks a free one)                GLASSBOX_PORT
+  --max-concurrent N         explanations at once (default 4)                       GLASSBOX_MAX_CONCURRENT
+  --max-queue N              requests waiting beyond those, then 429 (default 32)   GLASSBOX_MAX_QUEUE
+  --explain-timeout-ms MS    time budget of a request, then 504 (default 20000)     GLASSBOX_EXPLAIN_TIMEOUT_MS
+  --body-limit BYTES         largest request body, then 413 (default 1048576)       GLASSBOX_BODY_LIMIT
+  --token-file FILE          require "Authorization: Bearer TOKEN" on explain routes GLASSBOX_TOKEN (the token itself)
+  --predictor-header 'K: V'  header sent to the model (repeatable)
+  --log-level L              fatal, error, warn, info (default), debug, trace, silent GLASSBOX_LOG_LEVEL
+  -h, --help                 show this help
+
+KServe's container arguments are accepted too: --model_name NAME, --http_port P, --storage_uri DIR (the
+explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2 (default v1) and
+--predictor_use_ssl, which make the model URL http://HOST/v1/models/NAME:predict (or /v2/models/NAME/infer),
+and --workers N (one process serves; scale with replicas).
+`;
+
+type Values = ReturnType<typeof parseFlags>['values'];
+
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      explainer: { type: 'string' },
+      'predictor-url': { type: 'string' },
+      'model-name': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'max-queue': { type: 'string' },
+      'explain-timeout-ms': { type: 'string' },
+      'body-limit': { type: 'string' },
+      'token-file': { type: 'string' },
+      'predictor-header': { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+      // KServe's container arguments.
+      model_name: { type: 'string' },
+      http_port: { type: 'string' },
+      storage_uri: { type: 'string' },
+      predictor_host: { type: 'string' },
+      predictor_protocol: { type: 'string' },
+      predictor_use_ssl: { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+/**
+ * The server's options from the flags, KServe's container arguments and `GLASSBOX_*` environment
+ * variables (a flag wins over a variable; a glassbox flag and its KServe twin must agree). The
+ * explainer is not loaded here: `explainerDir` names it.
+ */
+export function serveOptions(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): Omit<ExplainerServerOptions, 'explainer'> & { explainerDir: string } {
+  const pick = (flag: keyof Values, kserve: keyof Values | undefined, variable: string | undefined): string | undefined => {
+    const a = values[flag] as string | undefined;
+    const b = kserve === undefined ? undefined : (values[kserve] as string | undefined);
+    if (a !== undefined && b !== undefined && a !== b) {
+      throw new UsageError(`--${flag} is "${a}" but --${kserve} is "${b}"; give one of them, or the same value`);
+    }
+    const fromEnv = variable === undefined ? undefined : env[variable];
+    return a ?? b ?? (fromEnv === '' ? undefined : fromEnv);
+  };
+  const int = (flag: keyof Values, kserve: keyof Values | undefined, variable: string, min: number) => {
+    const text = pick(flag, kserve, variable);
+    const fromFlag = values[flag] !== undefined || (kserve !== undefined && values[kserve] !== undefined);
+    try {
+      return numberFlag(String(flag), text, { integer: true, min });
+    } catch (err) {
+      if (fromFlag) throw err;
+      throw new UsageError(`${variable} is "${text}"; expected an integer >= ${min}`);
+    }
+  };
+
+  const explainerDir = pick('explainer', 'storage_uri', 'GLASSBOX_EXPLAINER');
+  if (explainerDir === undefined) throw new UsageError('--explainer DIR (or GLASSBOX_EXPLAINER, or KServe\'s --storage_uri) is required');
+  const modelName = pick('model-name', 'model_name', 'GLASSBOX_MODEL_NAME');
+  const url = pick('predictor-url', undefined, 'GLASSBOX_PREDICTOR_URL');
+  const host = values.predictor_host;
+  if (url !== undefined && host !== undefined) {
+    throw new UsageError('--predictor-url and --predictor_host both name the model; give one');
+  }
+  if (host === undefined && (values.predictor_protocol !== undefined || values.predictor_use_ssl)) {
+    throw new UsageError('--predictor_protocol and --predictor_use_ssl go with --predictor_host');
+  }
+  let predictorUrl: string;
+  if (host !== undefined) {
+    try {
+      predictorUrl = predictorUrlFromHost(host, modelName ?? 'model', values.predictor_protocol ?? 'v1', values.predictor_use_ssl);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  } else if (url !== undefined) predictorUrl = url;
+  else throw new UsageError('--predictor-url URL (or GLASSBOX_PREDICTOR_URL, or KServe\'s --predictor_host) is required');
+
+  const logLevel = pick('log-level', undefined, 'GLASSBOX_LOG_LEVEL');
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new UsageError(`the log level is "${logLevel}"; expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const predictorHeaders: Record<string, string> = {};
+  for (const h of values['predictor-header'] ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--predictor-header is "${h}"; expected 'Name: value'`);
+    predictorHeaders[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+  }
+  let token = env.GLASSBOX_TOKEN === '' ? undefined : env.GLASSBOX_TOKEN;
+  if (values['token-file'] !== undefined) {
+    try {
+      token = readFileSync(values['token-file'], 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(`--token-file ${values['token-file']} cannot be read: ${(err as Error).message}`);
+    }
+  }
+  return {
+    explainerDir,
+    modelName,
+    predictorUrl,
+    predictorHeaders,
+    host: pick('host', undefined, 'GLASSBOX_HOST'),
+    port: int('port', 'http_port', 'GLASSBOX_PORT', 0),
+    maxConcurrent: int('max-concurrent', undefined, 'GLASSBOX_MAX_CONCURRENT', 1),
+    maxQueue: int('max-queue', undefined, 'GLASSBOX_MAX_QUEUE', 0),
+    explainTimeoutMs: int('explain-timeout-ms', undefined, 'GLASSBOX_EXPLAIN_TIMEOUT_MS', 1),
+    bodyLimit: int('body-limit', undefined, 'GLASSBOX_BODY_LIMIT', 1),
+    token,
+    logLevel: logLevel as LogLevel | undefined,
+  };
+}
+
+/**
+ * `glassbox serve`: the explainer server, until SIGTERM or SIGINT (or `stop`), then drained. Exit 0 after
+ * a drain; 1 (a typed error) when the explainer cannot be loaded.
+ */
+export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseFlags(argv);
+  if (values.help) {
+    io.stdout(SERVE_USAGE);
+    return 0;
+  }
+  const { explainerDir, ...options } = serveOptions(values, env);
+  const workers = numberFlag('workers', values.workers, { integer: true, min: 1 });
+  const server = createExplainerServer({
+    ...options,
+    explainer: (predictor) => loadExplainer(explainerDir, predictor, { type: 'AnchorTabular' }),
+  });
+  if (workers !== undefined && workers > 1) {
+    server.app.log.warn({ workers }, 'one process serves explanations; --workers is ignored (scale with replicas)');
+  }
+  const listening = await server.listen();
+  const stopped = new Promise<'stop'>((resolve) => {
+    const done = () => resolve('stop');
+    if (stop) stop.addEventListener('abort', done, { once: true });
+    else {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    }
+  });
+  const outcome = await Promise.race([stopped, listening.ready.then(() => stopped, (err: unknown) => err)]);
+  server.app.log.info('draining: running explanations finish, new requests get 503');
+  await listening.close();
+  if (outcome !== 'stop') throw outcome;
+  server.app.log.info('stopped');
+  return 0;
+}

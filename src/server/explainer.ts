@@ -1,0 +1,20 @@
+import type { Explanation } from '../core/explanation.js';
+import type { Predictor } from '../predictors/predictor.js';
+
+/**
+ * What the server needs of an explainer: `explain` one instance with options taken from the request,
+ * and a description of an instance for error messages. A saved explainer loaded with `loadExplainer(dir,
+ * predictor)` is one; so is any fitted explainer wrapped in these two members.
+ */
+export interface ServableExplainer {
+  /** Explains one instance; throws InvalidInputError for a bad instance or option, PredictorError when the model fails. */
+  explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
+  /** What one instance is, e.g. "a row of 12 features: Age (number), Workclass (one of ...), ...". */
+  readonly instanceDescription: string;
+}
+
+/**
+ * Builds the explainer around the predictor the server gives it (the model behind `predictorUrl`, called
+ * per request): e.g. `(predictor) => loadExplainer(dir, predictor)`.
+ */
+export type ExplainerFactory = (predictor: Predictor<number[]>) => ServableExplainer | Promise<ServableExplainer>;

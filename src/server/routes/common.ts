@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { errorStatus } from '../../http/error-replies.js';
+import { HttpError } from '../../http/http-error.js';
+import type { ExplanationRunner } from '../explanation-runner.js';
+import { recordError } from '../request-log.js';
+import type { ServerState } from '../state.js';
+
+/** What every protocol's routes need. */
+export interface RouteDeps {
+  modelName: string;
+  state: ServerState;
+  runner: ExplanationRunner;
+  /** The bearer-token check for explain routes (a no-op without a token). */
+  authorize: onRequestHookHandler;
+  bodyLimit: number;
+}
+
+/** A JSON-schema object for a row: an array of values or an object keyed by feature name; the explainer checks the values. */
+export const INSTANCE_SCHEMA = { type: ['array', 'object'] } as const;
+
+/** Explain options: an object whose names and values the explainer checks. */
+export const OPTIONS_SCHEMA = { type: 'object' } as const;
+
+interface SchemaError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A fastify `schemaErrorFormatter` whose message says what failed (`body/instances must NOT have more
+ * than 1 items`) and what the route expects, with the explainer's description of an instance.
+ */
+export function schemaErrors(expected: string, state: ServerState) {
+  return (errors: SchemaError[], dataVar: string): Error => {
+    const e = errors[0];
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` (${JSON.stringify(e.params.additionalProperty)})`
+        : e.keyword === 'enum'
+          ? ` (${JSON.stringify(e.params.allowedValues)})`
+          : '';
+    const instance = state.explainer === undefined ? '' : `, where an instance is ${state.explainer.instanceDescription}`;
+    return new HttpError(400, `${dataVar}${e.instancePath} ${e.message ?? 'is invalid'}${extra}; expected ${expected}${instance}`);
+  };
+}
+
+/**
+ * An error handler answering in a protocol's error body: the error's own message for 4xx and for the
+ * explanation failures the runner reports; for anything unexpected, a 500 that names the request id,
+ * with the details (and stack) in the server log only. A body over the limit is a 413 that names it.
+ * The message also goes into the request's log line (see `installRequestLog`).
+ */
+export function protocolErrorHandler(body: (status: number, message: string) => unknown, bodyLimit: number) {
+  return (err: FastifyError | (Error & { statusCode?: number }), req: FastifyRequest, reply: FastifyReply) => {
+    const status = errorStatus(err);
+    let message = err.message;
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      message = `the request body is larger than the limit of ${bodyLimit} bytes (bodyLimit)`;
+    } else if (status >= 500 && !(err instanceof HttpError)) {
+      message = `internal error; the server log has the details under request id ${req.id}`;
+    }
+    if (status >= 500 && !(err instanceof HttpError)) req.log.error({ err }, 'request failed');
+    else if (err.cause !== undefined) req.log.error({ err: err.cause }, `request failed: ${message}`);
+    recordError(req, message);
+    return reply.code(status).send(body(status, message));
+  };
+}
+
+/** Explain options from a request's parameters object (absent: none). */
+export function explainOptions(parameters: unknown): Record<string, unknown> {
+  return (parameters ?? {}) as Record<string, unknown>;
+}

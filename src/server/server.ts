@@ -1,0 +1,189 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { GlassboxError } from '../core/errors.js';
+import { jsonErrorBody } from '../http/error-replies.js';
+import { acceptJsonBodies } from '../http/json-body.js';
+import { listeningUrl } from '../http/listening-url.js';
+import { resolveEndpoint } from '../predictors/remote/endpoint.js';
+import { remotePredictor } from '../predictors/remote/remote-predictor.js';
+import { sleep } from '../predictors/remote/retry.js';
+import { bearerAuth } from './auth.js';
+import { requestScopedPredictor } from './context.js';
+import { ExplanationRunner, isExplainError } from './explanation-runner.js';
+import { healthRoutes } from './health.js';
+import { ExplainerMetrics, installMetrics } from './metrics.js';
+import { modelReadyUrl, probeModel } from './model-probe.js';
+import { resolveServerOptions, type ExplainerServerOptions, type ResolvedServerOptions } from './options.js';
+import { installRequestLog, requestId } from './request-log.js';
+import { protocolErrorHandler, type RouteDeps } from './routes/common.js';
+import { kserveV1Routes } from './routes/kserve-v1.js';
+import { plainRoutes } from './routes/plain.js';
+import { seldonRoutes } from './routes/seldon.js';
+import { v2Routes } from './routes/v2.js';
+import type { ServerState } from './state.js';
+
+/** An explainer server that is listening. */
+export interface ListeningExplainerServer {
+  /** The base URL, e.g. `http://127.0.0.1:8080` (no trailing slash). */
+  url: string;
+  port: number;
+  /**
+   * Resolves once the server is ready (explainer loaded, model answered), or when it is closed first;
+   * rejects when the explainer cannot be loaded (the server then stays not ready: close it).
+   */
+  ready: Promise<void>;
+  /** Drains: readiness turns off, new requests get 503, running explanations finish; then resolves. */
+  close(): Promise<void>;
+}
+
+export interface ExplainerServer {
+  /** The fastify app, for `app.inject()`. */
+  readonly app: FastifyInstance;
+  /** Starts listening, then loads the explainer and waits for the model (see `ready`). */
+  listen(): Promise<ListeningExplainerServer>;
+}
+
+/** Waits between tries to reach the model while connecting: doubling from 250 ms to at most 5 s. */
+const CONNECT_BACKOFF = { firstMs: 250, maxMs: 5000 };
+/** How long one readiness probe of the model may take. */
+const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * An explainer service for a model deployed behind a URL: the explainer container of KServe and Seldon
+ * (see the README, "The explainer server"). It serves one explainer over KServe v1
+ * (`POST /v1/models/NAME:explain`), the Open Inference Protocol the way MLServer's explainer runtime does
+ * (`POST /v2/models/NAME/infer`), Seldon Core v1 (`POST /api/v1.0/explain`) and plain JSON
+ * (`POST /explain`), with health (`/v2/health/live`, `/v2/health/ready`, `GET /v1/models/NAME`),
+ * Prometheus metrics (`GET /metrics`) and one JSON log line per request.
+ *
+ * The explainer is built once, by `options.explainer(predictor)`, around a predictor that calls the model
+ * at `predictorUrl` for whichever request is being explained: with its request id as `x-request-id`, and
+ * with its deadline, so that an explanation over its time budget stops making model calls.
+ *
+ * @throws InvalidInputError for a bad option or a predictor URL whose protocol cannot be told.
+ */
+export function createExplainerServer(options: ExplainerServerOptions): ExplainerServer {
+  const opts = resolveServerOptions(options);
+  resolveEndpoint(opts.predictorUrl, 'auto');
+  const state: ServerState = { phase: 'loading', reason: 'the explainer is loading', explainer: undefined, model: undefined };
+  const metrics = new ExplainerMetrics(opts.modelName);
+  const runner = new ExplanationRunner(state, metrics, opts);
+
+  const app = Fastify({
+    logger: { level: opts.logLevel, ...(opts.logStream === undefined ? {} : { stream: opts.logStream }) },
+    // fastify's own two lines per request are replaced by the one line of installRequestLog.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestId,
+    bodyLimit: opts.bodyLimit,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
+  });
+  acceptJsonBodies(app);
+  installRequestLog(app, runner);
+  installMetrics(app, metrics);
+  app.setErrorHandler(protocolErrorHandler((_status, message) => jsonErrorBody(message), opts.bodyLimit));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(jsonErrorBody(`no endpoint ${req.method} ${req.url}; GET / lists this server's endpoints`)),
+  );
+  app.get('/', async () => endpoints(opts.modelName));
+  // While draining, every answer closes its connection, so that kept-alive connections do not hold the
+  // server open once the running explanations are done.
+  app.addHook('onSend', async (_req, reply) => {
+    if (state.phase === 'draining') reply.header('connection', 'close');
+  });
+
+  const deps: RouteDeps = {
+    modelName: opts.modelName,
+    state,
+    runner,
+    authorize: bearerAuth(opts.token, () => runner.refused('unauthorized')),
+    bodyLimit: opts.bodyLimit,
+  };
+  app.register(healthRoutes(state));
+  app.register(kserveV1Routes(deps));
+  app.register(v2Routes(deps));
+  app.register(seldonRoutes(deps));
+  app.register(plainRoutes(deps));
+  // Explain requests refused before the runner saw them (bad JSON or schema, too large, wrong model):
+  // the runner counts its own failures, and the token check its refusals.
+  app.addHook('onError', async (req, _reply, err) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (req.method === 'POST' && !isExplainError(err) && status >= 400 && status < 500 && status !== 401) runner.refused('bad_request');
+  });
+
+  return {
+    app,
+    async listen(): Promise<ListeningExplainerServer> {
+      await app.listen({ host: opts.host, port: opts.port });
+      const { url, port } = listeningUrl(app, opts.host);
+      const closing = new AbortController();
+      const ready = start(app, opts, state, closing.signal);
+      ready.catch(() => undefined); // the caller decides what a load failure means
+      return {
+        url,
+        port,
+        ready,
+        async close() {
+          state.phase = 'draining';
+          state.reason = 'the server is shutting down';
+          closing.abort();
+          await app.close();
+          state.model?.close();
+        },
+      };
+    },
+  };
+}
+
+/** Loads the explainer, then connects to the model, retrying until it answers or the server closes. */
+async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: ServerState, closing: AbortSignal): Promise<void> {
+  const predictor = requestScopedPredictor(() => {
+    if (state.model === undefined) throw new Error('internal error: the model is called before it is connected');
+    return state.model;
+  });
+  try {
+    state.explainer = await opts.explainer(predictor);
+  } catch (err) {
+    state.phase = 'failed';
+    state.reason = `the explainer could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    app.log.error({ err }, state.reason);
+    throw err;
+  }
+  state.phase = 'connecting';
+  let delay = CONNECT_BACKOFF.firstMs;
+  for (;;) {
+    if (closing.aborted) return;
+    try {
+      state.model ??= await remotePredictor(opts.predictorUrl, {
+        headers: opts.predictorHeaders,
+        concurrency: opts.predictorConcurrency,
+      });
+      await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
+      break;
+    } catch (err) {
+      if (err instanceof GlassboxError && err.code === 'INVALID_INPUT') throw err;
+      state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
+      app.log.warn({ retryInMs: delay }, state.reason);
+      await sleep(delay, closing).catch(() => undefined);
+      delay = Math.min(2 * delay, CONNECT_BACKOFF.maxMs);
+    }
+  }
+  if (closing.aborted) return;
+  state.phase = 'ready';
+  state.reason = '';
+  app.log.info({ model: state.model.url, protocol: state.model.protocol }, 'ready: the explainer is loaded and the model answers');
+}
+
+/** `GET /`: what this server answers. */
+function endpoints(name: string) {
+  return {
+    name: 'glassbox explainer server',
+    model: name,
+    endpoints: {
+      'kserve-v1': [`POST /v1/models/${name}:explain`, `GET /v1/models/${name}`],
+      v2: [`POST /v2/models/${name}/infer`, `GET /v2/models/${name}`, `GET /v2/models/${name}/ready`, 'GET /v2'],
+      seldon: ['POST /api/v1.0/explain'],
+      plain: ['POST /explain'],
+      health: ['GET /v2/health/live', 'GET /v2/health/ready'],
+      metrics: ['GET /metrics'],
+    },
+  };
+}
