@@ -19,7 +19,7 @@ export interface AdultCounterfactualTask {
   numeric: number[];
   /** A row as the model reads it to a scaled row. */
   scale(row: ArrayLike<number>): number[];
-  /** A scaled row back to the model's values. */
+  /** A scaled row back to the model's values (whole numbers). */
   unscale(row: ArrayLike<number>): number[];
   /** Class probabilities `[p(<=50K), p(>50K)]` of scaled rows. */
   predictor: Predictor<number[]>;
@@ -48,7 +48,9 @@ export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): Adu
     }
   }
   const scale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? -1 + (2 * (v - lower[j])) / (upper[j] - lower[j]) : v));
-  const unscale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]) : v));
+  // Adult's numbers are whole (years, dollars, hours): unscaling rounds, so that a scaled value rounded
+  // to float32 by an optimiser reads as the number it stands for.
+  const unscale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j])) : v));
   const predictor: Predictor<number[]> = (rows) => demo.predictProba(rows.map(unscale));
   const value = (j: number, v: string | number) => (typeof v === 'number' ? String(Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]))) : v);
   return {
