@@ -37,7 +37,7 @@ beforeAll(async () => {
   explainerDir = join(dir, 'explainer');
   explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 5 });
   explainer.fit(adult.train.rows);
-  await saveExplainer(explainer, explainerDir);
+  await saveExplainer(explainer, explainerDir, { model: 'adult-gbt' });
   writeFileSync(join(dir, 'rows.jsonl'), adult.test.rows.slice(0, N).map((r) => JSON.stringify(r)).join('\n') + '\n');
   writeFileSync(join(dir, 'rows.csv'), [adult.featureNames.join(','), ...[...Array(N).keys()].map(csvLine)].join('\n') + '\n');
 });
@@ -47,9 +47,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('glassbox explain-batch --explainer DIR --data FILE', () => {
   it('explains a JSON Lines file and the same rows as CSV identically, each as the saved explainer explains it', async () => {
     const outs = [];
-    for (const data of ['rows.jsonl', 'rows.csv']) {
+    // The JSON Lines run takes the model its explainer.json names; the CSV run names it.
+    for (const [data, model] of [['rows.jsonl', []], ['rows.csv', ['--model', 'adult-gbt']]] as const) {
       const out = join(dir, `${data}.out.jsonl`);
-      const r = await cli('explain-batch', '--explainer', explainerDir, '--data', join(dir, data), '--model', 'adult-gbt', '--out', out, '--workers', '2', '--coverage-samples', '200');
+      const r = await cli('explain-batch', '--explainer', explainerDir, '--data', join(dir, data), ...model, '--out', out, '--workers', '2', '--coverage-samples', '200');
       expect(r).toMatchObject({ code: 0, stdout: '' });
       outs.push(readFileSync(out, 'utf8'));
     }
@@ -84,7 +85,7 @@ describe('glassbox explain-batch --explainer DIR --data FILE', () => {
     const args = ['explain-batch', '--explainer', explainerDir, '--data', join(dir, 'rows.jsonl'), '--model', 'adult-gbt', '--out', out, '--rows', '0:2', '--coverage-samples', '200'];
     expect((await cli(...args)).code).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await saveExplainer(explainer, explainerDir);
+    await saveExplainer(explainer, explainerDir, { model: 'adult-gbt' });
     const r = await cli(...args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/was written by a different run: its manifest has job\.source\.explainer\.created = "[^"]+", this run has "[^"]+"/);
@@ -98,10 +99,12 @@ describe('glassbox explain-batch --explainer DIR --data FILE', () => {
 
   it('answers flag mistakes with a usage error (exit 2)', async () => {
     const out = join(dir, 'never.jsonl');
+    const bareDir = join(dir, 'bare');
+    await saveExplainer(explainer, bareDir); // no model named
     const data = join(dir, 'rows.jsonl');
     const cases: Array<[string[], string]> = [
       [['--explainer', explainerDir, '--model', 'adult-gbt'], '--explainer DIR needs --data FILE'],
-      [['--explainer', explainerDir, '--data', data], '--explainer DIR needs the model: --model NAME or --model-url URL'],
+      [['--explainer', bareDir, '--data', data], `--explainer ${bareDir} needs the model: --model NAME or --model-url URL (its explainer.json names no model)`],
       [['--explainer', explainerDir, '--data', data, '--model', 'adult-gbt', '--seed', '1'], '--seed is for a bundled data set'],
       [['--explainer', explainerDir, '--data', data, '--model', 'resnet'], '--model is "resnet"; expected one of the bundled models: adult-gbt, adult-logreg'],
       [['--explainer', explainerDir, '--data', data, '--model', 'adult-gbt', '--model-url', 'http://127.0.0.1:9/v1/models/a:predict'], '--model and --model-url name two models'],

@@ -6,6 +6,7 @@ import { parseRowRange, parseShard } from '../../batch/rows.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { listDemoModels, type DemoModelName } from '../../models/demo-models.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
+import { readExplainerManifest } from '../../persistence/explainer-dir.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { remoteFlags } from './explain.js';
 
@@ -34,7 +35,8 @@ Options:
   --coverage-samples N   AnchorTabular: training samples coverage is measured on (default 10000)
   --explainer DIR        explain with the explainer saved in DIR (instead of DATASET)
   --data FILE            with --explainer: the instances to explain (.jsonl, .ndjson or .csv)
-  --model NAME           a bundled model (${listDemoModels().map((m) => m.name).join(', ')}); DATASET's own by default
+  --model NAME           a bundled model (${listDemoModels().map((m) => m.name).join(', ')}); by default DATASET's,
+                         or the one the saved explainer's explainer.json names (glassbox fit --model)
   --model-url URL        the model behind this endpoint (v2, KServe v1 or Seldon) instead
   --protocol P           with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'        with --model-url: an HTTP header to send (repeatable)
@@ -69,7 +71,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
     io.stdout(EXPLAIN_BATCH_USAGE);
     return 0;
   }
-  const source = sourceFromFlags(positionals, values);
+  const source = await sourceFromFlags(positionals, values);
   if (values.out === undefined) throw new UsageError('--out FILE is required');
   const job: BatchJob = {
     source: source.source,
@@ -103,8 +105,11 @@ interface Flags {
   header?: string[];
 }
 
-/** The source that DATASET, or --explainer and --data, name; with a bundled data set, its model's name. */
-function sourceFromFlags(positionals: string[], values: Flags): { source: BatchSource; modelName?: DemoModelName } {
+/**
+ * The source that DATASET, or --explainer and --data, name, and the bundled model explained unless
+ * --model or --model-url say otherwise: the data set's, or the one the saved explainer's manifest names.
+ */
+async function sourceFromFlags(positionals: string[], values: Flags): Promise<{ source: BatchSource; modelName?: DemoModelName }> {
   if (values.explainer === undefined) {
     if (values.data !== undefined) throw new UsageError('--data is for explaining with a saved explainer: --explainer DIR --data FILE');
     if (positionals.length !== 1) {
@@ -117,8 +122,17 @@ function sourceFromFlags(positionals: string[], values: Flags): { source: BatchS
   if (positionals.length > 0) throw new UsageError(`--explainer DIR takes no data set; got ${positionals.join(' ')}`);
   if (values.data === undefined) throw new UsageError('--explainer DIR needs --data FILE (.jsonl or .csv) with the instances to explain');
   if (values.seed !== undefined) throw new UsageError('--seed is for a bundled data set; a saved explainer explains with the seed it was saved with');
-  if (values.model === undefined && values['model-url'] === undefined) throw new UsageError('--explainer DIR needs the model: --model NAME or --model-url URL');
-  return { source: { kind: 'saved', dir: values.explainer, data: values.data } };
+  const source: BatchSource = { kind: 'saved', dir: values.explainer, data: values.data };
+  if (values.model !== undefined || values['model-url'] !== undefined) return { source };
+  const { model } = await readExplainerManifest(values.explainer);
+  if (!isDemoModelName(model)) {
+    throw new UsageError(`--explainer ${values.explainer} needs the model: --model NAME or --model-url URL (its explainer.json names ${model === undefined ? 'no model' : `"${model}", which is not a bundled model`})`);
+  }
+  return { source, modelName: model };
+}
+
+function isDemoModelName(name: string | undefined): name is DemoModelName {
+  return listDemoModels().some((m) => m.name === name);
 }
 
 /** The model that --model, or --model-url with --protocol and --header, name; `fallback` without either. */
@@ -130,12 +144,11 @@ function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): Bat
     if (values.model !== undefined) throw new UsageError('--model and --model-url name two models; give one');
     return { kind: 'remote', url, ...remoteFlags(values.protocol, values.header) };
   }
-  const names = listDemoModels().map((m) => m.name);
   const name = values.model ?? fallback;
-  if (name === undefined || !names.includes(name as DemoModelName)) {
-    throw new UsageError(`--model is "${name}"; expected one of the bundled models: ${names.join(', ')}`);
+  if (!isDemoModelName(name)) {
+    throw new UsageError(`--model is "${name}"; expected one of the bundled models: ${listDemoModels().map((m) => m.name).join(', ')}`);
   }
-  return { kind: 'demo', name: name as DemoModelName };
+  return { kind: 'demo', name };
 }
 
 /** Parses a flag's value, turning the parser's InvalidInputError into a UsageError that names the flag. */
