@@ -37,9 +37,10 @@ explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2 
 and --workers N (one process serves; scale with replicas).
 `;
 
-type Values = ReturnType<typeof parseFlags>['values'];
+type Values = ReturnType<typeof parseServeArgs>['values'];
 
-function parseFlags(argv: string[]) {
+/** The flags of `glassbox serve`, KServe's container arguments among them. */
+export function parseServeArgs(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: false,
@@ -158,7 +159,7 @@ export function serveOptions(
  * a drain; 1 (a typed error) when the explainer cannot be loaded.
  */
 export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parseFlags(argv);
+  const { values } = parseServeArgs(argv);
   if (values.help) {
     io.stdout(SERVE_USAGE);
     return 0;
