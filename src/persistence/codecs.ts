@@ -1,11 +1,11 @@
 import { AnchorImage, type AnchorImageExplainOptions, type AnchorImageState } from '../anchors/image/anchor-image.js';
 import { AnchorTabular, type AnchorTabularExplainOptions } from '../anchors/tabular/anchor-tabular.js';
-import { AnchorText, type AnchorTextExplainOptions, type AnchorTextState } from '../anchors/text/anchor-text.js';
+import { AnchorText, type AnchorTextExplainOptions, type AnchorTextState, type TextSampling } from '../anchors/text/anchor-text.js';
 import type { FillMask, WordEmbeddings } from '../anchors/text/fill-mask.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
-import { CEM, type CEMState } from '../counterfactuals/cem.js';
-import { Counterfactual, type CounterfactualState } from '../counterfactuals/counterfactual.js';
+import { CEM, CEM_DEFAULTS, type CEMState } from '../counterfactuals/cem.js';
+import { Counterfactual, COUNTERFACTUAL_DEFAULTS, type CounterfactualState } from '../counterfactuals/counterfactual.js';
 import type { InstanceInput } from '../counterfactuals/instance.js';
 import { GloVeVectors, loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
@@ -94,6 +94,13 @@ const tabular: ExplainerCodec<AnchorTabular> = {
   explain: (explainer, instance, options) => explainer.explain(instance as number[], options as AnchorTabularExplainOptions),
 };
 
+/** The options `AnchorText.toState` keeps for each sampling. */
+const TEXT_STATE_KEYS: Record<TextSampling, readonly string[]> = {
+  unknown: ['seed', 'sampling', 'sampleProba'],
+  similarity: ['seed', 'sampling', 'sampleProba', 'topN', 'useProba', 'temperature', 'embeddings'],
+  language_model: ['seed', 'sampling', 'sampleProba', 'topN', 'useProba', 'temperature', 'fillMask', 'fracMaskTemplates', 'stopwords'],
+};
+
 /** The file a `ContextFillMask` of an AnchorText is saved in. */
 const FILL_MASK_FILE = 'fill-mask.json';
 
@@ -107,6 +114,7 @@ const text: ExplainerCodec<AnchorText> = {
   },
   async restore(o, s, { r, predictor, load, readJson }) {
     const sampling = r.string(o.sampling, 'options.sampling');
+    if (Object.hasOwn(TEXT_STATE_KEYS, sampling)) r.requireKeys(o, 'options', TEXT_STATE_KEYS[sampling as TextSampling]);
     let { embeddings, fillMask } = load;
     // The bundled GloVe vectors are found by name; other word vectors are passed.
     if (sampling === 'similarity' && embeddings === undefined && o.embeddings === new GloVeVectors('').name) embeddings = loadGloVe();
@@ -128,6 +136,7 @@ const image: ExplainerCodec<AnchorImage> = {
     return { options: { ...options }, state: { backgrounds } };
   },
   async restore(o, s, { r, predictor, load }) {
+    r.requireKeys(o, 'options', ['fill']);
     const state: AnchorImageState = {
       shape: r.numbers(o.shape, 'options.shape', 3) as [number, number, number],
       segmentation: r.string(o.segmentation, 'options.segmentation') as AnchorImageState['segmentation'],
@@ -159,7 +168,8 @@ const counterfactual: ExplainerCodec<Counterfactual> = {
   type: 'Counterfactual',
   is: (e): e is Counterfactual => e instanceof Counterfactual,
   save: (explainer) => ({ options: { ...explainer.toState() }, state: {} }),
-  async restore(o, _s, { predictor }) {
+  async restore(o, _s, { r, predictor }) {
+    r.requireKeys(o, 'options', [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constraints']);
     return Counterfactual.fromState(predictor as Predictor<number[]>, o as unknown as CounterfactualState);
   },
   describeInstance: (explainer) => describeShape(explainer.toState().shape),
@@ -177,6 +187,7 @@ const cem: ExplainerCodec<CEM> = {
     return { options, state: { ...(noInfoVal !== undefined && { noInfoVal }), ae } };
   },
   async restore(o, s, { r, predictor, load }) {
+    r.requireKeys(o, 'options', [...Object.keys(CEM_DEFAULTS), 'mode', 'shape', 'constraints']);
     const ae = r.boolean(s.ae, 'state.ae');
     const noInfoVal = s.noInfoVal === undefined ? undefined : r.typedArray(s.noInfoVal, 'state.noInfoVal', ['float32']) as Float32Array;
     const state = { ...o, ...(noInfoVal !== undefined && { noInfoVal }), ae } as CEMState;

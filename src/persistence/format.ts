@@ -61,6 +61,16 @@ export class ExplainerJsonReader extends JsonReader {
     return v as number | string;
   }
 
+  /**
+   * Checks that `object` (the JSON at `field`) has every key of `keys`: a saved explainer keeps all its
+   * options, so that a field lost from the file is reported rather than replaced by its default.
+   */
+  requireKeys(object: Record<string, unknown>, field: string, keys: readonly string[]): void {
+    for (const key of keys) {
+      if (!(key in object)) this.fail(`${field}.${key}`, 'present (a saved explainer keeps every option)', undefined);
+    }
+  }
+
   /** A numeric array that was stored in binary, of one of the given types. */
   typedArray(v: unknown, field: string, dtypes: readonly BinaryDtype[]): BinaryArray {
     if (!isBinaryArray(v) || !dtypes.includes(dtypeOf(v))) this.fail(field, `a binary array of ${dtypes.join(' or ')}`, v);

@@ -80,6 +80,20 @@ describe('saving and loading AnchorTabular (Adult, bundled boosted trees)', () =
     expect(() => explainer(5).fit(adult.train.rows, { maxTrainingRows: 0 })).toThrow(/maxTrainingRows/);
   });
 
+  it('keeps values that float32 would round as float64, and explains with them identically', async () => {
+    // Fractions such as 0.1 are not exact in float32: the rows must round-trip as float64.
+    const rows = Array.from({ length: 400 }, (_, i) => [((i * 37) % 100) / 10 + 0.1, i % 3]);
+    const model = (batch: number[][]) => batch.map((r) => (r[0] > 5.05 && r[1] !== 2 ? 1 : 0));
+    const toy = new AnchorTabular(model, ['x', 'kind'], { categoryMap: { kind: ['a', 'b', 'c'] }, seed: 9 }).fit(rows);
+    const dir = await tempDir();
+    await saveExplainer(toy, dir);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    expect(json.state.values).toMatchObject({ dtype: 'float64', length: 800 });
+    const loaded = await loadExplainer(dir, model);
+    expect((loaded.explainer as AnchorTabular).toState().values).toEqual(toy.toState().values);
+    expect(JSON.stringify(await loaded.explain([7.3, 'b']))).toBe(JSON.stringify(await toy.explain([7.3, 'b'])));
+  });
+
   it('refuses to save what is not a fitted explainer', async () => {
     await expect(saveExplainer(explainer(1), await tempDir())).rejects.toThrow(NotFittedError);
     await expect(saveExplainer({} as AnchorTabular, await tempDir())).rejects.toThrow(InvalidInputError);

@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AnchorTabular, ExplainerFileError, loadAdult, loadDemoModel, loadExplainer, readExplainerManifest, saveExplainer } from '../../src/index.js';
+import { AnchorTabular, Counterfactual, ExplainerFileError, loadAdult, loadDemoModel, loadExplainer, readExplainerManifest, saveExplainer } from '../../src/index.js';
 import { tempDir } from './helpers.js';
 
 const adult = loadAdult();
@@ -117,5 +117,20 @@ describe('loading a damaged or foreign explainer folder', () => {
     expect((await loadError(unsorted)).message).toMatch(/state edges\[0\] \("Age"\) is \[40,30\]; expected ascending finite numbers/);
     const dtype = await damaged(editJson((j) => (j.state.values.dtype = 'int32')));
     expect((await loadError(dtype)).message).toMatch(/"state\.values" should be a binary array of float32 or float64; found an object/);
+  });
+
+  it('an option lost from the file, rather than loading it with its default', async () => {
+    const toy = (rows: number[][]) => rows.map((r) => [r[0], 1 - r[0]]);
+    const dir = join(scratch, 'counterfactual');
+    await saveExplainer(new Counterfactual(toy, { shape: [2], maxIter: 7, featureRange: [0, 1] }), dir);
+    expect((await loadExplainer(dir, toy)).type).toBe('Counterfactual');
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    delete json.options.maxIter;
+    await writeFile(join(dir, 'explainer.json'), JSON.stringify(json));
+    const err = await loadError(dir);
+    expect(err.message).toMatch(/"options\.maxIter" should be present \(a saved explainer keeps every option\); found nothing/);
+    json.options.maxIter = -1;
+    await writeFile(join(dir, 'explainer.json'), JSON.stringify(json));
+    expect((await loadError(dir)).message).toMatch(/cannot restore the saved Counterfactual: option maxIter is -1/);
   });
 });
