@@ -14,7 +14,7 @@ export {
   type PredictorOutput,
   type ModelUsage,
 } from './predictors/predictor.js';
-export { remotePredictor, type RemotePredictor } from './predictors/remote/remote-predictor.js';
+export { remotePredictor, type RemotePredictor, type RemoteCallOptions } from './predictors/remote/remote-predictor.js';
 export {
   REMOTE_PREDICTOR_DEFAULTS,
   V2_INPUT_DATATYPES,
@@ -320,3 +320,6 @@ export type {
   BatchExplainOptions,
 } from './batch/job.js';
 export type { RowRange, Shard } from './batch/rows.js';
+export { createExplainerServer, type ExplainerServer, type ListeningExplainerServer } from './server/server.js';
+export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
+export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';

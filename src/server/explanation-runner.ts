@@ -152,7 +152,8 @@ export class ExplanationRunner {
   private stopped(signal: AbortSignal, context: RequestContext, during: string): ExplainError {
     const reason = signal.reason as Stopped;
     const calls = `${context.model.calls} model call${context.model.calls === 1 ? '' : 's'}`;
-    if (reason.why === 'client-gone') return new ExplainError(499, `${reason.message} while ${during}; stopped after ${calls}`, 'internal');
+    // 499: nginx's "client closed request"; nobody reads it, but the log line and the metrics do.
+    if (reason.why === 'client-gone') return new ExplainError(499, `${reason.message} while ${during}; stopped after ${calls}`, 'cancelled');
     return new ExplainError(504, `${reason.message} while ${during}; the explanation was stopped after ${calls}`, 'timeout');
   }
 

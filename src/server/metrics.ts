@@ -3,7 +3,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ModelTally } from './context.js';
 
 /** Why an explain request failed, as the `reason` label of `glassbox_explain_errors_total`. */
-export type ExplainFailure = 'bad_request' | 'unauthorized' | 'overloaded' | 'not_ready' | 'timeout' | 'model_error' | 'internal';
+export type ExplainFailure =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'overloaded'
+  | 'not_ready'
+  | 'timeout'
+  | 'cancelled'
+  | 'model_error'
+  | 'internal';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers can live in one process).
