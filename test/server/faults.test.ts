@@ -105,6 +105,24 @@ describe('glassbox serve under faults', () => {
     expect((await explain()).status).toBe(200);
   });
 
+  it('stops an explanation whose client went away', async () => {
+    model.delayMs = 400;
+    try {
+      const client = new AbortController();
+      const pending = fetch(`${url}/explain`, { method: 'POST', body: JSON.stringify({ instance: row, parameters: PARAMS }), headers: auth, signal: client.signal });
+      await sleep(200);
+      client.abort();
+      await expect(pending).rejects.toThrow();
+      await sleep(300);
+      const calls = model.requestIds.length;
+      await sleep(900);
+      expect(model.requestIds.length).toBe(calls);
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/glassbox_explain_errors_total\{model_name="adult",reason="cancelled"\} 1/);
+    } finally {
+      model.delayMs = 0;
+    }
+  });
+
   it('answers 502 with the model\'s error when the model fails, and keeps serving', async () => {
     model.failure = 'the GPU caught fire';
     try {
