@@ -7,7 +7,7 @@ import type { Explanation } from '../core/explanation.js';
 import { CEM, CEM_DEFAULTS, type CEMState } from '../counterfactuals/cem.js';
 import { Counterfactual, COUNTERFACTUAL_DEFAULTS, type CounterfactualState } from '../counterfactuals/counterfactual.js';
 import type { InstanceInput } from '../counterfactuals/instance.js';
-import { GloVeVectors, loadGloVe } from '../datasets/glove.js';
+import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
 import type { Predictor } from '../predictors/predictor.js';
@@ -116,8 +116,9 @@ const text: ExplainerCodec<AnchorText> = {
     const sampling = r.string(o.sampling, 'options.sampling');
     if (Object.hasOwn(TEXT_STATE_KEYS, sampling)) r.requireKeys(o, 'options', TEXT_STATE_KEYS[sampling as TextSampling]);
     let { embeddings, fillMask } = load;
-    // The bundled GloVe vectors are found by name; other word vectors are passed.
-    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === new GloVeVectors('').name) embeddings = loadGloVe();
+    // The bundled GloVe vectors are found by name (loadGloVe reads nothing until first used); other word vectors are passed.
+    const glove = loadGloVe();
+    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === glove.name) embeddings = glove;
     if (sampling === 'language_model' && fillMask === undefined && s.fillMaskFile !== undefined) {
       r.literal(s.fillMaskFile, 'state.fillMaskFile', FILL_MASK_FILE);
       fillMask = ContextFillMask.fromJSON(await readJson(FILL_MASK_FILE), FILL_MASK_FILE);

@@ -58,6 +58,7 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
   }
   const { options, state, files = {} } = codec.save(explainer);
   const binaries = new Map<string, Buffer>();
+  const jsonFiles = Object.entries(files).map(([name, content]) => [name, Buffer.from(JSON.stringify(content))] as const);
   const json = {
     format: EXPLAINER_FORMAT,
     version: EXPLAINER_FORMAT_VERSION,
@@ -67,10 +68,11 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
     ...(saveOptions.model !== undefined && { model: saveOptions.model }),
     options: extractArrays(options, 'options', binaries),
     state: extractArrays(state, 'state', binaries),
+    ...(jsonFiles.length > 0 && { files: Object.fromEntries(jsonFiles.map(([name, bytes]) => [name, { bytes: bytes.byteLength, sha256: sha256(bytes) }])) }),
   };
   await mkdir(dir, { recursive: true });
   for (const [name, bytes] of binaries) await writeFile(join(dir, name), bytes);
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content));
+  for (const [name, bytes] of jsonFiles) await writeFile(join(dir, name), bytes);
   // The manifest is written last: a folder whose saving was interrupted has none, and does not load.
   await writeFile(join(dir, EXPLAINER_FILE), `${JSON.stringify(json, null, 2)}\n`);
 }
@@ -127,7 +129,7 @@ export async function loadExplainer(
   const restoredOptions = r.object(await insertArrays(top.options, 'options', dir, r), 'options');
   const state = r.object(await insertArrays(top.state, 'state', dir, r), 'state');
   const codec = CODECS[manifest.type];
-  const readJson = async (name: string) => parseJson(await readDirFile(dir, name), join(dir, name));
+  const readJson = async (name: string) => parseJson(await readCheckedFile(top.files, `files.${name}`, name, dir, r), join(dir, name));
   let explainer: SaveableExplainer;
   try {
     explainer = await codec.restore(restoredOptions, state, { r, predictor, load: options, readJson });
@@ -192,21 +194,33 @@ async function readBinary(ref: Record<string, unknown>, field: string, dir: stri
   const dtype = ref.dtype as BinaryDtype;
   if (!Object.hasOwn(BYTES_PER_ELEMENT, dtype)) r.fail(`${field}.dtype`, `one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`, ref.dtype);
   const length = r.integer(ref.length, `${field}.length`, 0);
-  const checksum = r.string(ref.sha256, `${field}.sha256`);
+  const bytes = await checkedBytes(dir, name, length * BYTES_PER_ELEMENT[dtype], `${length} ${dtype} values`, r.string(ref.sha256, `${field}.sha256`), field);
+  return decodeArray(bytes, dtype);
+}
+
+/** A JSON file saved beside `explainer.json`, which lists it under `files` with its size and checksum. */
+async function readCheckedFile(files: unknown, field: string, name: string, dir: string, r: ExplainerJsonReader): Promise<Buffer> {
+  const entry = files !== null && typeof files === 'object' && Object.hasOwn(files, name) ? (files as Record<string, unknown>)[name] : undefined;
+  const { bytes, sha256: checksum } = r.object(entry, field);
+  return checkedBytes(dir, name, r.integer(bytes, `${field}.bytes`, 0), 'bytes', r.string(checksum, `${field}.sha256`), field);
+}
+
+/** The bytes of file `name`, checked against the byte length and SHA-256 that `field` of the JSON gives. */
+async function checkedBytes(dir: string, name: string, expected: number, what: string, checksum: string, field: string): Promise<Buffer> {
   const path = join(dir, name);
   const bytes = await readDirFile(dir, name);
-  const expected = length * BYTES_PER_ELEMENT[dtype];
   if (bytes.byteLength !== expected) {
+    const values = what === 'bytes' ? '' : `${what}, `;
     throw new ExplainerFileError(
       path,
-      `has ${bytes.byteLength} bytes; expected ${expected} (${length} ${dtype} values, as "${field}" in ${EXPLAINER_FILE} says): the file is truncated or was replaced`,
+      `has ${bytes.byteLength} bytes; expected ${expected} (${values}as "${field}" in ${EXPLAINER_FILE} says): the file is truncated or was replaced`,
     );
   }
   const actual = sha256(bytes);
   if (actual !== checksum) {
     throw new ExplainerFileError(path, `has SHA-256 ${actual}; expected ${checksum} (as "${field}" in ${EXPLAINER_FILE} says): the file is corrupt or was altered`);
   }
-  return decodeArray(bytes, dtype);
+  return bytes;
 }
 
 export { EXPLAINER_FORMAT_VERSION, type ExplainerManifest, type ExplainerType } from './format.js';

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,6 +41,19 @@ describe('saving and loading AnchorText (sentiment sentences, bundled logistic r
       if (options.sampling === 'similarity') expect((loaded.explainer as AnchorText).resources.embeddings).toBeInstanceOf(GloVeVectors);
     });
   }
+
+  it('checks the saved ContextFillMask file like the binary arrays: size and checksum', async () => {
+    const dir = await tempDir();
+    await saveExplainer(new AnchorText(predictor, { sampling: 'language_model', fillMask: loadSentimentFillMask() }), dir);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    expect(json.files['fill-mask.json']).toEqual({ bytes: (await readFile(join(dir, 'fill-mask.json'))).byteLength, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const text = await readFile(join(dir, 'fill-mask.json'), 'utf8');
+    await writeFile(join(dir, 'fill-mask.json'), text.replace(/\d/, (d) => String((Number(d) + 1) % 10)));
+    const err = await loadExplainer(dir, predictor).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExplainerFileError);
+    expect((err as ExplainerFileError).file).toBe(join(dir, 'fill-mask.json'));
+    expect((err as Error).message).toMatch(/has SHA-256 [0-9a-f]{64}; expected [0-9a-f]{64} \(as "files\.fill-mask\.json" in explainer\.json says\)/);
+  });
 
   it('needs word vectors other than the bundled ones passed on loading, under the same name', async () => {
     const words = ['good', 'great', 'fine', 'bad', 'awful', 'poor'];
