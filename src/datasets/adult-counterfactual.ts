@@ -21,8 +21,8 @@ export interface AdultCounterfactualTask {
   scale(row: ArrayLike<number>): number[];
   /** A scaled row back to the model's values (whole numbers). */
   unscale(row: ArrayLike<number>): number[];
-  /** Class probabilities `[p(<=50K), p(>50K)]` of scaled rows. */
-  predictor: Predictor<number[]>;
+  /** Class probabilities `[p(<=50K), p(>50K)]` of scaled rows (a {@link Predictor}). */
+  predictor: (rows: number[][]) => number[][];
   /** The Education categories from lowest to highest, for an `increase` constraint on education. */
   educationOrder: string[];
   /** A change of a scaled row as a person reads it: numbers unscaled and rounded. */
@@ -51,7 +51,7 @@ export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): Adu
   // Adult's numbers are whole (years, dollars, hours): unscaling rounds, so that a scaled value rounded
   // to float32 by an optimiser reads as the number it stands for.
   const unscale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j])) : v));
-  const predictor: Predictor<number[]> = (rows) => demo.predictProba(rows.map(unscale));
+  const predictor = (rows: number[][]) => demo.predictProba(rows.map(unscale));
   const value = (j: number, v: string | number) => (typeof v === 'number' ? String(Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]))) : v);
   return {
     dataset,

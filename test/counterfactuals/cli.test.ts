@@ -47,7 +47,7 @@ describe('glassbox counterfactual', () => {
       [['counterfactual', 'mnist'], /--row N is required/],
       [['counterfactual', 'mnist', '--row', '2000'], /--row 2000 is out of range; mnist has 2000 held-out digits \(0\.\.1999\)/],
       [['counterfactual', 'mnist', '--row', '1', '--target', '10'], /--target is "10"; expected a digit 0-9, 'other' or 'same'/],
-      [['counterfactual', 'adult', '--row', '1'], /expected the data set mnist, got adult/],
+      [['counterfactual', 'iris', '--row', '1'], /expected the data set mnist or adult, got iris/],
     ] as const) {
       const { code, stderr } = await cli(...argv);
       expect(code).toBe(2);

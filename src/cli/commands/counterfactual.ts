@@ -4,27 +4,35 @@ import { PNG } from 'pngjs';
 import { Counterfactual, type CounterfactualData, type TargetClass } from '../../counterfactuals/counterfactual.js';
 import type { Explanation } from '../../core/explanation.js';
 import { l0Distance } from '../../counterfactuals/distances.js';
+import type { NestedNumbers } from '../../counterfactuals/instance.js';
 import { loadMnist } from '../../datasets/mnist.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import { adultProto, mnistProto } from './counterfactual-proto.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
+       glassbox counterfactual adult --row N --method proto [--json]
 
 Finds the smallest change (in L1) to held-out MNIST digit N that makes the bundled CNN predict another
 digit with probability >= 0.95 (Wachter et al., 2017; Alibi Explain's defaults), by autodiff.
+With --method proto: a prototype-guided counterfactual (Van Looveren & Klaise, 2019) of MNIST digit N
+(prototypes from the bundled autoencoder's code) or of held-out Adult row N for the bundled
+gradient-boosted trees (a black box; k-d tree prototypes; Race, Sex and Country immutable, Age and
+Education only up).
 
 Options:
-  --row N            held-out digit to explain, 0-based (required)
-  --target T         the digit to reach (0-9), 'other' (any other digit, the default) or 'same'
+  --row N            held-out digit (or Adult row) to explain, 0-based (required)
+  --method M         wachter (MNIST's default) or proto (the only method for adult)
+  --target T         the digit to reach (0-9), 'other' (any other digit, the default) or 'same' (wachter only)
   --json             print the explanation JSON ({meta, data}) instead of the summary
-  --png FILE         also draw the digit, the counterfactual and their difference to a PNG file
-  --html FILE        also write the explanation's card (the same pictures, probabilities, distance) as an HTML page
+  --png FILE         also draw the digit, the counterfactual and their difference to a PNG file (mnist)
+  --html FILE        also write the explanation's card (the same pictures, probabilities, distance) as an HTML page (mnist, wachter)
   -h, --help         show this help
 `;
 
-/** `glassbox counterfactual mnist --row N [--target T] [--json] [--png FILE]`. */
+/** `glassbox counterfactual mnist|adult --row N [--method wachter|proto] [--target T] [--json] [--png FILE]`. */
 export async function counterfactualCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -32,6 +40,7 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
     options: {
       row: { type: 'string' },
       target: { type: 'string' },
+      method: { type: 'string' },
       json: { type: 'boolean', default: false },
       png: { type: 'string' },
       html: { type: 'string' },
@@ -42,11 +51,24 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
     io.stdout(COUNTERFACTUAL_USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'mnist') {
-    throw new UsageError(`expected the data set mnist, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+  if (positionals.length !== 1 || (positionals[0] !== 'mnist' && positionals[0] !== 'adult')) {
+    throw new UsageError(`expected the data set mnist or adult, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   }
+  const dataset = positionals[0];
+  const method = values.method ?? (dataset === 'adult' ? 'proto' : 'wachter');
+  if (method !== 'wachter' && method !== 'proto') throw new UsageError(`--method is "${method}"; expected wachter or proto`);
+  if (dataset === 'adult' && method !== 'proto') throw new UsageError('--method wachter is for mnist; adult has --method proto');
   const row = numberFlag('row', values.row, { integer: true, min: 0 });
   if (row === undefined) throw new UsageError('--row N is required');
+  if (method === 'proto') {
+    if (values.html !== undefined) throw new UsageError('--html draws Wachter counterfactuals only; leave it out with --method proto');
+    if (dataset === 'adult' && (values.png !== undefined || values.target !== undefined)) throw new UsageError('--png and --target are for mnist; leave them out with adult');
+  }
+  if (dataset === 'adult') {
+    const { explanation, text } = await adultProto(row, io);
+    io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);
+    return 0;
+  }
   const mnist = loadMnist();
   if (row >= mnist.test.count) {
     throw new UsageError(`--row ${row} is out of range; mnist has ${mnist.test.count} held-out digits (0..${mnist.test.count - 1})`);
@@ -56,6 +78,13 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
   checkRenderingFiles({ html: values.html });
 
   const digit = mnist.test.image(row);
+  if (method === 'proto') {
+    if (typeof target !== 'number' && target !== 'other') throw new UsageError("--target same is for --method wachter; proto takes a digit or 'other'");
+    const { explanation, text } = await mnistProto(mnist, row, typeof target === 'number' ? target : undefined, io);
+    if (values.png !== undefined) writeFileSync(values.png, digitsPng(digit, explanation.data));
+    io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);
+    return 0;
+  }
   const model = await loadBundledModel('mnist-cnn');
   try {
     const explainer = new Counterfactual(tfjsModel(model), {
@@ -114,7 +143,7 @@ const GAP = 8;
  * levels for the images, and for the difference green where ink was added, red where it was removed.
  * Without a counterfactual, the digit alone.
  */
-export function digitsPng(digit: Float32Array, data: CounterfactualData): Buffer {
+export function digitsPng(digit: Float32Array, data: { cf: { X: NestedNumbers } | null }): Buffer {
   const cf = data.cf === null ? undefined : Float32Array.from((data.cf.X as number[][][]).flat(2));
   const panels: Array<(i: number) => [number, number, number]> = [(i) => grey(digit[i])];
   if (cf !== undefined) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/cli.js';
+import { adultCounterfactualTask } from '../../../src/datasets/adult-counterfactual.js';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
+  return { code, stdout, stderr };
+}
+
+describe('glassbox counterfactual --method proto', () => {
+  it('explains an Adult row: prediction, readable changes, prototype and search; --json is the explanation', async () => {
+    const { code, stdout, stderr } = await cli('counterfactual', 'adult', '--row', '0', '--method', 'proto');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('Row 0 (held-out): the model predicts <=50K (p = 1.00)');
+    expect(lines[1]).toMatch(/^Counterfactual: {2}>50K \(p = 0\.\d\d\), \d changes?:$/);
+    expect(lines.at(-2)).toMatch(/^Prototype: {7}training row \d+ \(>50K\), distance \d\.\d\d \(k-d tree\)$/);
+    expect(lines.at(-1)).toMatch(/^Search: {10}600 iterations over 3 values of c, 601 model calls \(finite-differences\), [\d,]+ ms$/);
+
+    const json = await cli('counterfactual', 'adult', '--row', '0', '--json');
+    const e = JSON.parse(json.stdout);
+    expect(e.meta).toMatchObject({ name: 'CounterfactualProto', params: { theta: 100, constraints: { immutable: [6, 7, 11] } } });
+    const task = adultCounterfactualTask();
+    // The changes the text lists are the explanation's, with numbers unscaled.
+    const changes = e.data.cf.changes.map((c: Parameters<typeof task.describe>[0]) => `                 ${task.describe(c)}`);
+    expect(lines.slice(2, 2 + changes.length)).toEqual(changes);
+    expect(e.data.cf.class).toBe(1);
+  });
+
+  it('says what was wrong with the call (exit code 2)', async () => {
+    for (const [argv, message] of [
+      [['counterfactual', 'adult', '--row', '1', '--method', 'wachter'], /--method wachter is for mnist; adult has --method proto/],
+      [['counterfactual', 'adult', '--row', '99999'], /--row 99999 is out of range; adult has 16281 held-out rows/],
+      [['counterfactual', 'adult', '--row', '1', '--png', 'x.png'], /--png and --target are for mnist/],
+      [['counterfactual', 'mnist', '--row', '1', '--method', 'dice'], /--method is "dice"; expected wachter or proto/],
+      [['counterfactual', 'mnist', '--row', '1', '--method', 'proto', '--html', 'x.html'], /--html draws Wachter counterfactuals only/],
+    ] as const) {
+      const { code, stderr } = await cli(...argv);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+  });
+});
