@@ -27,6 +27,7 @@ async function cli(...argv: string[]) {
 let dir: string;
 /** The reference: rows 0..19 with one worker. */
 let oneWorker: string;
+let oneWorkerStderr: string;
 const adult = loadAdult();
 
 function lines(text: string): Array<{ row: number; explanation?: { data: { anchor: string[] } }; error?: { type: string; message: string } }> {
@@ -41,6 +42,7 @@ beforeAll(async () => {
   expect(r.stderr).toContain('explain-batch: 20 rows in');
   expect(r).toMatchObject({ code: 0, stdout: '' });
   oneWorker = readFileSync(out, 'utf8');
+  oneWorkerStderr = r.stderr;
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +59,15 @@ describe('glassbox explain-batch', () => {
       expect(oneWorker.split('\n')[row]).toBe(JSON.stringify({ row, explanation: direct }));
     }
     expect(parsed[15].explanation?.data.anchor).toEqual(['Education = Masters', 'Marital Status = Married', 'Occupation = White-Collar']);
+    // Progress on stderr, at most a line per tenth of the rows (a few rows may be written at once), then the summary.
+    const stderr = oneWorkerStderr.trimEnd().split('\n');
+    expect(stderr.pop()).toBe(`explain-batch: 20 rows in ${join(dir, 'one.jsonl')}`);
+    const counts = stderr.map((line) => Number(/^explain-batch: (\d+)\/20 rows$/.exec(line)?.[1]));
+    expect(counts.at(-1)).toBe(20);
+    expect(counts.length).toBeGreaterThanOrEqual(5);
+    expect(counts.length).toBeLessThanOrEqual(11);
+    expect(new Set(counts.map((k) => Math.floor(k / 2))).size).toBe(counts.length); // one line per tenth
+    expect([...counts].sort((a, b) => a - b)).toEqual(counts);
   });
 
   it('gives byte-identical output with 2 workers as with 1', async () => {

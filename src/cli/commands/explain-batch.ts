@@ -42,7 +42,7 @@ Options:
   --header 'K: V'        with --model-url: an HTTP header to send (repeatable)
   -h, --help             show this help
 
-Progress and a summary go to stderr. Exit codes: 0 every row explained, 1 some rows failed (their error
+Progress (a line per tenth of the rows) and a summary go to stderr. Exit codes: 0 every row explained, 1 some rows failed (their error
 lines say why) or the run could not start, 2 the command was called wrongly.
 `;
 
@@ -161,13 +161,18 @@ function asUsage<T>(flag: string, value: string, parse: (text: string) => T): T 
   }
 }
 
-/** Prints progress to stderr at every tenth of the rows (every row on a terminal). */
+/** Prints progress to stderr: on a terminal one line rewritten after every row, elsewhere a line per tenth of the rows. */
 function progressPrinter(io: CliIO): (p: BatchProgress) => void {
   let lastTenth = -1;
   return ({ done, total, failed }) => {
+    const line = `explain-batch: ${done}/${total} rows${failed > 0 ? `, ${failed} failed` : ''}`;
+    if (io.interactive) {
+      io.stderr(`\r${line}${done === total ? '\n' : ''}`);
+      return;
+    }
     const tenth = Math.floor((done * 10) / total);
-    if (!io.interactive && tenth === lastTenth) return;
+    if (tenth === lastTenth) return;
     lastTenth = tenth;
-    io.stderr(`explain-batch: ${done}/${total} rows${failed > 0 ? `, ${failed} failed` : ''}\n`);
+    io.stderr(`${line}\n`);
   };
 }
