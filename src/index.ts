@@ -80,6 +80,23 @@ export {
 } from './counterfactuals/cem.js';
 export { shrink, polynomialDecay, fistaMomentum, AttackWeightSearch } from './counterfactuals/fista.js';
 export {
+  CounterfactualProto,
+  COUNTERFACTUAL_PROTO_DEFAULTS,
+  type CounterfactualProtoOptions,
+  type CounterfactualProtoData,
+  type ProtoConstraints,
+  type ProtoFitOptions,
+  type ProtoExplainOptions,
+  type ProtoProgress,
+  type ProtoCandidate,
+  type ProtoStep,
+  type FeatureChange,
+} from './counterfactuals/proto/counterfactual-proto.js';
+export { KdTree, KD_TREE_LEAF_SIZE, type Neighbours } from './counterfactuals/proto/kd-tree.js';
+export { cutEncoder } from './counterfactuals/proto/encoder.js';
+export { TreePrototypes, EncoderPrototypes, type Prototype, type PrototypeKType } from './counterfactuals/proto/prototypes.js';
+export { adultCounterfactualTask, ADULT_EDUCATION_ORDER, type AdultCounterfactualTask } from './datasets/adult-counterfactual.js';
+export {
   gradientSource,
   autodiffGradients,
   finiteDifferenceGradients,
