@@ -1,0 +1,72 @@
+/**
+ * Load test of the explainer server: `glassbox serve` with a saved Adult AnchorTabular in front of
+ * `glassbox serve-model adult` (the bundled gradient-boosted trees over the Open Inference Protocol),
+ * both as processes on 127.0.0.1, driven by autocannon with 1, 4 and 16 concurrent clients, each client
+ * sending its next request when the previous one is answered. Requests cycle through the first 50
+ * held-out Adult rows with the default explain options (threshold 0.95, 10,000 coverage samples).
+ * The server runs with its defaults (4 explanations at once, 32 waiting): every level is below the
+ * bound, so every request must succeed. A last level, 64 clients, is above it and shows the 429s.
+ *
+ *     npx tsx benchmarks/server.ts [--seconds 10] [--json]
+ */
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadAdult } from '../src/datasets/adult.js';
+import { closedPort } from '../test/remote/helpers.js';
+import { saveAdultExplainer, startCli, startExplainerServer, stop, waitUntilReady } from '../test/server/helpers.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } } });
+const seconds = Number(values.seconds);
+const rows = loadAdult().test.rows.slice(0, 50);
+const bodies = rows.map((row) => JSON.stringify({ instances: [row] }));
+
+const dir = await saveAdultExplainer();
+const modelPort = await closedPort();
+const model = startCli(['serve-model', 'adult', '--port', String(modelPort)]);
+await model.waitFor(/Serving adult-gbt/);
+const { cli: server, url } = await startExplainerServer(
+  ['--explainer', dir, '--predictor-url', `http://127.0.0.1:${modelPort}/v2/models/adult/infer`, '--model-name', 'adult'],
+);
+await waitUntilReady(url);
+
+async function load(connections: number, duration: number) {
+  let next = 0;
+  const result = await autocannon({
+    url: `${url}/v1/models/adult:explain`,
+    connections,
+    duration,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }),
+      },
+    ],
+  });
+  return {
+    clients: connections,
+    requests: result.requests.total,
+    ok: result['2xx'],
+    rejected429: result.statusCodeStats['429']?.count ?? 0,
+    failed: result.non2xx - (result.statusCodeStats['429']?.count ?? 0) + result.errors + result.timeouts,
+    perSecond: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+await load(4, 2); // warm-up: JIT, connections, the explainer's coverage sample
+const results = [];
+for (const clients of [1, 4, 16, 64]) results.push(await load(clients, seconds));
+await stop(server);
+await stop(model);
+
+if (values.json) console.log(JSON.stringify(results));
+else {
+  console.log(`glassbox serve (defaults: 4 at once, 32 waiting) in front of serve-model adult, ${seconds} s per level\n`);
+  console.log('| clients | requests | explanations/s | p50 ms | p99 ms | 429 | failed |\n|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.clients} | ${r.requests} | ${r.perSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.rejected429} | ${r.failed} |`);
+  }
+}
