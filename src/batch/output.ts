@@ -9,7 +9,7 @@ import { InvalidInputError } from '../core/errors.js';
  */
 
 /** The manifest's path for an output file. */
-export function manifestPath(out: string): string {
+function manifestPath(out: string): string {
   return `${out}.manifest.json`;
 }
 

@@ -28,7 +28,7 @@ export function parseShard(text: string): Shard {
 }
 
 /** Checks a shard: integers with count >= 1 and 0 <= index < count. */
-export function checkShard(shard: Shard): void {
+function checkShard(shard: Shard): void {
   const { index, count } = shard;
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new InvalidInputError(`shard count is ${String(count)}; expected an integer >= 1`);
@@ -51,7 +51,7 @@ export function parseRowRange(text: string): RowRange {
 }
 
 /** Checks that a range is non-empty, and inside the `total` rows of the data when that is given. */
-export function checkRowRange(range: RowRange, total = Infinity): void {
+function checkRowRange(range: RowRange, total = Infinity): void {
   const { start, end = total } = range;
   const text = `${String(start)}:${range.end === undefined ? '' : String(end)}`;
   if (!Number.isSafeInteger(start) || start < 0 || !(Number.isSafeInteger(end) || end === Infinity) || end <= start) {
