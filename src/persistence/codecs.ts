@@ -7,6 +7,13 @@ import type { Explanation } from '../core/explanation.js';
 import { CEM, CEM_DEFAULTS, type CEMState } from '../counterfactuals/cem.js';
 import { Counterfactual, COUNTERFACTUAL_DEFAULTS, type CounterfactualState } from '../counterfactuals/counterfactual.js';
 import type { InstanceInput } from '../counterfactuals/instance.js';
+import {
+  COUNTERFACTUAL_PROTO_DEFAULTS,
+  CounterfactualProto,
+  type CounterfactualProtoState,
+  type ProtoExplainOptions,
+  type ProtoFittedState,
+} from '../counterfactuals/proto/counterfactual-proto.js';
 import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
@@ -22,7 +29,7 @@ import type { ExplainerJsonReader, ExplainerType } from './format.js';
  * how a restored explainer explains an instance.
  */
 
-export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Counterfactual | CEM;
+export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Counterfactual | CEM | CounterfactualProto;
 
 /** What loading needs besides the folder and the model: resources that are not saved with the explainer. */
 export interface LoadExplainerOptions {
@@ -34,8 +41,10 @@ export interface LoadExplainerOptions {
   fillMask?: FillMask;
   /** AnchorImage saved with a segmentation function of its own: the same function. */
   segmentation?: SegmentationFunction;
-  /** CEM saved with an autoencoder: the same autoencoder. */
+  /** CEM or CounterfactualProto saved with an autoencoder: the same autoencoder. */
   ae?: TfModel | TfjsPredictor;
+  /** CounterfactualProto saved with an encoder (encoder prototypes): the same encoder. */
+  encoder?: TfModel | TfjsPredictor;
 }
 
 /** An explainer as `explainer.json` holds it: JSON with typed arrays, and extra JSON files beside it. */
@@ -201,10 +210,44 @@ const cem: ExplainerCodec<CEM> = {
   },
 };
 
+/**
+ * CounterfactualProto: options as JSON; what `fit` learned (predicted classes, training points or
+ * encodings as binary arrays, category distances as JSON) under `state`. The encoder and autoencoder
+ * are passed on loading, as the model is.
+ */
+const proto: ExplainerCodec<CounterfactualProto> = {
+  type: 'CounterfactualProto',
+  is: (e): e is CounterfactualProto => e instanceof CounterfactualProto,
+  save(explainer) {
+    const { fitted, ae, encoder, ...options } = explainer.toState();
+    return { options, state: { ae, encoder, ...(fitted !== undefined && { fitted: { ...fitted } }) } };
+  },
+  async restore(o, s, { r, predictor, load }) {
+    r.requireKeys(o, 'options', [...Object.keys(COUNTERFACTUAL_PROTO_DEFAULTS), 'shape', 'constraints', 'encoding']);
+    const ae = r.boolean(s.ae, 'state.ae');
+    const encoder = r.boolean(s.encoder, 'state.encoder');
+    let fitted: ProtoFittedState | undefined;
+    if (s.fitted !== undefined) {
+      const f = r.object(s.fitted, 'state.fitted');
+      fitted = {
+        classes: r.typedArray(f.classes, 'state.fitted.classes', ['int32']) as Int32Array,
+        ...(f.points !== undefined && { points: r.typedArray(f.points, 'state.fitted.points', ['float32']) as Float32Array }),
+        ...(f.codes !== undefined && { codes: r.typedArray(f.codes, 'state.fitted.codes', ['float32']) as Float32Array }),
+        ...(f.categorical !== undefined && { categorical: r.object(f.categorical, 'state.fitted.categorical') as unknown as ProtoFittedState['categorical'] }),
+      };
+    }
+    const state = { ...o, ae, encoder, ...(fitted !== undefined && { fitted }) } as CounterfactualProtoState;
+    return CounterfactualProto.fromState(predictor as Predictor<number[]>, state, { encoder: load.encoder, ae: load.ae });
+  },
+  describeInstance: (explainer) => describeShape(explainer.toState().shape),
+  explain: (explainer, instance, options) => explainer.explain(instance as InstanceInput, options as ProtoExplainOptions),
+};
+
 export const CODECS: Record<ExplainerType, ExplainerCodec> = {
   AnchorTabular: tabular,
   AnchorText: text,
   AnchorImage: image,
   Counterfactual: counterfactual,
   CEM: cem,
+  CounterfactualProto: proto,
 } as Record<ExplainerType, ExplainerCodec>;

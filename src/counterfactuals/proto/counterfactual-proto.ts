@@ -6,6 +6,7 @@ import { assertPredictor, type Predictor } from '../../predictors/predictor.js';
 import { isTfjsPredictor, tfjsModel, type TfjsPredictor } from '../../predictors/tfjs.js';
 import type { TfModel } from '../../tf/models.js';
 import { CategoricalLayout, type CategoricalEncoding } from '../categorical/layout.js';
+import type { CategoryDistances } from '../categorical/category-rows.js';
 import { CategoricalSpace, type CategoricalSpaceOptions, type CategoryDistanceMethod } from '../categorical/space.js';
 import type { AbdmOptions } from '../categorical/abdm.js';
 import { checkConstraints, mutableFeatures, project, resolveFeatureRange, UNBOUNDED_RANGE, type FeatureConstraints, type FeatureRange } from '../constraints.js';
@@ -211,8 +212,38 @@ interface Fitted {
   categorical: CategoricalSpace | undefined;
   trees: TreePrototypes | undefined;
   encodings: EncoderPrototypes | undefined;
-  distance: CategoryDistanceMethod | undefined;
+  state: ProtoFittedState;
 }
+
+/**
+ * What `fit` learned, as plain data (see {@link CounterfactualProto.toState}): the class the model
+ * predicts for each training row, and the training rows in the optimiser's space (k-d trees) or their
+ * encodings (encoder); with categorical features, the distances between categories and the options
+ * they were embedded with. Everything else is rebuilt from it, deterministically.
+ */
+export interface ProtoFittedState {
+  classes: Int32Array;
+  /** Training rows in the optimiser's space, `n × dimensions` (k-d tree prototypes). */
+  points?: Float32Array;
+  /** Training rows' encodings, `n × code size` (encoder prototypes). */
+  codes?: Float32Array;
+  categorical?: {
+    distance: CategoryDistanceMethod;
+    distances: CategoryDistances;
+    options: Omit<CategoricalSpaceOptions, 'featureRange'>;
+  };
+}
+
+/**
+ * Everything a CounterfactualProto explains with, as plain data: its options (no callback, no models),
+ * whether it had an encoder and an autoencoder (which are passed again on restoring), and what `fit`
+ * learned. Restoring it with the same model (and encoder, autoencoder) gives identical explanations.
+ */
+export type CounterfactualProtoState = Omit<CounterfactualProtoOptions, 'onProgress' | 'ae' | 'encoder'> & {
+  ae: boolean;
+  encoder: boolean;
+  fitted?: ProtoFittedState;
+};
 
 type ResolvedOptions = Required<Omit<CounterfactualProtoOptions, 'ae' | 'encoder' | 'featureRange' | 'categoryMap' | 'encoding' | 'featureNames' | 'constraints' | 'onProgress'>> &
   Pick<CounterfactualProtoOptions, 'featureRange' | 'categoryMap' | 'featureNames' | 'onProgress'> & { encoding: CategoricalEncoding; constraints: FeatureConstraints };
@@ -269,8 +300,8 @@ export class CounterfactualProto {
       if (ae !== undefined || encoder !== undefined) {
         throw new InvalidInputError('options ae and encoder work on numeric inputs only; with categoryMap, prototypes come from k-d trees (leave ae and encoder out)');
       }
-    } else if (options.encoding !== undefined) {
-      throw new InvalidInputError('option encoding describes categorical features; pass categoryMap with it');
+    } else if (o.encoding !== 'ordinal') {
+      throw new InvalidInputError(`option encoding ${JSON.stringify(o.encoding)} describes categorical features; pass categoryMap with it`);
     }
     const features = this.layout?.numFeatures ?? this.size;
     if (o.featureNames !== undefined && (!Array.isArray(o.featureNames) || o.featureNames.length !== features || !o.featureNames.every((n) => typeof n === 'string'))) {
@@ -302,36 +333,82 @@ export class CounterfactualProto {
     const proba = await model.predict(flat, n);
     const classes = Int32Array.from({ length: n }, (_, i) => argmax(proba, i * model.classes, model.classes));
 
-    let categorical: CategoricalSpace | undefined;
-    let space: SearchSpace;
-    let distance: CategoryDistanceMethod | undefined;
+    const state: ProtoFittedState = { classes };
     if (o.categoryMap !== undefined) {
-      distance = options.distance ?? 'abdm';
+      const distance = options.distance ?? 'abdm';
       const rowArrays = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * this.size, (i + 1) * this.size)));
       const predictions = distance === 'mvdm' ? Array.from({ length: n }, (_, i) => Array.from(proba.subarray(i * model.classes, (i + 1) * model.classes))) : undefined;
-      categorical = CategoricalSpace.fit(rowArrays, o.categoryMap, {
-        ...options,
-        encoding: o.encoding,
-        distance,
-        predictions,
-        ...(o.featureRange !== undefined && { featureRange: o.featureRange }),
-      });
-      space = categoricalSpace(categorical);
-    } else {
-      if (options.distance !== undefined || options.order !== undefined) {
-        throw new InvalidInputError('fit options distance and order are for categorical features; this explainer has no categoryMap');
-      }
-      space = numericSpace(o.shape, resolveFeatureRange(o.featureRange ?? UNBOUNDED_RANGE, this.size));
+      const { distance: _distance, discPerc: _discPerc, pseudoCount: _pseudoCount, ...spaceOptions } = options;
+      const fitted = CategoricalSpace.fit(rowArrays, o.categoryMap, { ...options, encoding: o.encoding, distance, predictions, ...this.rangeOption() });
+      state.categorical = { distance, distances: fitted.distances as CategoryDistances, options: spaceOptions };
+    } else if (options.distance !== undefined || options.order !== undefined) {
+      throw new InvalidInputError('fit options distance and order are for categorical features; this explainer has no categoryMap');
     }
-    const points = Array.from({ length: n }, (_, i) => space.toPoint(flat.subarray(i * this.size, (i + 1) * this.size), `training row ${i}`));
-    this.fitted = {
-      space,
-      categorical,
-      distance,
-      trees: this.encoder === undefined ? new TreePrototypes(points, classes) : undefined,
-      encodings: this.encoder === undefined ? undefined : await EncoderPrototypes.build(this.encoder, flat, n, classes),
-    };
+    const space = this.searchSpace(state);
+    if (this.encoder === undefined) {
+      state.points = new Float32Array(n * space.size);
+      for (let i = 0; i < n; i++) state.points.set(space.toPoint(flat.subarray(i * this.size, (i + 1) * this.size), `training row ${i}`), i * space.size);
+    } else {
+      state.codes = (await EncoderPrototypes.build(this.encoder, flat, n, classes)).codes;
+    }
+    this.fitted = this.install(state);
     return this;
+  }
+
+  /** The options and what `fit` learned, as plain data for `saveExplainer` (see {@link CounterfactualProto.fromState}). */
+  toState(): CounterfactualProtoState {
+    const { onProgress: _onProgress, ...options } = this.options;
+    return { ...options, shape: [...options.shape], ae: this.ae !== undefined, encoder: this.encoder !== undefined, ...(this.fitted !== undefined && { fitted: this.fitted.state }) };
+  }
+
+  /**
+   * The explainer a {@link CounterfactualProto.toState} state describes, for `predictor`, with the
+   * encoder and autoencoder the state says it had.
+   *
+   * @throws InvalidInputError when an encoder or autoencoder is missing or extra, or the fitted state
+   *   does not fit the options.
+   */
+  static fromState(predictor: Predictor<number[]>, state: CounterfactualProtoState, models: { encoder?: TfModel | TfjsPredictor; ae?: TfModel | TfjsPredictor } = {}): CounterfactualProto {
+    const { ae, encoder, fitted, ...options } = state;
+    for (const [name, had, given] of [['encoder', encoder, models.encoder], ['ae', ae, models.ae]] as const) {
+      if (had !== (given !== undefined)) {
+        throw new InvalidInputError(had ? `this CounterfactualProto was saved with an ${name}; pass the same ${name} to restore it` : `this CounterfactualProto was saved without an ${name}; restore it without one`);
+      }
+    }
+    const explainer = new CounterfactualProto(predictor, { ...options, ...(models.encoder !== undefined && { encoder: models.encoder }), ...(models.ae !== undefined && { ae: models.ae }) });
+    if (fitted !== undefined) explainer.fitted = explainer.install(fitted);
+    return explainer;
+  }
+
+  private rangeOption(): { featureRange?: FeatureRange } {
+    return this.options.featureRange === undefined ? {} : { featureRange: this.options.featureRange };
+  }
+
+  /** The optimiser's space: the categories embedded by their distances, or the input itself. */
+  private searchSpace(state: ProtoFittedState): SearchSpace {
+    const o = this.options;
+    if (state.categorical === undefined) return numericSpace(o.shape, resolveFeatureRange(o.featureRange ?? UNBOUNDED_RANGE, this.size));
+    const { distances, options } = state.categorical;
+    return categoricalSpace(new CategoricalSpace(this.layout!, distances, { ...options, ...this.rangeOption() }));
+  }
+
+  /** Rebuilds the space and the prototypes from what `fit` learned. */
+  private install(state: ProtoFittedState): Fitted {
+    const space = this.searchSpace(state);
+    const n = state.classes.length;
+    let trees: TreePrototypes | undefined;
+    let encodings: EncoderPrototypes | undefined;
+    if (this.encoder === undefined) {
+      const points = state.points;
+      if (points === undefined || points.length !== n * space.size) {
+        throw new InvalidInputError(`fitted points hold ${points?.length ?? 'no'} values; expected ${n} training rows × ${space.size} dimensions`);
+      }
+      trees = new TreePrototypes(Array.from({ length: n }, (_, i) => points.subarray(i * space.size, (i + 1) * space.size)), state.classes);
+    } else {
+      if (state.codes === undefined || state.codes.length % n !== 0) throw new InvalidInputError(`fitted codes hold ${state.codes?.length ?? 'no'} values; expected ${n} training rows' encodings`);
+      encodings = EncoderPrototypes.fromCodes(this.encoder, state.codes, n, state.classes);
+    }
+    return { space, categorical: space.categorical, trees, encodings, state };
   }
 
   /**
@@ -388,7 +465,7 @@ export class CounterfactualProto {
         eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
         clip: [...o.clip],
         featureRange: rangeParams(this.spaceRange(fitted)),
-        ...(categoryMap !== undefined && { categoryMap, distance: fitted.distance }),
+        ...(categoryMap !== undefined && { categoryMap, distance: fitted.state.categorical?.distance }),
         prototypes: fitted.encodings !== undefined ? 'encoder' : 'kdtree',
         ae: this.ae !== undefined,
         targetClass: targetClass ?? null,

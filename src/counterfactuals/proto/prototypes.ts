@@ -127,6 +127,8 @@ export class EncoderPrototypes {
     private readonly groups: Map<number, { codes: Float32Array; rows: number[]; mean: Float32Array }>,
     /** Values per encoding. */
     readonly codeSize: number,
+    /** Every training row's encoding, in training order (`n × codeSize`), for saving. */
+    readonly codes: Float32Array,
   ) {}
 
   /**
@@ -135,19 +137,25 @@ export class EncoderPrototypes {
    * @throws InvalidInputError when the encoder does not take rows of `d` values.
    */
   static async build(encoder: TfjsPredictor, rows: Float32Array, n: number, classes: ArrayLike<number>): Promise<EncoderPrototypes> {
-    const { values, outputs } = await encodeFlat(encoder, rows, n);
+    const { values } = await encodeFlat(encoder, rows, n);
+    return EncoderPrototypes.fromCodes(encoder, values, n, classes);
+  }
+
+  /** Groups `n` encodings (flat, as {@link codes} gives them) by predicted class. */
+  static fromCodes(encoder: TfjsPredictor, codes: Float32Array, n: number, classes: ArrayLike<number>): EncoderPrototypes {
+    const outputs = codes.length / n;
     const groups = new Map<number, { codes: Float32Array; rows: number[]; mean: Float32Array }>();
     for (const [c, members] of rowsByClass(classes)) {
-      const codes = new Float32Array(members.length * outputs);
+      const own = new Float32Array(members.length * outputs);
       const sum = new Float64Array(outputs);
       members.forEach((r, i) => {
-        const code = values.subarray(r * outputs, (r + 1) * outputs);
-        codes.set(code, i * outputs);
+        const code = codes.subarray(r * outputs, (r + 1) * outputs);
+        own.set(code, i * outputs);
         for (let j = 0; j < outputs; j++) sum[j] += code[j];
       });
-      groups.set(c, { codes, rows: members, mean: Float32Array.from(sum, (s) => s / members.length) });
+      groups.set(c, { codes: own, rows: members, mean: Float32Array.from(sum, (v) => v / members.length) });
     }
-    return new EncoderPrototypes(encoder, groups, outputs);
+    return new EncoderPrototypes(encoder, groups, outputs, codes);
   }
 
   get classes(): number[] {

@@ -13,6 +13,8 @@ import { flattenInstance, type InstanceInput } from '../instance.js';
 export interface SearchSpace {
   /** Dimensions of the optimiser's space. */
   readonly size: number;
+  /** The embedding of the categories, when there are categorical features. */
+  readonly categorical?: CategoricalSpace;
   /** An input (model encoding) as a point of the space. */
   toPoint(input: InstanceInput, what?: string): Float32Array;
   /** The box, snapping and model rows for explaining the instance at `x`, under `constraints`. */
@@ -58,6 +60,7 @@ export function categoricalSpace(space: CategoricalSpace): SearchSpace {
   const categorical = new Set(space.layout.categoricalFeatures);
   return {
     size: space.numFeatures,
+    categorical: space,
     toPoint: (input, what = 'instance') => space.toNumeric(input as ArrayLike<number>, what),
     forInstance: (x, constraints) => {
       const { direction = {}, range = {} } = constraints;
