@@ -25,10 +25,8 @@ class ExplainError extends HttpError {
     message: string,
     readonly failure: ExplainFailure,
     readonly headers: Record<string, string> = {},
-    options?: { cause?: unknown },
   ) {
     super(statusCode, message);
-    if (options !== undefined) this.cause = options.cause;
   }
 }
 
@@ -157,14 +155,15 @@ export class ExplanationRunner {
     return new ExplainError(504, `${reason.message} while ${during}; the explanation was stopped after ${calls}`, 'timeout');
   }
 
-  /** The HTTP error for an explanation that failed on its own. */
-  private failure(err: unknown): ExplainError {
+  /**
+   * The HTTP error for an explanation that failed on its own; an unexpected error is returned as it is,
+   * for the error handler to answer with a bare 500 and to log with its stack.
+   */
+  private failure(err: unknown): unknown {
     if (err instanceof InvalidInputError) return new ExplainError(400, err.message, 'bad_request');
-    if (err instanceof PredictorError) {
-      return new ExplainError(502, `the model failed: ${err.message}`, 'model_error');
-    }
-    if (err instanceof GlassboxError) return new ExplainError(500, `${err.name}: ${err.message}`, 'internal', {}, { cause: err });
-    return new ExplainError(500, 'internal error', 'internal', {}, { cause: err });
+    if (err instanceof PredictorError) return new ExplainError(502, `the model failed: ${err.message}`, 'model_error');
+    if (err instanceof GlassboxError) return new ExplainError(500, `${err.name}: ${err.message}`, 'internal');
+    return err;
   }
 }
 

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { GlassboxError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
 import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
 import { listeningUrl } from '../http/listening-url.js';
@@ -159,7 +159,7 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
       await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
       break;
     } catch (err) {
-      if (err instanceof GlassboxError && err.code === 'INVALID_INPUT') throw err;
+      if (err instanceof InvalidInputError) throw err;
       state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
       app.log.warn({ retryInMs: delay }, state.reason);
       await sleep(delay, closing).catch(() => undefined);

@@ -62,7 +62,6 @@ export function protocolErrorHandler(body: (status: number, message: string) => 
       message = `internal error; the server log has the details under request id ${req.id}`;
     }
     if (status >= 500 && !(err instanceof HttpError)) req.log.error({ err }, 'request failed');
-    else if (err.cause !== undefined) req.log.error({ err: err.cause }, `request failed: ${message}`);
     recordError(req, message);
     return reply.code(status).send(body(status, message));
   };
