@@ -41,12 +41,18 @@ export class BatchOutput {
         );
       }
       checkSameRun(out, readManifest(manifestFile), manifest);
-    } else {
-      const tmp = `${manifestFile}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-      renameSync(tmp, manifestFile);
     }
-    const fd = openSync(out, hasOutput ? 'r+' : 'w+');
+    let fd: number;
+    try {
+      if (!hasOutput) {
+        const tmp = `${manifestFile}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+        renameSync(tmp, manifestFile);
+      }
+      fd = openSync(out, hasOutput ? 'r+' : 'w+');
+    } catch (err) {
+      throw new InvalidInputError(`cannot write the output ${out} or its manifest: ${(err as Error).message}; expected a writable file in an existing folder`, { cause: err });
+    }
     try {
       const { lines, failed, end } = scanLines(fd, out, rows);
       ftruncateSync(fd, end);

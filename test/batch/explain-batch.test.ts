@@ -128,6 +128,10 @@ describe('glassbox explain-batch', () => {
     expect(r.stderr).toContain(`${foreign} exists but has no manifest ${foreign}.manifest.json`);
     expect(readFileSync(foreign, 'utf8')).toBe('{"row":0}\n');
 
+    const nowhere = join(dir, 'no-such-folder', 'out.jsonl');
+    const w = await cli('explain-batch', 'adult', '--out', nowhere, '--rows', ROWS, ...CHEAP);
+    expect(w).toMatchObject({ code: 1, stderr: expect.stringContaining(`InvalidInputError: cannot write the output ${nowhere} or its manifest: ENOENT`) });
+
     const edited = join(dir, 'edited.jsonl');
     writeFileSync(edited, oneWorker.split('\n').filter((_, i) => i !== 3).join('\n'));
     copyFileSync(join(dir, 'one.jsonl.manifest.json'), `${edited}.manifest.json`);
