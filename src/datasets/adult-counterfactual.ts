@@ -27,6 +27,8 @@ export interface AdultCounterfactualTask {
   educationOrder: string[];
   /** A change of a scaled row as a person reads it: numbers unscaled and rounded. */
   describe(change: FeatureChange): string;
+  /** Whether a change of a scaled row changes the model's row (numbers that round to the same whole number do not). */
+  matters(change: FeatureChange): boolean;
 }
 
 /** Education from lowest to highest, in the grouping of `datasets/adult/grouping.json`. */
@@ -63,5 +65,6 @@ export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): Adu
     predictor,
     educationOrder: [...ADULT_EDUCATION_ORDER],
     describe: (c) => `${c.name}: ${value(c.feature, c.from)} -> ${value(c.feature, c.to)}`,
+    matters: (c) => value(c.feature, c.from) !== value(c.feature, c.to),
   };
 }

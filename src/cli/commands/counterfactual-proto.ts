@@ -74,8 +74,10 @@ export async function adultProto(row: number, io: CliIO): Promise<{ explanation:
   if (d.cf === null) {
     lines.push('Counterfactual:  none found (success: false)');
   } else {
-    lines.push(`Counterfactual:  ${p(d.cf.proba, d.cf.class)}, ${d.cf.changed} change${d.cf.changed === 1 ? '' : 's'}:`);
-    for (const change of d.cf.changes ?? []) lines.push(`                 ${task.describe(change)}`);
+    // Numbers are scaled: a change smaller than half a year, dollar or hour is no change to the model.
+    const changes = (d.cf.changes ?? []).filter(task.matters);
+    lines.push(`Counterfactual:  ${p(d.cf.proba, d.cf.class)}, ${changes.length} change${changes.length === 1 ? '' : 's'}:`);
+    for (const change of changes) lines.push(`                 ${task.describe(change)}`);
   }
   lines.push(`Prototype:       training row ${d.prototype.rows[0]} (${targetNames[d.prototype.class]}), distance ${d.prototype.distance.toFixed(2)} (k-d tree)`);
   lines.push(search(d, elapsed));

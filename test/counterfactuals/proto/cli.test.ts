@@ -25,7 +25,7 @@ describe('glassbox counterfactual --method proto', () => {
     expect(e.meta).toMatchObject({ name: 'CounterfactualProto', params: { theta: 100, constraints: { immutable: [6, 7, 11] } } });
     const task = adultCounterfactualTask();
     // The changes the text lists are the explanation's, with numbers unscaled.
-    const changes = e.data.cf.changes.map((c: Parameters<typeof task.describe>[0]) => `                 ${task.describe(c)}`);
+    const changes = e.data.cf.changes.filter(task.matters).map((c: Parameters<typeof task.describe>[0]) => `                 ${task.describe(c)}`);
     expect(lines.slice(2, 2 + changes.length)).toEqual(changes);
     expect(e.data.cf.class).toBe(1);
   });
