@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadExplainer } from '../../persistence/explainer-dir.js';
-import { LOG_LEVELS, type ExplainerServerOptions, type LogLevel } from '../../server/options.js';
+import { EXPLAINER_SERVER_DEFAULTS as D, LOG_LEVELS, type ExplainerServerOptions, type LogLevel } from '../../server/options.js';
 import { predictorUrlFromHost } from '../../server/predictor-host.js';
 import { createExplainerServer } from '../../server/server.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
@@ -17,18 +17,18 @@ request on stdout. SIGTERM or Ctrl-C drains running explanations, then exits 0.
 Every option can also be set by an environment variable (shown); a flag wins over the variable.
 
 Options:
-  --explainer DIR            saved explainer folder (AnchorTabular)                 GLASSBOX_EXPLAINER
-  --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL GLASSBOX_PREDICTOR_URL
-  --model-name NAME          name in the explain URLs (default: model)             GLASSBOX_MODEL_NAME
-  --host H                   address to listen on (default 127.0.0.1)              GLASSBOX_HOST
-  --port P                   port (default 8080; 0 picks a free one)                GLASSBOX_PORT
-  --max-concurrent N         explanations at once (default 4)                       GLASSBOX_MAX_CONCURRENT
-  --max-queue N              requests waiting beyond those, then 429 (default 32)   GLASSBOX_MAX_QUEUE
-  --explain-timeout-ms MS    time budget of a request, then 504 (default 20000)     GLASSBOX_EXPLAIN_TIMEOUT_MS
-  --body-limit BYTES         largest request body, then 413 (default 1048576)       GLASSBOX_BODY_LIMIT
-  --token-file FILE          require "Authorization: Bearer TOKEN" on explain routes GLASSBOX_TOKEN (the token itself)
+  --explainer DIR            saved explainer folder (AnchorTabular)                    GLASSBOX_EXPLAINER
+  --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL   GLASSBOX_PREDICTOR_URL
+  --model-name NAME          name in the explain URLs (default: ${D.modelName})                 GLASSBOX_MODEL_NAME
+  --host H                   address to listen on (default ${D.host})                  GLASSBOX_HOST
+  --port P                   port (default ${D.port}; 0 picks a free one)                   GLASSBOX_PORT
+  --max-concurrent N         explanations at once (default ${D.maxConcurrent})                          GLASSBOX_MAX_CONCURRENT
+  --max-queue N              requests waiting beyond those, then 429 (default ${D.maxQueue})      GLASSBOX_MAX_QUEUE
+  --explain-timeout-ms MS    time budget of a request, then 504 (default ${D.explainTimeoutMs})        GLASSBOX_EXPLAIN_TIMEOUT_MS
+  --body-limit BYTES         largest request body, then 413 (default ${D.bodyLimit})          GLASSBOX_BODY_LIMIT
+  --token-file FILE          require 'Authorization: Bearer TOKEN' to explain          GLASSBOX_TOKEN (the token)
   --predictor-header 'K: V'  header sent to the model (repeatable)
-  --log-level L              fatal, error, warn, info (default), debug, trace, silent GLASSBOX_LOG_LEVEL
+  --log-level L              fatal, error, warn, info (default), debug, trace, silent  GLASSBOX_LOG_LEVEL
   -h, --help                 show this help
 
 KServe's container arguments are accepted too: --model_name NAME, --http_port P, --storage_uri DIR (the
