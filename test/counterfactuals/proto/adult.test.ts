@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CategoricalLayout } from '../../../src/counterfactuals/categorical/layout.js';
 import { CounterfactualProto, type CounterfactualProtoOptions } from '../../../src/counterfactuals/proto/counterfactual-proto.js';
 import { adultCounterfactualTask } from '../../../src/datasets/adult-counterfactual.js';
 
@@ -93,6 +94,32 @@ describe('CounterfactualProto on Adult (gradient-boosted trees, black box, k-d t
       expect(data.success).toBe(true);
       const [p] = await task.predictor([data.cf!.X as number[]]);
       expect(p[data.orig_class]).toBeLessThan(0.5);
+    }
+  });
+
+  it('takes one-hot rows: every counterfactual has exactly one 1 per group, of the other class', async () => {
+    const ordinal = new CategoricalLayout(12, categoryMap);
+    // One-hot columns: each categorical feature becomes a group keyed by its first column.
+    const onehotMap: Record<number, string[]> = {};
+    let width = 0;
+    task.featureNames.forEach((_, f) => {
+      if (categoryMap[f] !== undefined) onehotMap[width] = categoryMap[f];
+      width += categoryMap[f]?.length ?? 1;
+    });
+    const onehot = new CategoricalLayout(width, onehotMap, 'onehot');
+    const predictor = (batch: number[][]) => task.predictor(batch.map((r) => onehot.toOrdinal(r)));
+    const explainer = await new CounterfactualProto(predictor, { ...options, shape: [width], categoryMap: onehotMap, encoding: 'onehot' }).fit(
+      train.slice(0, 10000).map((r) => onehot.fromOrdinal(ordinal.toOrdinal(r))),
+      { order: { [onehot.columns[2]]: task.educationOrder } }, // keyed by the group's first column
+    );
+    for (const row of rows.slice(0, 3)) {
+      const { data } = await explainer.explain(onehot.fromOrdinal(row));
+      expect(data.success).toBe(true);
+      const x = data.cf!.X as number[];
+      expect(x).toHaveLength(width);
+      const back = onehot.toOrdinal(x); // throws unless every group has exactly one 1
+      for (const name of IMMUTABLE) expect(back[featureNames.indexOf(name)]).toBe(row[featureNames.indexOf(name)]);
+      expect(predictor([x])[0][data.orig_class]).toBeLessThan(0.5);
     }
   });
 });
