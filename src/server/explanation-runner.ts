@@ -53,6 +53,7 @@ export class ExplanationRunner {
     private readonly limits: { maxConcurrent: number; maxQueue: number; explainTimeoutMs: number },
   ) {
     this.slots = new Limiter(limits.maxConcurrent);
+    metrics.watchLoad(() => ({ running: this.slots.inFlight, queued: this.slots.queued }));
   }
 
   /** The context of a request's explanation (its model tally), for the request log. */
@@ -113,24 +114,19 @@ export class ExplanationRunner {
     const started = performance.now();
     const labels = { model_name: this.metrics.modelName };
 
-    this.metrics.queued.inc(labels);
     try {
       await this.slots.acquire(controller.signal);
     } catch {
       clearTimeout(budget);
       throw this.stopped(controller.signal, context, 'waiting for a free slot');
-    } finally {
-      this.metrics.queued.dec(labels);
     }
 
-    this.metrics.inProgress.inc(labels);
     const work = runForRequest(context, () => explainer.explain(instance, options));
     // The slot is held until the work has really stopped, even when the answer (a 504) goes out earlier.
     void work
       .catch(() => undefined)
       .finally(() => {
         this.slots.release();
-        this.metrics.inProgress.dec(labels);
         this.metrics.observeModelUse(context.model);
         reply.raw.off('close', onClose);
       });

@@ -31,8 +31,12 @@ export class ExplainerMetrics {
   readonly inProgress: Gauge<'model_name'>;
   readonly queued: Gauge<'model_name'>;
 
+  /** Explanations running (holding a slot) and waiting for one, read when the gauges are scraped. */
+  private load: () => { running: number; queued: number } = () => ({ running: 0, queued: 0 });
+
   constructor(readonly modelName: string) {
     const registers = [this.registry];
+    const metrics = this;
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'glassbox_http_requests_total',
@@ -79,13 +83,24 @@ export class ExplainerMetrics {
       help: 'Explanations running now',
       labelNames: ['model_name'],
       registers,
+      collect() {
+        this.set({ model_name: metrics.modelName }, metrics.load().running);
+      },
     });
     this.queued = new Gauge({
       name: 'glassbox_explanations_queued',
       help: 'Explain requests waiting for a free slot',
       labelNames: ['model_name'],
       registers,
+      collect() {
+        this.set({ model_name: metrics.modelName }, metrics.load().queued);
+      },
     });
+  }
+
+  /** Makes the in-progress and queued gauges report `load()`. */
+  watchLoad(load: () => { running: number; queued: number }): void {
+    this.load = load;
   }
 
   /** Records what an explanation's model calls cost, whether it succeeded or not. */

@@ -35,7 +35,10 @@ describe('glassbox serve: queue and SIGTERM', () => {
       const res = await fetch(`${url}/explain`, { method: 'POST', body: JSON.stringify({ instance: row, parameters: params }) });
       return { status: res.status, text: await res.text() };
     });
-    await expect.poll(() => model!.requestIds.length).toBeGreaterThan(0);
+    // One explanation runs, two wait for the slot.
+    await expect
+      .poll(async () => (await (await fetch(`${url}/metrics`)).text()).match(/^glassbox_explanations_(?:in_progress|queued)\{.*\} \d+$/gm))
+      .toEqual(['glassbox_explanations_in_progress{model_name="adult"} 1', 'glassbox_explanations_queued{model_name="adult"} 2']);
     server.child.kill('SIGTERM');
     await server.waitFor(/"msg":"draining/);
     // Readiness is off and new requests are refused while draining (or the port is already closed).

@@ -75,6 +75,9 @@ describe('glassbox serve under faults', () => {
     try {
       const first = explain();
       await sleep(100);
+      const gauges = await (await fetch(`${url}/metrics`)).text();
+      expect(gauges).toContain('glassbox_explanations_in_progress{model_name="adult"} 1');
+      expect(gauges).toContain('glassbox_explanations_queued{model_name="adult"} 0');
       const second = await explain();
       expect(second.status).toBe(429);
       expect(second.headers.get('retry-after')).toBe('1');
