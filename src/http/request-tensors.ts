@@ -38,3 +38,10 @@ export const V2_NUMERIC_DATATYPES: ReadonlySet<string> = new Set([
   'UINT32',
   'UINT64',
 ]);
+
+/** Checks that the values of an integer datatype (INT*, UINT*) are integers, and unsigned ones not negative; a 400 otherwise. */
+export function checkIntegerValues(values: readonly number[], datatype: string, what: string): void {
+  if (!datatype.includes('INT')) return;
+  const bad = values.findIndex((v) => !Number.isInteger(v) || (datatype.startsWith('U') && v < 0));
+  if (bad >= 0) throw new HttpError(400, `${what} is ${datatype} but value ${bad} is ${values[bad]}`);
+}

@@ -3,7 +3,7 @@ import { VERSION } from '../version.js';
 import { describeJson } from '../predictors/remote/tensor.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
-import { requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
+import { checkIntegerValues, requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
 import type { ServedModel } from './model.js';
 import { rowsOf } from './tensors.js';
 
@@ -115,11 +115,7 @@ function parseInferRequest(
   if (input.shape === undefined) throw new HttpError(400, `${what} has no "shape"; expected [rows, ${model.nFeatures}]`);
   if (input.data === undefined) throw new HttpError(400, `${what} has no "data"`);
   const tensor = requestTensor(input.data, what, input.shape);
-  const datatype = input.datatype;
-  if (datatype.includes('INT')) {
-    const bad = tensor.values.findIndex((v) => !Number.isInteger(v) || (datatype.startsWith('U') && v < 0));
-    if (bad >= 0) throw new HttpError(400, `${what} is ${datatype} but value ${bad} is ${tensor.values[bad]}`);
-  }
+  checkIntegerValues(tensor.values, input.datatype, what);
   const rows = rowsOf(tensor, model, what);
 
   let outputs: string[] = ['predict_proba'];

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonErrorBody } from '../../http/error-replies.js';
 import { HttpError } from '../../http/http-error.js';
-import { requestTensor, V2_NUMERIC_DATATYPES } from '../../http/request-tensors.js';
+import { checkIntegerValues, requestTensor, V2_NUMERIC_DATATYPES } from '../../http/request-tensors.js';
 import { VERSION } from '../../version.js';
 import { explainOptions, OPTIONS_SCHEMA, protocolErrorHandler, schemaErrors, type RouteDeps } from './common.js';
 
@@ -89,6 +89,7 @@ export function v2Routes(deps: RouteDeps) {
         const input = req.body.inputs[0];
         const what = `input ${JSON.stringify(input.name)}`;
         const tensor = requestTensor(input.data, what, input.shape);
+        checkIntegerValues(tensor.values, input.datatype, what);
         const rows = tensor.shape.length === 2 ? tensor.shape[0] : tensor.shape.length === 1 ? 1 : -1;
         if (rows !== 1) {
           throw new HttpError(400, `${what} has shape ${JSON.stringify(tensor.shape)}; expected [1, N] (or [N]): one row to explain`);
