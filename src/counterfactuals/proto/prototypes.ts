@@ -87,7 +87,7 @@ export class TreePrototypes {
       for (const c of candidates) {
         const entry = this.trees.get(c);
         if (entry === undefined) continue;
-        const hit = kthKept(entry.tree, x, k, (i) => keep(this.points[entry.rows[i]]));
+        const hit = kthKept(entry.tree, (i) => this.points[entry.rows[i]], x, k, (i) => keep(this.points[entry.rows[i]]));
         if (hit === undefined) continue;
         const row = entry.rows[hit.index];
         if (best === undefined || hit.distance < best.prototype.distance) {
@@ -104,16 +104,18 @@ export class TreePrototypes {
 }
 
 /**
- * The k-th nearest point of `tree` to `x` that passes `keep`: exact queries for 4k, 16k, ... neighbours
- * until k of them pass or the tree is exhausted.
+ * The k-th nearest point of `tree` to `x` that passes `keep`: an exact query for the 4k nearest first
+ * (enough when most points pass); failing that, every point is checked and the passing ones ranked by
+ * distance (ties by index), which costs one pass over the class instead of ever larger tree queries.
  */
-function kthKept(tree: KdTree, x: Float32Array, k: number, keep: (index: number) => boolean): { index: number; distance: number } | undefined {
-  for (let want = 4 * k; ; want *= 4) {
-    const { indices, distances } = tree.query(x, Math.min(want, tree.size));
-    const kept = indices.flatMap((index, j) => (keep(index) ? [{ index, distance: distances[j] }] : []));
-    if (kept.length >= k) return kept[k - 1];
-    if (want >= tree.size) return undefined;
-  }
+function kthKept(tree: KdTree, points: (i: number) => Float32Array, x: Float32Array, k: number, keep: (index: number) => boolean): { index: number; distance: number } | undefined {
+  const { indices, distances } = tree.query(x, Math.min(4 * k, tree.size));
+  const kept = indices.flatMap((index, j) => (keep(index) ? [{ index, distance: distances[j] }] : []));
+  if (kept.length >= k || indices.length === tree.size) return kept[k - 1];
+  const all: Array<{ index: number; distance: number }> = [];
+  for (let i = 0; i < tree.size; i++) if (keep(i)) all.push({ index: i, distance: Math.sqrt(l2DistanceSquared(points(i), x)) });
+  all.sort((a, b) => a.distance - b.distance || a.index - b.index);
+  return all[k - 1];
 }
 
 /** How a prototype is made of the k nearest encodings: their mean, or the k-th nearest itself. */
