@@ -209,7 +209,6 @@ export interface CounterfactualProtoData {
 /** What `fit` learned. */
 interface Fitted {
   space: SearchSpace;
-  categorical: CategoricalSpace | undefined;
   trees: TreePrototypes | undefined;
   encodings: EncoderPrototypes | undefined;
   state: ProtoFittedState;
@@ -408,7 +407,7 @@ export class CounterfactualProto {
       if (state.codes === undefined || state.codes.length % n !== 0) throw new InvalidInputError(`fitted codes hold ${state.codes?.length ?? 'no'} values; expected ${n} training rows' encodings`);
       encodings = EncoderPrototypes.fromCodes(this.encoder, state.codes, n, state.classes);
     }
-    return { space, categorical: space.categorical, trees, encodings, state };
+    return { space, trees, encodings, state };
   }
 
   /**
@@ -494,7 +493,7 @@ export class CounterfactualProto {
 
   /** The optimiser's feature range (before constraints), for `meta.params`. */
   private spaceRange(fitted: Fitted) {
-    return fitted.categorical?.featureRange ?? resolveFeatureRange(this.options.featureRange ?? UNBOUNDED_RANGE, this.size);
+    return fitted.space.categorical?.featureRange ?? resolveFeatureRange(this.options.featureRange ?? UNBOUNDED_RANGE, this.size);
   }
 
   /**
@@ -503,7 +502,7 @@ export class CounterfactualProto {
    */
   private gradientSource(fitted: Fitted, inst: InstanceSpace): GradientSource {
     const o = this.options;
-    if (fitted.categorical === undefined) {
+    if (fitted.space.categorical === undefined) {
       return gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'CounterfactualProto' });
     }
     if (o.gradients === 'autodiff') {
@@ -603,7 +602,7 @@ export class CounterfactualProto {
     const input = inst.toInput(snapped);
     let changed = 0;
     for (let i = 0; i < snapped.length; i++) if (snapped[i] !== x0[i]) changed += 1;
-    const tabular = fitted.categorical !== undefined || o.featureNames !== undefined;
+    const tabular = fitted.space.categorical !== undefined || o.featureNames !== undefined;
     return {
       X: nest(input, o.shape),
       class: argmax(proba),
