@@ -49,10 +49,16 @@ export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): Adu
       upper[j] = Math.max(upper[j], row[j]);
     }
   }
-  const scale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? -1 + (2 * (v - lower[j])) / (upper[j] - lower[j]) : v));
+  const numeric = Array.from({ length: dataset.featureNames.length }, (_, j) => NUMERIC.includes(j));
+  const scale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (numeric[j] ? -1 + (2 * (v - lower[j])) / (upper[j] - lower[j]) : v));
   // Adult's numbers are whole (years, dollars, hours): unscaling rounds, so that a scaled value rounded
   // to float32 by an optimiser reads as the number it stands for.
-  const unscale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (NUMERIC.includes(j) ? Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j])) : v));
+  // Called for every row an explainer sends the model: a plain loop.
+  const unscale = (row: ArrayLike<number>) => {
+    const out = new Array<number>(row.length);
+    for (let j = 0; j < row.length; j++) out[j] = numeric[j] ? Math.round(lower[j] + ((row[j] + 1) / 2) * (upper[j] - lower[j])) : row[j];
+    return out;
+  };
   const predictor = (rows: number[][]) => demo.predictProba(rows.map(unscale));
   const value = (j: number, v: string | number) => (typeof v === 'number' ? String(Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]))) : v);
   return {

@@ -509,7 +509,7 @@ export class CounterfactualProto {
       throw new InvalidInputError("option gradients is 'autodiff', but categorical features are snapped to categories, which has no gradient; use 'auto' or 'finite-differences'");
     }
     const predictor = this.predictor;
-    const snapped: Predictor<number[]> = (rows) => predictor(rows.map((row) => inst.toInput(Float32Array.from(row))));
+    const snapped: Predictor<number[]> = (rows) => predictor(rows.map((row) => inst.toInput(row)));
     return gradientSource(snapped, { gradients: 'finite-differences', eps: o.eps, shape: [fitted.space.size], explainer: 'CounterfactualProto' });
   }
 

@@ -27,7 +27,7 @@ export interface InstanceSpace {
   /** The nearest point that is a valid input (categories snapped; numeric values as they are). */
   snap(point: Float32Array): Float32Array;
   /** The model's input for a point, flat (after snapping). */
-  toInput(point: Float32Array): number[];
+  toInput(point: ArrayLike<number>): number[];
   /** Whether a point is a valid input the constraints allow: inside the box, and its own snap. */
   feasible(point: Float32Array): boolean;
 }
@@ -82,7 +82,7 @@ export function categoricalSpace(space: CategoricalSpace): SearchSpace {
         box.lower[f] = interval.lower;
         box.upper[f] = interval.upper;
       }
-      const toInput = (point: Float32Array) => space.toRow(point, allowed);
+      const toInput = (point: ArrayLike<number>) => space.toRow(point, allowed);
       const snap = (point: Float32Array) => space.toNumeric(toInput(point));
       return { box, snap, toInput, feasible: (point) => inside(point, box) && snap(point).every((v, i) => v === point[i]) };
     },
