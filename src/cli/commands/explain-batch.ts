@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { checkNumber } from '../../anchors/options.js';
 import { ANCHOR_TABULAR_DEFAULTS } from '../../anchors/tabular/anchor-tabular.js';
 import { explainBatch, type BatchProgress } from '../../batch/explain-batch.js';
 import type { BatchJob, BatchModel, BatchSource } from '../../batch/job.js';
@@ -77,7 +78,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
     source: source.source,
     model: modelFromFlags(values, source.modelName),
     explain: {
-      threshold: numberFlag('threshold', values.threshold),
+      threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
       coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),
     },
   };
@@ -149,6 +150,13 @@ function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): Bat
     throw new UsageError(`--model is "${name}"; expected one of the bundled models: ${listDemoModels().map((m) => m.name).join(', ')}`);
   }
   return { kind: 'demo', name };
+}
+
+/** A precision threshold, checked here rather than in every worker for every row. */
+function parseThreshold(text: string): number {
+  const threshold = numberFlag('threshold', text) as number;
+  checkNumber('threshold', threshold, 0, 1, { openLow: true });
+  return threshold;
 }
 
 /** Parses a flag's value, turning the parser's InvalidInputError into a UsageError that names the flag. */
