@@ -101,7 +101,8 @@ type RowAnswer = { line: string; failed: boolean };
 
 /**
  * Runs tasks 0..n-1 with at most `window` in flight and hands their answers to `write` in task order,
- * as soon as each prefix is complete. Rejects on the first fatal answer or rejected task.
+ * as soon as each prefix is complete. Rejects on the first fatal answer or rejected task, once the tasks
+ * already in flight have settled: the pool must not be destroyed while its workers are still answering.
  */
 function runInOrder(
   n: number,
@@ -113,33 +114,46 @@ function runInOrder(
     const ready = new Map<number, RowAnswer>();
     let started = 0;
     let written = 0;
-    let stopped = false;
+    let inFlight = 0;
+    let failure: { error: unknown } | undefined;
     const fail = (err: unknown) => {
-      stopped = true;
-      reject(err);
+      failure ??= { error: err };
     };
-    const launch = () => {
-      while (!stopped && started < n && started - written < window) {
-        const k = started++;
-        task(k).then((answer) => {
-          if (stopped) return;
-          if ('fatal' in answer) return fail(new BatchWorkerError(answer.fatal));
-          ready.set(k, answer);
-          const batch: RowAnswer[] = [];
-          for (let next = ready.get(written); next !== undefined; next = ready.get(written)) {
-            ready.delete(written++);
-            batch.push(next);
-          }
-          try {
-            if (batch.length > 0) write(batch);
-          } catch (err) {
-            return fail(err);
-          }
-          if (written === n) resolve();
-          else launch();
-        }, fail);
+    const settle = () => {
+      if (failure !== undefined) {
+        if (inFlight === 0) reject(failure.error);
+      } else if (written === n) resolve();
+      else launch();
+    };
+    const accept = (k: number, answer: RowAnswer | { fatal: ErrorRecord }) => {
+      if (failure !== undefined) return;
+      if ('fatal' in answer) return fail(new BatchWorkerError(answer.fatal));
+      ready.set(k, answer);
+      const batch: RowAnswer[] = [];
+      for (let next = ready.get(written); next !== undefined; next = ready.get(written)) {
+        ready.delete(written++);
+        batch.push(next);
+      }
+      try {
+        if (batch.length > 0) write(batch);
+      } catch (err) {
+        fail(err);
       }
     };
-    launch();
+    const launch = () => {
+      while (failure === undefined && started < n && started - written < window) {
+        const k = started++;
+        inFlight++;
+        task(k).then(
+          (answer) => accept(k, answer),
+          (err: unknown) => fail(err),
+        ).finally(() => {
+          inFlight--;
+          settle();
+        });
+      }
+    };
+    if (n === 0) resolve();
+    else launch();
   });
 }
