@@ -118,6 +118,8 @@ export {
   mutableFeatures,
   UNBOUNDED_RANGE,
   type FeatureConstraints,
+  type ResolvedConstraints,
+  type Direction,
   type FeatureRange,
   type Bound,
   type Box,

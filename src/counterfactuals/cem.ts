@@ -1,9 +1,9 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { checkInteger, checkNumber, rejectUnknownOptions, stripUndefined } from '../anchors/options.js';
+import { checkNumber, rejectUnknownOptions, stripUndefined } from '../anchors/options.js';
 import { InvalidInputError, NotFittedError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
-import { assertPredictor, type Predictor } from '../predictors/predictor.js';
-import { isTfjsPredictor, tfjsModel, type TfjsPredictor } from '../predictors/tfjs.js';
+import type { Predictor } from '../predictors/predictor.js';
+import type { TfjsPredictor } from '../predictors/tfjs.js';
 import type { TfModel } from '../tf/models.js';
 import { loadTf } from '../tf/tf.js';
 import {
@@ -17,13 +17,15 @@ import {
   type Box,
   type FeatureConstraints,
   type FeatureRange,
+  type ResolvedConstraints,
 } from './constraints.js';
 import { l1Distance, l2DistanceSquared } from './distances.js';
-import { AttackWeightSearch, fistaMomentum, polynomialDecay, shrink } from './fista.js';
+import { AttackWeightSearch, fistaStep, polynomialDecay } from './fista.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption, type ProbaObjective } from './gradients.js';
-import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from './instance.js';
+import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from './instance.js';
 import { counterfactualMeta, rangeParams } from './params.js';
 import { argmax } from './probabilities.js';
+import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance } from './setup.js';
 
 /**
  * The contrastive explanation method (CEM) of Dhurandhar, Chen, Luss, Tu, Ting, Shanmugam & Das,
@@ -199,7 +201,7 @@ const OPTION_NAMES = [...Object.keys(CEM_DEFAULTS), 'mode', 'shape', 'ae', 'noIn
 /** The contrastive explanation method: see the module comment. */
 export class CEM {
   private readonly options: Required<Omit<CEMOptions, 'ae' | 'noInfoVal' | 'onProgress' | 'constraints'>> &
-    Pick<CEMOptions, 'onProgress'> & { constraints: FeatureConstraints };
+    Pick<CEMOptions, 'onProgress'> & { constraints: ResolvedConstraints };
   private readonly range: Box;
   private readonly size: number;
   private readonly ae: TfjsPredictor | undefined;
@@ -213,34 +215,14 @@ export class CEM {
     private readonly predictor: Predictor<number[]>,
     options: CEMOptions,
   ) {
-    assertPredictor(predictor);
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidInputError("CEM needs options with at least { mode: 'PN' | 'PP', shape }");
-    }
-    rejectUnknownOptions(options, OPTION_NAMES);
-    this.size = shapeSize(options.shape);
+    this.size = checkExplainerOptions('CEM', predictor, options, OPTION_NAMES, "{ mode: 'PN' | 'PP', shape }");
     const { ae, noInfoVal, ...rest } = stripUndefined(options);
     const o = { ...CEM_DEFAULTS, ...rest } as CEM['options'];
     if (o.mode !== 'PN' && o.mode !== 'PP') throw new InvalidInputError(`option mode is ${JSON.stringify(o.mode)}; expected 'PN' or 'PP'`);
     o.constraints = checkConstraints(options.constraints, this.size);
-    checkNumber('kappa', o.kappa, 0, Infinity, { openHigh: true });
-    checkNumber('beta', o.beta, 0, Infinity, { openHigh: true });
-    checkNumber('gamma', o.gamma, 0, Infinity, { openHigh: true });
-    checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
-    checkInteger('maxIterations', o.maxIterations, 1);
+    checkFistaOptions(o);
     checkNumber('cInit', o.cInit, 0, Infinity, { openLow: true, openHigh: true });
-    checkInteger('cSteps', o.cSteps, 1);
-    if (!Array.isArray(o.clip) || o.clip.length !== 2 || !(o.clip[0] < o.clip[1])) {
-      throw new InvalidInputError(`option clip is ${JSON.stringify(o.clip)}; expected [min, max] with min < max`);
-    }
-    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
-    if (o.gamma > 0 && ae === undefined) {
-      throw new InvalidInputError(`option gamma is ${o.gamma} but no autoencoder was given; pass ae (a TensorFlow.js model), or gamma 0`);
-    }
-    this.ae = ae === undefined ? undefined : isTfjsPredictor(ae) ? ae : tfjsModel(ae as TfModel);
-    if (this.ae !== undefined && this.ae.inputSize !== this.size) {
-      throw new InvalidInputError(`the autoencoder takes inputs of shape [${this.ae.inputShape.join(', ')}]; expected ${this.size} values, as option shape [${o.shape.join(', ')}]`);
-    }
+    this.ae = autoencoderOption(ae, o.gamma, this.size, o.shape);
     this.range = resolveFeatureRange(o.featureRange, this.size);
     if (noInfoVal !== undefined) this.noInfo = checkNoInfo(noInfoVal, this.size);
     this.options = o;
@@ -332,8 +314,7 @@ export class CEM {
     const center = o.mode === 'PN' ? x0 : v;
     const start = project(Float32Array.from(center), box);
     const source = gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'CEM' });
-    const origProba = await source.model.predict(x0, 1);
-    const origClass = argmax(origProba);
+    const { proba: origProba, origClass } = await predictInstance(source, x0);
     const attack = attackLoss(o.mode, origClass, source.model.classes, o.kappa);
 
     const steps: CEMStep[] = [];
@@ -355,9 +336,7 @@ export class CEM {
     return {
       meta: counterfactualMeta('CEM', source.method, {
         ...params,
-        shape: [...o.shape],
-        eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
-        clip: [...o.clip],
+        ...arrayParams(o),
         featureRange: rangeParams(this.range),
         ae: this.ae !== undefined,
       }),
@@ -370,8 +349,7 @@ export class CEM {
         orig_proba: Array.from(origProba),
         success: best !== null,
         iterations,
-        modelCalls: source.model.usage.calls,
-        modelRows: source.model.usage.rows,
+        ...modelUsage(source),
         raw: { gradients: source.method, best, steps, noInfoVal: Array.from(v) },
       },
     };
@@ -415,18 +393,10 @@ export class CEM {
       }
       const aeGradient = this.ae !== undefined && o.gamma > 0 ? await reconstructionGradient(this.ae, y) : undefined;
       const rate = polynomialDecay(o.learningRateInit, k, o.maxIterations);
-      const [lo, hi] = o.clip;
-      for (const i of features) {
-        let g = c * at.gradient[i] + 2 * (y[i] - center[i]);
-        if (aeGradient !== undefined) g += o.gamma * aeGradient[i];
-        g = Math.min(hi, Math.max(lo, g));
-        next[i] = shrink(y[i] - rate * g, center[i], o.beta);
-      }
-      project(next, box); // also pins the features that cannot move
-      const momentum = fistaMomentum(k);
-      for (let i = 0; i < d; i++) y[i] = next[i] + momentum * (next[i] - x[i]);
-      project(y, box);
-      x = Float32Array.from(next);
+      x = fistaStep({ x, y, next, features, center, box, beta: o.beta, clip: o.clip, rate, k }, (i) => {
+        const g = c * at.gradient[i] + 2 * (y[i] - center[i]);
+        return aeGradient !== undefined ? g + o.gamma * aeGradient[i] : g;
+      });
     }
     return { c, success: best !== null, iterations: o.maxIterations, candidates, best };
   }

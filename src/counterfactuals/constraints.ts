@@ -11,8 +11,12 @@ import { InvalidInputError } from '../core/errors.js';
  * - `immutable`: features that must not change (box `[x_i, x_i]`).
  * - `range`: an allowed range for individual features, narrowing `featureRange`.
  * - `direction`: `'increase'` (only up: box `[x_i, upper_i]`) or `'decrease'` (only down).
+ * - `increaseOnly` / `decreaseOnly`: the same as lists, the spelling of issue 5's example
+ *   (`{ immutable: ['Race', 'Sex'], increaseOnly: ['Age', 'Education'] }`); they are folded into
+ *   `direction`, so either spelling gives the same explanation, byte for byte.
  *
- * Features are addressed by their flat (row-major) index in the instance.
+ * Features are addressed by their flat (row-major) index in the instance, or by name where the
+ * explainer has feature names (CounterfactualProto's `featureNames`).
  */
 
 /** A bound for every feature: one number for all, or one number per feature. */
@@ -20,14 +24,28 @@ export type Bound = number | ArrayLike<number>;
 /** `[min, max]` of every feature: global numbers or one per feature. */
 export type FeatureRange = readonly [Bound, Bound];
 
-export interface FeatureConstraints {
-  /** Flat indices of features that must keep their value. */
-  immutable?: readonly number[];
+/** A direction of change. */
+export type Direction = 'increase' | 'decrease';
+
+/**
+ * Constraints on the features of a counterfactual, by flat index (`F = number`) or, where the explainer
+ * has feature names, by index or name (`F = number | string`).
+ */
+export interface FeatureConstraints<F extends number | string = number> {
+  /** Features that must keep their value. */
+  immutable?: readonly F[];
   /** `{ [feature]: [min, max] }`: an allowed range per feature, within `featureRange`. */
-  range?: Readonly<Record<number, readonly [number, number]>>;
+  range?: Readonly<Record<F, readonly [number, number]>>;
   /** `{ [feature]: 'increase' | 'decrease' }`: the only direction a feature may change in. */
-  direction?: Readonly<Record<number, 'increase' | 'decrease'>>;
+  direction?: Readonly<Record<F, Direction>>;
+  /** Features that may only increase (as `direction: { [feature]: 'increase' }`). */
+  increaseOnly?: readonly F[];
+  /** Features that may only decrease (as `direction: { [feature]: 'decrease' }`). */
+  decreaseOnly?: readonly F[];
 }
+
+/** Constraints as explainers use them: by index, the lists folded into `direction`. */
+export type ResolvedConstraints = Pick<FeatureConstraints, 'immutable' | 'range' | 'direction'>;
 
 /** The allowed values of every feature: `lower[i] <= x'[i] <= upper[i]`. */
 export interface Box {
@@ -84,53 +102,84 @@ export function featureRangeOption(range: Box): FeatureRange {
   return uniform ? [lower[0], upper[0]] : [Float32Array.from(lower), Float32Array.from(upper)];
 }
 
+const CONSTRAINT_NAMES = ['immutable', 'range', 'direction', 'increaseOnly', 'decreaseOnly'];
+
 /**
- * Checks the constraints' shape: feature indices are integers in `[0, d)`, ranges are `[min, max]`
- * with min <= max, directions are `'increase'` or `'decrease'`, and no feature is both immutable and
- * given a direction.
+ * Checks the constraints and resolves them to feature indices: features are indices in `[0, d)` or,
+ * with `names`, feature names; ranges are `[min, max]` with min <= max; directions are `'increase'` or
+ * `'decrease'`. `increaseOnly` and `decreaseOnly` are folded into `direction`. The result lists
+ * `immutable`, `range` and `direction` in that order, so equivalent spellings serialise alike.
+ *
+ * @throws InvalidInputError for an unknown constraint or feature, a malformed range or direction, a
+ *   feature given two directions (both lists, or a list and `direction` that disagree), or a feature
+ *   both immutable and given a direction; the message names the feature.
  */
-export function checkConstraints(constraints: FeatureConstraints | undefined, d: number): FeatureConstraints {
+export function checkConstraints(
+  constraints: FeatureConstraints<number | string> | undefined,
+  d: number,
+  names?: readonly string[],
+): ResolvedConstraints {
   if (constraints === undefined) return {};
   if (constraints === null || typeof constraints !== 'object') {
-    throw new InvalidInputError(`option constraints is ${JSON.stringify(constraints)}; expected { immutable?, range?, direction? }`);
+    throw new InvalidInputError(`option constraints is ${JSON.stringify(constraints)}; expected { ${CONSTRAINT_NAMES.map((k) => `${k}?`).join(', ')} }`);
   }
-  const known = ['immutable', 'range', 'direction'];
-  const unknown = Object.keys(constraints).filter((k) => !known.includes(k));
+  const unknown = Object.keys(constraints).filter((k) => !CONSTRAINT_NAMES.includes(k));
   if (unknown.length > 0) {
-    throw new InvalidInputError(`unknown constraint${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; known constraints are: ${known.join(', ')}`);
+    throw new InvalidInputError(`unknown constraint${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; known constraints are: ${CONSTRAINT_NAMES.join(', ')}`);
   }
   const feature = (key: string | number, where: string): number => {
-    const i = Number(key);
-    if (!Number.isInteger(i) || i < 0 || i >= d) {
-      throw new InvalidInputError(`constraints.${where} names feature ${JSON.stringify(key)}; expected a feature index, an integer in 0..${d - 1}`);
-    }
-    return i;
+    const i = typeof key === 'string' && names !== undefined && !/^\d+$/.test(key) ? names.indexOf(key) : Number(key);
+    if (Number.isInteger(i) && i >= 0 && i < d) return i;
+    const expected = names === undefined ? `a feature index, an integer in 0..${d - 1}` : `a feature index or one of: ${names.join(', ')}`;
+    throw new InvalidInputError(`constraints.${where} names feature ${JSON.stringify(key)}; expected ${expected}`);
   };
-  const { immutable, range, direction } = constraints;
-  if (immutable !== undefined) {
-    if (!Array.isArray(immutable)) throw new InvalidInputError(`constraints.immutable is ${JSON.stringify(immutable)}; expected an array of feature indices`);
-    immutable.forEach((i) => feature(i, 'immutable'));
-  }
-  if (range !== undefined) {
-    for (const [key, r] of Object.entries(range)) {
-      feature(key, 'range');
+  const list = (where: 'immutable' | 'increaseOnly' | 'decreaseOnly'): number[] | undefined => {
+    const keys = constraints[where];
+    if (keys === undefined) return undefined;
+    if (!Array.isArray(keys)) throw new InvalidInputError(`constraints.${where} is ${JSON.stringify(keys)}; expected an array of feature indices${names === undefined ? '' : ' or names'}`);
+    return keys.map((key) => feature(key, where));
+  };
+  const immutable = list('immutable');
+  const out: ResolvedConstraints = {};
+  if (immutable !== undefined) out.immutable = immutable;
+  if (constraints.range !== undefined) {
+    const range: Record<number, readonly [number, number]> = {};
+    for (const [key, r] of Object.entries(constraints.range)) {
+      const i = feature(key, 'range');
       if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === 'number' && !Number.isNaN(v)) || r[0] > r[1]) {
         throw new InvalidInputError(`constraints.range[${key}] is ${JSON.stringify(r)}; expected [min, max] with min <= max`);
       }
+      range[i] = r as readonly [number, number];
     }
+    out.range = range;
   }
-  if (direction !== undefined) {
-    for (const [key, dir] of Object.entries(direction)) {
-      const i = feature(key, 'direction');
-      if (dir !== 'increase' && dir !== 'decrease') {
-        throw new InvalidInputError(`constraints.direction[${key}] is ${JSON.stringify(dir)}; expected 'increase' or 'decrease'`);
-      }
-      if (immutable?.includes(i)) {
-        throw new InvalidInputError(`feature ${i} is both immutable and constrained to ${dir}; give it one constraint`);
-      }
+  const direction: Record<number, Direction> = {};
+  const named: Record<number, string> = {}; // where each feature's direction was given, for messages
+  const give = (key: string | number, dir: Direction, where: string) => {
+    const i = feature(key, where);
+    const label = String(key) === String(i) ? String(i) : `${JSON.stringify(key)} (${i})`;
+    if (direction[i] !== undefined && direction[i] !== dir) {
+      throw new InvalidInputError(`feature ${label} is constrained to ${direction[i]} (${named[i]}) and to ${dir} (${where}); give it one direction`);
     }
+    if (immutable?.includes(i)) {
+      throw new InvalidInputError(`feature ${label} is both immutable and constrained to ${dir}; give it one constraint`);
+    }
+    direction[i] = dir;
+    named[i] = where;
+  };
+  for (const [key, dir] of Object.entries(constraints.direction ?? {})) {
+    if (dir !== 'increase' && dir !== 'decrease') {
+      feature(key, 'direction');
+      throw new InvalidInputError(`constraints.direction[${key}] is ${JSON.stringify(dir)}; expected 'increase' or 'decrease'`);
+    }
+    give(key, dir, 'constraints.direction');
   }
-  return constraints;
+  for (const [where, dir] of [['increaseOnly', 'increase'], ['decreaseOnly', 'decrease']] as const) {
+    list(where); // checks the list's shape first
+    for (const key of constraints[where] ?? []) give(key, dir, `constraints.${where}`);
+  }
+  if (constraints.direction !== undefined || constraints.increaseOnly !== undefined || constraints.decreaseOnly !== undefined) out.direction = direction;
+  return out;
 }
 
 /**
@@ -140,7 +189,7 @@ export function checkConstraints(constraints: FeatureConstraints | undefined, d:
  * @throws InvalidInputError when `x` itself lies outside `featureRange` or a feature's allowed range,
  *   naming the feature, its value and the range.
  */
-export function constraintBox(x: Float32Array, range: Box, constraints: FeatureConstraints): Box {
+export function constraintBox(x: Float32Array, range: Box, constraints: ResolvedConstraints): Box {
   const d = x.length;
   const lower = Float32Array.from(range.lower);
   const upper = Float32Array.from(range.upper);

@@ -1,8 +1,8 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { checkInteger, checkNumber, rejectUnknownOptions, stripUndefined } from '../anchors/options.js';
+import { checkInteger, checkNumber, stripUndefined } from '../anchors/options.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
-import { assertPredictor, type Predictor } from '../predictors/predictor.js';
+import type { Predictor } from '../predictors/predictor.js';
 import { Adam } from './adam.js';
 import {
   checkConstraints,
@@ -15,12 +15,14 @@ import {
   type Box,
   type FeatureConstraints,
   type FeatureRange,
+  type ResolvedConstraints,
 } from './constraints.js';
 import { l1Distance } from './distances.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption, type ProbaObjective } from './gradients.js';
-import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from './instance.js';
+import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from './instance.js';
 import { argmax } from './probabilities.js';
 import { counterfactualMeta, rangeParams } from './params.js';
+import { arrayParams, checkExplainerOptions, checkOnProgress, modelUsage, predictInstance } from './setup.js';
 
 /**
  * Counterfactual instances after Wachter, Mittelstadt & Russell, "Counterfactual Explanations without
@@ -180,7 +182,7 @@ const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constra
  */
 export class Counterfactual {
   private readonly options: Required<Omit<CounterfactualOptions, 'onProgress' | 'constraints'>> &
-    Pick<CounterfactualOptions, 'onProgress'> & { constraints: FeatureConstraints };
+    Pick<CounterfactualOptions, 'onProgress'> & { constraints: ResolvedConstraints };
   private readonly range: Box;
   private readonly size: number;
 
@@ -192,12 +194,7 @@ export class Counterfactual {
     private readonly predictor: Predictor<number[]>,
     options: CounterfactualOptions,
   ) {
-    assertPredictor(predictor);
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidInputError('Counterfactual needs options with at least { shape }, the shape of one instance');
-    }
-    rejectUnknownOptions(options, OPTION_NAMES);
-    this.size = shapeSize(options.shape);
+    this.size = checkExplainerOptions('Counterfactual', predictor, options, OPTION_NAMES, '{ shape }, the shape of one instance');
     const o = { ...COUNTERFACTUAL_DEFAULTS, ...stripUndefined(options) } as Counterfactual['options'];
     o.constraints = checkConstraints(options.constraints, this.size);
     checkNumber('targetProba', o.targetProba, 0, 1);
@@ -212,7 +209,7 @@ export class Counterfactual {
     if (t !== 'other' && t !== 'same' && !(typeof t === 'number' && Number.isInteger(t) && t >= 0)) {
       throw new InvalidInputError(`option targetClass is ${JSON.stringify(t)}; expected 'other', 'same' or a class index (an integer >= 0)`);
     }
-    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
+    checkOnProgress(o.onProgress);
     this.range = resolveFeatureRange(o.featureRange, this.size);
     this.options = o;
   }
@@ -244,10 +241,8 @@ export class Counterfactual {
     const box = constraintBox(x0, this.range, o.constraints);
     const features = mutableFeatures(box);
     const source = gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'Counterfactual' });
-    const origProba = await source.model.predict(x0, 1);
-    const classes = source.model.classes;
-    const origClass = argmax(origProba);
-    const target = targetOf(o.targetClass, origClass, classes);
+    const { proba: origProba, origClass } = await predictInstance(source, x0);
+    const target = targetOf(o.targetClass, origClass, source.model.classes);
 
     const steps: CounterfactualStep[] = [];
     let best: CounterfactualCandidate | null = null;
@@ -275,8 +270,7 @@ export class Counterfactual {
     return {
       meta: counterfactualMeta('Counterfactual', source.method, {
         ...params,
-        shape: [...o.shape],
-        eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
+        ...arrayParams(o),
         featureRange: rangeParams(this.range),
       }),
       data: {
@@ -285,8 +279,7 @@ export class Counterfactual {
         orig_class: origClass,
         orig_proba: Array.from(origProba),
         iterations,
-        modelCalls: source.model.usage.calls,
-        modelRows: source.model.usage.rows,
+        ...modelUsage(source),
         raw: { gradients: source.method, steps, lambdaBracket: [lower, upper] },
       },
     };

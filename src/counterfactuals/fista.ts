@@ -7,6 +7,8 @@
  * 2018), and both search the attack weight c as Carlini & Wagner (IEEE S&P 2017) do.
  */
 
+import { project, type Box } from './constraints.js';
+
 /**
  * The shrinkage-thresholding operator S_β around `center` (the proximal operator of β‖· − center‖₁):
  * values within β of the center snap to it, others move β towards it.
@@ -30,6 +32,51 @@ export function polynomialDecay(init: number, k: number, maxIterations: number):
 /** FISTA's momentum weight after iteration `k` (from 0): k / (k + 3), as the CEM paper's Algorithm 1. */
 export function fistaMomentum(k: number): number {
   return k / (k + 3);
+}
+
+/** Where one FISTA iteration stands: the iterates and the search's settings. */
+export interface FistaIterate {
+  /** The current iterate x_k. */
+  x: Float32Array;
+  /** The point the gradient was taken at, y_k; replaced by y_{k+1} in place. */
+  y: Float32Array;
+  /** Scratch space for x_{k+1}. */
+  next: Float32Array;
+  /** The features that may move. */
+  features: Int32Array;
+  /** The center of the shrinkage (the instance, or CEM's no-information values for PP). */
+  center: Float32Array;
+  /** The box every iterate is projected onto. */
+  box: Box;
+  beta: number;
+  /** Gradients are clipped to `[min, max]` element-wise. */
+  clip: readonly [number, number];
+  /** The learning rate α_k. */
+  rate: number;
+  /** The iteration, from 0. */
+  k: number;
+}
+
+/**
+ * One FISTA iteration (Beck & Teboulle, 2009; Dhurandhar et al., 2018, Algorithm 1) once the gradient
+ * of the smooth part g is known: x_{k+1} = Π(S_β(y_k − α_k·clip(∇g(y_k)))) on the features that move,
+ * y_{k+1} = Π(x_{k+1} + k/(k+3)·(x_{k+1} − x_k)), with Π the projection onto the box. Updates `y` in
+ * place and returns x_{k+1}.
+ *
+ * @param gradient ∂g/∂y_i for feature i, before clipping.
+ */
+export function fistaStep(at: FistaIterate, gradient: (i: number) => number): Float32Array<ArrayBuffer> {
+  const { x, y, next, features, center, box, beta, rate, k } = at;
+  const [lo, hi] = at.clip;
+  for (const i of features) {
+    const g = Math.min(hi, Math.max(lo, gradient(i)));
+    next[i] = shrink(y[i] - rate * g, center[i], beta);
+  }
+  project(next, box); // also pins the features that cannot move
+  const momentum = fistaMomentum(k);
+  for (let i = 0; i < y.length; i++) y[i] = next[i] + momentum * (next[i] - x[i]);
+  project(y, box);
+  return Float32Array.from(next);
 }
 
 /**

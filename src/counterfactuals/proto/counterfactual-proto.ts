@@ -2,20 +2,21 @@ import { checkInteger, checkNumber, rejectUnknownOptions, stripUndefined } from 
 import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import type { Explanation } from '../../core/explanation.js';
 import type { CategoryMap } from '../../core/tabular-schema.js';
-import { assertPredictor, type Predictor } from '../../predictors/predictor.js';
-import { isTfjsPredictor, tfjsModel, type TfjsPredictor } from '../../predictors/tfjs.js';
+import type { Predictor } from '../../predictors/predictor.js';
+import type { TfjsPredictor } from '../../predictors/tfjs.js';
 import type { TfModel } from '../../tf/models.js';
 import { CategoricalLayout, type CategoricalEncoding } from '../categorical/layout.js';
 import type { CategoryDistances } from '../categorical/category-rows.js';
 import { CategoricalSpace, type CategoricalSpaceOptions, type CategoryDistanceMethod } from '../categorical/space.js';
 import type { AbdmOptions } from '../categorical/abdm.js';
-import { checkConstraints, mutableFeatures, project, resolveFeatureRange, UNBOUNDED_RANGE, type FeatureConstraints, type FeatureRange } from '../constraints.js';
+import { checkConstraints, mutableFeatures, resolveFeatureRange, UNBOUNDED_RANGE, type FeatureConstraints, type FeatureRange, type ResolvedConstraints } from '../constraints.js';
 import { l1Distance, l2DistanceSquared } from '../distances.js';
-import { AttackWeightSearch, fistaMomentum, polynomialDecay, shrink } from '../fista.js';
+import { AttackWeightSearch, fistaStep, polynomialDecay } from '../fista.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption } from '../gradients.js';
-import { flattenInstance, nest, shapeSize, type InstanceInput, type NestedNumbers } from '../instance.js';
+import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from '../instance.js';
 import { counterfactualMeta, rangeParams } from '../params.js';
 import { argmax, ProbabilityModel } from '../probabilities.js';
+import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance, tfjsOption } from '../setup.js';
 import { auxiliaryGradient, predictionLoss, type PredictionLoss } from './loss.js';
 import { EncoderPrototypes, TreePrototypes, type FoundPrototype, type Prototype, type PrototypeKType } from './prototypes.js';
 import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } from './search-space.js';
@@ -47,15 +48,12 @@ import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } 
  * along a categorical dimension is mostly 0: the prototype term moves categories.
  */
 
-/** Constraints of a counterfactual, by feature index or (with `featureNames`) by name. */
-export interface ProtoConstraints {
-  /** Features that must keep their value (a categorical feature its category). */
-  immutable?: ReadonlyArray<number | string>;
-  /** `{ [feature]: [min, max] }`: an allowed range per numeric feature, within `featureRange`. */
-  range?: Readonly<Record<number | string, readonly [number, number]>>;
-  /** `{ [feature]: 'increase' | 'decrease' }`; on a categorical feature, along its `order` (see `fit`). */
-  direction?: Readonly<Record<number | string, 'increase' | 'decrease'>>;
-}
+/**
+ * Constraints of a counterfactual, by feature index or (with `featureNames`) by name: an immutable
+ * categorical feature keeps its category; a direction (`direction`, `increaseOnly`, `decreaseOnly`) on
+ * a categorical feature follows its `order` (see `fit`); ranges are for numeric features only.
+ */
+export type ProtoConstraints = FeatureConstraints<number | string>;
 
 export interface CounterfactualProtoOptions {
   /** The shape of one instance in the model's encoding, e.g. `[28, 28, 1]` or `[12]`. Required. */
@@ -245,7 +243,7 @@ export type CounterfactualProtoState = Omit<CounterfactualProtoOptions, 'onProgr
 };
 
 type ResolvedOptions = Required<Omit<CounterfactualProtoOptions, 'ae' | 'encoder' | 'featureRange' | 'categoryMap' | 'encoding' | 'featureNames' | 'constraints' | 'onProgress'>> &
-  Pick<CounterfactualProtoOptions, 'featureRange' | 'categoryMap' | 'featureNames' | 'onProgress'> & { encoding: CategoricalEncoding; constraints: FeatureConstraints };
+  Pick<CounterfactualProtoOptions, 'featureRange' | 'categoryMap' | 'featureNames' | 'onProgress'> & { encoding: CategoricalEncoding; constraints: ResolvedConstraints };
 
 const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_PROTO_DEFAULTS), 'shape', 'ae', 'encoder', 'featureRange', 'categoryMap', 'encoding', 'featureNames', 'constraints', 'onProgress'];
 const FIT_OPTION_NAMES = ['distance', 'discPerc', 'pseudoCount', 'standardizeCatVars', 'smooth', 'center', 'updateFeatureRange', 'order'];
@@ -267,31 +265,14 @@ export class CounterfactualProto {
     private readonly predictor: Predictor<number[]>,
     options: CounterfactualProtoOptions,
   ) {
-    assertPredictor(predictor);
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidInputError('CounterfactualProto needs options with at least { shape }, the shape of one instance');
-    }
-    rejectUnknownOptions(options, OPTION_NAMES);
-    this.size = shapeSize(options.shape);
+    this.size = checkExplainerOptions('CounterfactualProto', predictor, options, OPTION_NAMES, '{ shape }, the shape of one instance');
     const { ae, encoder, ...rest } = stripUndefined(options);
-    const o = { ...COUNTERFACTUAL_PROTO_DEFAULTS, encoding: 'ordinal', ...rest } as ResolvedOptions & { constraints: ProtoConstraints };
-    checkNumber('kappa', o.kappa, 0, Infinity, { openHigh: true });
-    checkNumber('beta', o.beta, 0, Infinity, { openHigh: true });
-    checkNumber('gamma', o.gamma, 0, Infinity, { openHigh: true });
+    const o = { ...COUNTERFACTUAL_PROTO_DEFAULTS, encoding: 'ordinal', ...rest } as ResolvedOptions;
+    checkFistaOptions(o);
     checkNumber('theta', o.theta, 0, Infinity, { openHigh: true });
-    checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
-    checkInteger('maxIterations', o.maxIterations, 1);
     checkNumber('cInit', o.cInit, 0, Infinity, { openHigh: true });
-    checkInteger('cSteps', o.cSteps, 1);
-    if (!Array.isArray(o.clip) || o.clip.length !== 2 || !(o.clip[0] < o.clip[1])) {
-      throw new InvalidInputError(`option clip is ${JSON.stringify(o.clip)}; expected [min, max] with min < max`);
-    }
-    if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
     if (o.cInit === 0 && o.theta === 0) {
       throw new InvalidInputError('options cInit 0 and theta 0 leave nothing to minimise but the distance; set theta > 0 for prototype-only search, or cInit > 0');
-    }
-    if (o.gamma > 0 && ae === undefined) {
-      throw new InvalidInputError(`option gamma is ${o.gamma} but no autoencoder was given; pass ae (a TensorFlow.js model), or gamma 0`);
     }
     if (o.categoryMap !== undefined) {
       this.layout = new CategoricalLayout(this.size, o.categoryMap, o.encoding);
@@ -306,10 +287,10 @@ export class CounterfactualProto {
     if (o.featureNames !== undefined && (!Array.isArray(o.featureNames) || o.featureNames.length !== features || !o.featureNames.every((n) => typeof n === 'string'))) {
       throw new InvalidInputError(`option featureNames is ${JSON.stringify(o.featureNames)}; expected ${features} names, one per feature`);
     }
-    o.constraints = checkConstraints(resolveConstraints(options.constraints, o.featureNames), features);
+    o.constraints = checkConstraints(options.constraints, features, o.featureNames);
     if (o.featureRange !== undefined) resolveFeatureRange(o.featureRange, features);
-    this.ae = asTfjs(ae, this.size, o.shape, 'autoencoder');
-    this.encoder = asTfjs(encoder, this.size, o.shape, 'encoder');
+    this.ae = autoencoderOption(ae, o.gamma, this.size, o.shape);
+    this.encoder = tfjsOption(encoder, this.size, o.shape, 'encoder');
     this.options = o;
   }
 
@@ -431,9 +412,8 @@ export class CounterfactualProto {
     const x0 = space.toPoint(instance);
     const inst = space.forInstance(x0, o.constraints);
     const source = this.gradientSource(fitted, inst);
-    const origProba = await source.model.predict(x0, 1);
+    const { proba: origProba, origClass } = await predictInstance(source, x0);
     const classes = source.model.classes;
-    const origClass = argmax(origProba);
     if (targetClass !== undefined && !(Number.isInteger(targetClass) && targetClass >= 0 && targetClass < classes && targetClass !== origClass)) {
       throw new InvalidInputError(`option targetClass is ${JSON.stringify(targetClass)}; expected a class index in 0..${classes - 1} other than the instance's class ${origClass}`);
     }
@@ -460,9 +440,7 @@ export class CounterfactualProto {
     return {
       meta: counterfactualMeta('CounterfactualProto', source.method, {
         ...params,
-        shape: [...o.shape],
-        eps: typeof o.eps === 'number' ? o.eps : [...o.eps],
-        clip: [...o.clip],
+        ...arrayParams(o),
         featureRange: rangeParams(this.spaceRange(fitted)),
         ...(categoryMap !== undefined && { categoryMap, distance: fitted.state.categorical?.distance }),
         prototypes: fitted.encodings !== undefined ? 'encoder' : 'kdtree',
@@ -479,8 +457,7 @@ export class CounterfactualProto {
         id_proto: found.prototype.class,
         prototype: found.prototype,
         iterations,
-        modelCalls: source.model.usage.calls,
-        modelRows: source.model.usage.rows,
+        ...modelUsage(source),
         raw: {
           instance: nest(inst.toInput(x0), o.shape),
           gradients: source.method,
@@ -576,16 +553,7 @@ export class CounterfactualProto {
       }
       if (!useEncoder && o.theta > 0) for (const i of features) gradient[i] += 2 * o.theta * (y[i] - found.vector[i]);
       const rate = polynomialDecay(o.learningRateInit, k, o.maxIterations);
-      const [lo, hi] = o.clip;
-      for (const i of features) {
-        const g = Math.min(hi, Math.max(lo, gradient[i] + 2 * (y[i] - x0[i])));
-        next[i] = shrink(y[i] - rate * g, x0[i], o.beta);
-      }
-      project(next, inst.box); // also pins the features that cannot move
-      const momentum = fistaMomentum(k);
-      for (let i = 0; i < d; i++) y[i] = next[i] + momentum * (next[i] - x[i]);
-      project(y, inst.box);
-      x = Float32Array.from(next);
+      x = fistaStep({ x, y, next, features, center: x0, box: inst.box, beta: o.beta, clip: o.clip, rate, k }, (i) => gradient[i] + 2 * (y[i] - x0[i]));
     }
     return { c, iterations: o.maxIterations, candidates, best };
   }
@@ -628,37 +596,4 @@ export class CounterfactualProto {
     });
     return out;
   }
-}
-
-function asTfjs(model: TfModel | TfjsPredictor | undefined, size: number, shape: readonly number[], what: string): TfjsPredictor | undefined {
-  if (model === undefined) return undefined;
-  const wrapped = isTfjsPredictor(model) ? model : tfjsModel(model as TfModel);
-  if (wrapped.inputSize !== size) {
-    throw new InvalidInputError(`the ${what} takes inputs of shape [${wrapped.inputShape.join(', ')}]; expected ${size} values, as option shape [${shape.join(', ')}]`);
-  }
-  return wrapped;
-}
-
-/** Constraints with feature names replaced by indices (names need `featureNames`). */
-function resolveConstraints(constraints: ProtoConstraints | undefined, names: readonly string[] | undefined): FeatureConstraints | undefined {
-  if (constraints === undefined || constraints === null || typeof constraints !== 'object') return constraints as FeatureConstraints | undefined;
-  const index = (key: number | string, where: string): number => {
-    if (typeof key === 'number' || /^\d+$/.test(key)) return Number(key);
-    const i = names?.indexOf(key) ?? -1;
-    if (i < 0) {
-      throw new InvalidInputError(
-        `constraints.${where} names feature ${JSON.stringify(key)}; expected a feature index${names === undefined ? ' (pass featureNames to name features)' : ` or one of: ${names.join(', ')}`}`,
-      );
-    }
-    return i;
-  };
-  const byIndex = <V>(record: Readonly<Record<string, V>> | undefined, where: string) =>
-    record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([key, v]) => [index(key, where), v]));
-  const { immutable, range, direction, ...rest } = constraints;
-  return {
-    ...rest,
-    ...(immutable !== undefined && { immutable: Array.isArray(immutable) ? immutable.map((key) => index(key, 'immutable')) : (immutable as never) }),
-    ...(range !== undefined && { range: byIndex(range, 'range') }),
-    ...(direction !== undefined && { direction: byIndex(direction, 'direction') }),
-  };
 }
