@@ -1,3 +1,4 @@
+import { V2_INPUT_DATATYPES } from '../predictors/remote/options.js';
 import { flattenTensor, ResponseShapeError, shapedTensor, type FlatTensor } from '../predictors/remote/tensor.js';
 import { HttpError } from './http-error.js';
 
@@ -24,20 +25,11 @@ export function requestObject(body: unknown, expected: string): Record<string, u
   return body as Record<string, unknown>;
 }
 
-/** The datatypes of the Open Inference Protocol whose values are numbers. */
-export const V2_NUMERIC_DATATYPES: ReadonlySet<string> = new Set([
-  'FP16',
-  'FP32',
-  'FP64',
-  'INT8',
-  'INT16',
-  'INT32',
-  'INT64',
-  'UINT8',
-  'UINT16',
-  'UINT32',
-  'UINT64',
-]);
+/**
+ * The datatypes of the Open Inference Protocol whose values are numbers: those a remote predictor sends
+ * rows as, and FP16 (which JSON carries as plain numbers too).
+ */
+export const V2_NUMERIC_DATATYPES: ReadonlySet<string> = new Set(['FP16', ...V2_INPUT_DATATYPES]);
 
 /** Checks that the values of an integer datatype (INT*, UINT*) are integers, and unsigned ones not negative; a 400 otherwise. */
 export function checkIntegerValues(values: readonly number[], datatype: string, what: string): void {
