@@ -3,16 +3,18 @@ import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
 import type { AnchorTextData } from '../anchors/text/anchor-text.js';
 import type { CEMData } from '../counterfactuals/cem.js';
 import type { CounterfactualData } from '../counterfactuals/counterfactual.js';
+import type { CounterfactualProtoData } from '../counterfactuals/proto/counterfactual-proto.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { renderAnchorImageHtml, type ImageRenderOptions } from './anchor-image-card.js';
 import { renderAnchorTabularHtml, type TabularRenderOptions } from './anchor-tabular-card.js';
 import { renderAnchorTextHtml, type TextRenderOptions } from './anchor-text-card.js';
-import { renderCemHtml, renderCounterfactualHtml, type CounterfactualRenderOptions } from './counterfactual-card.js';
+import { renderCemHtml, renderCounterfactualHtml } from './counterfactual-card.js';
+import { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './counterfactual-proto-card.js';
 import { htmlDocument } from './html.js';
 
 /** Options of {@link renderHtml}: what each kind of card needs to name things (see each card's options). */
-export type RenderOptions = TabularRenderOptions & TextRenderOptions & ImageRenderOptions & CounterfactualRenderOptions;
+export type RenderOptions = TabularRenderOptions & TextRenderOptions & ImageRenderOptions & CounterfactualProtoRenderOptions;
 
 type Renderer = (explanation: Explanation<never>, options: RenderOptions) => string;
 
@@ -23,6 +25,7 @@ const CARDS: Record<string, Renderer> = {
   AnchorImage: (e, o) => renderAnchorImageHtml(e as Explanation<AnchorImageData>, o),
   Counterfactual: (e, o) => renderCounterfactualHtml(e as Explanation<CounterfactualData>, o),
   CEM: (e, o) => renderCemHtml(e as Explanation<CEMData>, o),
+  CounterfactualProto: (e, o) => renderCounterfactualProtoHtml(e as Explanation<CounterfactualProtoData>, o),
 };
 
 /** The explainers whose explanations {@link renderHtml} draws. */

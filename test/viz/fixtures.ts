@@ -72,3 +72,27 @@ export async function counterfactualsOfDigit0() {
     cnn.dispose();
   }
 }
+
+/**
+ * A prototype-guided counterfactual of held-out Adult row 0 (predicted <=50K) for the bundled
+ * gradient-boosted trees, as `glassbox counterfactual adult --row 0` finds it (k-d trees over the
+ * training rows scaled to [-1, 1], ABDM category distances, the CLI's short search). Returns the
+ * explainer and its training rows too, for `prototypeInput`.
+ */
+export async function protoOfAdultRow0() {
+  const { adultCounterfactualTask } = await import('../../src/datasets/adult-counterfactual.js');
+  const { CounterfactualProto } = await import('../../src/counterfactuals/proto/counterfactual-proto.js');
+  const { ADULT_PROTO_OPTIONS } = await import('../../src/cli/commands/counterfactual-proto.js');
+  const task = adultCounterfactualTask('adult-gbt');
+  const train = task.dataset.train.rows.map(task.scale);
+  const explainer = await new CounterfactualProto(task.predictor, {
+    shape: [task.featureNames.length],
+    categoryMap: task.categoryMap,
+    featureNames: task.featureNames,
+    featureRange: [-1, 1],
+    ...ADULT_PROTO_OPTIONS,
+    constraints: { immutable: ['Race', 'Sex', 'Country'], direction: { Age: 'increase', Education: 'increase' } },
+  }).fit(train, { distance: 'abdm', order: { 2: task.educationOrder } });
+  const explanation = await explainer.explain(task.scale(task.dataset.test.rows[0]));
+  return { task, train, explainer, explanation };
+}

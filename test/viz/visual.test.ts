@@ -6,7 +6,7 @@ import { GlassboxError } from '../../src/core/errors.js';
 import { Counterfactual } from '../../src/counterfactuals/counterfactual.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, counterfactualsOfDigit0, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, sentimentTargets } from './fixtures.js';
+import { adult, counterfactualsOfDigit0, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, protoOfAdultRow0, sentimentTargets } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -122,6 +122,20 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
     const picture = await renderer.render(renderHtml(e, { instance: row, featureNames: ['income', 'debt'], targetNames: ['refused', 'approved'] }));
     expect(lumaStats(picture.png).variance).toBeGreaterThan(200);
     for (const key of ['approved', 'refused', 'income', 'debt', 'The counterfactual', 'change']) expect(picture.text).toContain(key);
+  });
+
+  it('draws the card of a prototype-guided counterfactual with its changes and its prototype', async () => {
+    const { task, train, explainer, explanation } = await protoOfAdultRow0();
+    const prototype = explainer.prototypeInput(explanation.data.prototype, train);
+    const picture = await renderer.render(renderHtml(explanation, { ...task.dataset, unscale: task.unscale, prototype }), { colorScheme: 'dark' });
+    const stats = lumaStats(picture.png);
+    expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
+    expect(stats.mean).toBeLessThan(60);
+    expect(stats.height).toBeGreaterThan(500);
+    for (const key of ['What would make the model predict', '>50K', '<=50K', 'Education: Dropout → High School grad', 'The prototype (>50K)',
+      `training row ${explanation.data.prototype.rows[0]} (k-d tree)`, 'Hours per week']) {
+      expect(picture.text).toContain(key);
+    }
   });
 
   it('widens the picture rather than cut off a table wider than the card', async () => {

@@ -5,6 +5,7 @@ import { adultCounterfactualTask } from '../../datasets/adult-counterfactual.js'
 import type { MnistDataset } from '../../datasets/mnist.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
+import type { CounterfactualProtoRenderOptions } from '../../viz/counterfactual-proto-card.js';
 import { UsageError, type CliIO } from '../io.js';
 
 /**
@@ -48,8 +49,15 @@ function progress(io: CliIO) {
     : undefined;
 }
 
-/** Explains held-out Adult row `row`; returns the explanation and its text. */
-export async function adultProto(row: number, io: CliIO): Promise<{ explanation: Explanation<CounterfactualProtoData>; text: string }> {
+/** An explanation, its text for the terminal, and what its card needs (names, the prototype as an input). */
+export interface ProtoResult {
+  explanation: Explanation<CounterfactualProtoData>;
+  text: string;
+  render: CounterfactualProtoRenderOptions;
+}
+
+/** Explains held-out Adult row `row`; returns the explanation, its text and its card's options. */
+export async function adultProto(row: number, io: CliIO): Promise<ProtoResult> {
   const task = adultCounterfactualTask('adult-gbt');
   const { test, train, targetNames } = task.dataset;
   if (row >= test.rows.length) {
@@ -64,7 +72,8 @@ export async function adultProto(row: number, io: CliIO): Promise<{ explanation:
     constraints: { immutable: ['Race', 'Sex', 'Country'], direction: { Age: 'increase', Education: 'increase' } },
     onProgress: progress(io),
   };
-  const explainer = await new CounterfactualProto(task.predictor, options).fit(train.rows.map(task.scale), { distance: 'abdm', order: { 2: task.educationOrder } });
+  const trainRows = train.rows.map(task.scale);
+  const explainer = await new CounterfactualProto(task.predictor, options).fit(trainRows, { distance: 'abdm', order: { 2: task.educationOrder } });
   const started = performance.now();
   const explanation = await explainer.explain(task.scale(test.rows[row]));
   const elapsed = performance.now() - started;
@@ -81,22 +90,22 @@ export async function adultProto(row: number, io: CliIO): Promise<{ explanation:
   }
   lines.push(`Prototype:       training row ${d.prototype.rows[0]} (${targetNames[d.prototype.class]}), distance ${d.prototype.distance.toFixed(2)} (k-d tree)`);
   lines.push(search(d, elapsed));
-  return { explanation, text: `${lines.join('\n')}\n` };
+  return {
+    explanation,
+    text: `${lines.join('\n')}\n`,
+    render: { featureNames: task.featureNames, categoryMap: task.categoryMap, targetNames, unscale: task.unscale, prototype: explainer.prototypeInput(d.prototype, trainRows) },
+  };
 }
 
-/** Explains held-out MNIST digit `row`; returns the explanation and its text. */
-export async function mnistProto(
-  mnist: MnistDataset,
-  row: number,
-  target: number | undefined,
-  io: CliIO,
-): Promise<{ explanation: Explanation<CounterfactualProtoData>; text: string }> {
+/** Explains held-out MNIST digit `row`; returns the explanation, its text and its card's options. */
+export async function mnistProto(mnist: MnistDataset, row: number, target: number | undefined, io: CliIO): Promise<ProtoResult> {
   const cnn = await loadBundledModel('mnist-cnn');
   const ae = await loadBundledModel('mnist-ae');
   try {
     const encoder = await cutEncoder(ae, 4);
     const explainer = new CounterfactualProto(tfjsModel(cnn), { shape: mnist.shape, featureRange: [0, 1], encoder, ...MNIST_PROTO_OPTIONS, onProgress: progress(io) });
-    await explainer.fit(Array.from({ length: MNIST_PROTOTYPE_DIGITS }, (_, i) => mnist.train.image(i)));
+    const digits = Array.from({ length: MNIST_PROTOTYPE_DIGITS }, (_, i) => mnist.train.image(i));
+    await explainer.fit(digits);
     const started = performance.now();
     const explanation = await explainer.explain(mnist.test.image(row), target === undefined ? {} : { targetClass: target });
     const elapsed = performance.now() - started;
@@ -110,7 +119,11 @@ export async function mnistProto(
     );
     lines.push(`Prototype:       the mean code of the ${d.prototype.size} training digits predicted as ${d.prototype.class}, distance ${d.prototype.distance.toFixed(2)}`);
     lines.push(search(d, elapsed));
-    return { explanation, text: `${lines.join('\n')}\n` };
+    return {
+      explanation,
+      text: `${lines.join('\n')}\n`,
+      render: { targetNames: mnist.targetNames, prototype: explainer.prototypeInput(d.prototype, digits) },
+    };
   } finally {
     cnn.dispose();
     ae.dispose();

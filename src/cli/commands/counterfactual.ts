@@ -13,7 +13,7 @@ import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { adultProto, mnistProto } from './counterfactual-proto.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
-       glassbox counterfactual adult --row N --method proto [--json]
+       glassbox counterfactual adult --row N --method proto [--json] [--html FILE] [--png FILE]
 
 Finds the smallest change (in L1) to held-out MNIST digit N that makes the bundled CNN predict another
 digit with probability >= 0.95 (Wachter et al., 2017; Alibi Explain's defaults), by autodiff.
@@ -27,12 +27,14 @@ Options:
   --method M         wachter (MNIST's default) or proto (the only method for adult)
   --target T         the digit to reach (0-9), 'other' (any other digit, the default) or 'same' (wachter only)
   --json             print the explanation JSON ({meta, data}) instead of the summary
-  --png FILE         also draw the digit, the counterfactual and their difference to a PNG file (mnist)
-  --html FILE        also write the explanation's card (the same pictures, probabilities, distance) as an HTML page (mnist, wachter)
+  --png FILE         also draw the digit, the counterfactual and their difference to a PNG file (mnist);
+                     for adult, the explanation's card as a PNG picture (needs Chromium)
+  --html FILE        also write the explanation's card (pictures or the changed features, probabilities,
+                     distance; with proto, the prototype) as an HTML page
   -h, --help         show this help
 `;
 
-/** `glassbox counterfactual mnist|adult --row N [--method wachter|proto] [--target T] [--json] [--png FILE]`. */
+/** `glassbox counterfactual mnist|adult --row N [--method wachter|proto] [--target T] [--json] [--png FILE] [--html FILE]`. */
 export async function counterfactualCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -60,13 +62,12 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
   if (dataset === 'adult' && method !== 'proto') throw new UsageError('--method wachter is for mnist; adult has --method proto');
   const row = numberFlag('row', values.row, { integer: true, min: 0 });
   if (row === undefined) throw new UsageError('--row N is required');
-  if (method === 'proto') {
-    if (values.html !== undefined) throw new UsageError('--html draws Wachter counterfactuals only; leave it out with --method proto');
-    if (dataset === 'adult' && (values.png !== undefined || values.target !== undefined)) throw new UsageError('--png and --target are for mnist; leave them out with adult');
-  }
+  if (dataset === 'adult' && values.target !== undefined) throw new UsageError('--target is for mnist; leave it out with adult');
   if (dataset === 'adult') {
-    const { explanation, text } = await adultProto(row, io);
+    const files = checkRenderingFiles({ html: values.html, png: values.png });
+    const { explanation, text, render } = await adultProto(row, io);
     io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);
+    await writeRenderings(explanation, render, files);
     return 0;
   }
   const mnist = loadMnist();
@@ -80,8 +81,9 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
   const digit = mnist.test.image(row);
   if (method === 'proto') {
     if (typeof target !== 'number' && target !== 'other') throw new UsageError("--target same is for --method wachter; proto takes a digit or 'other'");
-    const { explanation, text } = await mnistProto(mnist, row, typeof target === 'number' ? target : undefined, io);
+    const { explanation, text, render } = await mnistProto(mnist, row, typeof target === 'number' ? target : undefined, io);
     if (values.png !== undefined) writeFileSync(values.png, digitsPng(digit, explanation.data));
+    await writeRenderings(explanation, render, { html: values.html });
     io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);
     return 0;
   }

@@ -468,6 +468,33 @@ export class CounterfactualProto {
     };
   }
 
+  /**
+   * The prototype of an explanation (`data.prototype`) as an input one can look at, made from the rows
+   * given to `fit` (which the explainer does not keep): the training row itself for a k-d tree
+   * prototype; for an encoder prototype, the mean of the training inputs whose encodings it averages
+   * (its `rows`, or with none listed every training row predicted as its class). That mean is not the
+   * decoding of the mean encoding, but shows what the prototype stands for. Returned nested in `shape`.
+   *
+   * @throws NotFittedError before `fit`.
+   * @throws InvalidInputError when `trainRows` are not as many as the rows given to `fit`, a row is
+   *   malformed, or the prototype names rows or a class the training rows do not have.
+   */
+  prototypeInput(prototype: Prototype, trainRows: readonly InstanceInput[]): NestedNumbers {
+    const fitted = this.fitted;
+    if (fitted === undefined) throw new NotFittedError('CounterfactualProto');
+    const { classes } = fitted.state;
+    if (!Array.isArray(trainRows) || trainRows.length !== classes.length) {
+      throw new InvalidInputError(`trainRows has ${Array.isArray(trainRows) ? trainRows.length : 'no'} rows; expected the ${classes.length} rows given to fit`);
+    }
+    const rows = prototype?.rows?.length > 0 ? prototype.rows : Array.from(classes.keys()).filter((i) => classes[i] === prototype?.class);
+    if (rows.length === 0 || !rows.every((i) => Number.isInteger(i) && i >= 0 && i < classes.length)) {
+      throw new InvalidInputError(`the prototype names rows ${JSON.stringify(prototype?.rows)} of class ${JSON.stringify(prototype?.class)}; expected training rows 0..${classes.length - 1} or a class the model predicted for some`);
+    }
+    const sum = new Float64Array(this.size);
+    for (const i of rows) flattenInstance(trainRows[i], this.options.shape, `training row ${i}`).forEach((v, j) => (sum[j] += v));
+    return nest(Array.from(sum, (v) => v / rows.length), this.options.shape);
+  }
+
   /** The optimiser's feature range (before constraints), for `meta.params`. */
   private spaceRange(fitted: Fitted) {
     return fitted.space.categorical?.featureRange ?? resolveFeatureRange(this.options.featureRange ?? UNBOUNDED_RANGE, this.size);
