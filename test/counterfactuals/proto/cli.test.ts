@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/cli.js';
 import { adultCounterfactualTask } from '../../../src/datasets/adult-counterfactual.js';
@@ -30,13 +33,29 @@ describe('glassbox counterfactual --method proto', () => {
     expect(e.data.cf.class).toBe(1);
   });
 
+  it('writes the card with --html: the changes as the text lists them, and the prototype row', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'glassbox-cli-')), 'proto-0.html');
+    const { code, stdout } = await cli('counterfactual', 'adult', '--row', '0', '--html', file);
+    expect(code).toBe(0);
+    const page = readFileSync(file, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<div class="gbx gbx-counterfactual-proto">');
+    expect(page).toContain('What would make the model predict <span class="gbx-pill">&gt;50K</span> instead of <span class="gbx-pill">&lt;=50K</span>');
+    const changes = stdout.split('\n').filter((line) => line.startsWith('                 ')).map((line) => line.trim().replace(' -> ', ' → '));
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(page).toContain(`<span class="gbx-pill">${change}</span>`);
+    const prototypeRow = stdout.match(/training row (\d+) \(>50K\)/)![1];
+    expect(page).toContain(`training row ${prototypeRow} (k-d tree)`);
+    expect(page).toContain('<th>The prototype (&gt;50K)</th>');
+  });
+
   it('says what was wrong with the call (exit code 2)', async () => {
     for (const [argv, message] of [
       [['counterfactual', 'adult', '--row', '1', '--method', 'wachter'], /--method wachter is for mnist; adult has --method proto/],
       [['counterfactual', 'adult', '--row', '99999'], /--row 99999 is out of range; adult has 16281 held-out rows/],
-      [['counterfactual', 'adult', '--row', '1', '--png', 'x.png'], /--png and --target are for mnist/],
+      [['counterfactual', 'adult', '--row', '1', '--target', '3'], /--target is for mnist; leave it out with adult/],
+      [['counterfactual', 'adult', '--row', '1', '--html', ''], /--html needs a file name/],
       [['counterfactual', 'mnist', '--row', '1', '--method', 'dice'], /--method is "dice"; expected wachter or proto/],
-      [['counterfactual', 'mnist', '--row', '1', '--method', 'proto', '--html', 'x.html'], /--html draws Wachter counterfactuals only/],
     ] as const) {
       const { code, stderr } = await cli(...argv);
       expect(code).toBe(2);
