@@ -1,18 +1,15 @@
-import type { LayersModel } from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, NotFittedError } from '../../src/core/errors.js';
 import { CEM } from '../../src/counterfactuals/cem.js';
 import { shrink } from '../../src/counterfactuals/fista.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
-import { tfjsModel, type TfjsPredictor } from '../../src/predictors/tfjs.js';
-import { loadBundledModel } from '../../src/tf/models.js';
+import { tfjsModel } from '../../src/predictors/tfjs.js';
 import { loadTf, type Tf } from '../../src/tf/tf.js';
 import { adultNumericTask } from './adult-numeric.js';
+import { useMnistModels } from './mnist-models.js';
 
 let tf: Tf;
-let cnn: LayersModel;
-let ae: LayersModel;
-let predictor: TfjsPredictor;
+const models = useMnistModels();
 const mnist = loadMnist();
 const flat = (x: unknown) => (x as number[][][]).flat(2);
 /**
@@ -23,19 +20,12 @@ const BUDGET = { maxIterations: 100, cInit: 1000, cSteps: 3 } as const;
 
 beforeAll(async () => {
   tf = await loadTf();
-  cnn = await loadBundledModel('mnist-cnn');
-  ae = await loadBundledModel('mnist-ae');
-  predictor = tfjsModel(cnn);
-});
-afterAll(() => {
-  cnn.dispose();
-  ae.dispose();
 });
 
 describe('CEM on MNIST', () => {
   it('finds pertinent negatives that change the class by only adding ink, inside the feature range', async () => {
     const before = tf.memory().numTensors;
-    const cem = new CEM(predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, ...BUDGET });
+    const cem = new CEM(models.predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, ...BUDGET });
     const digit = mnist.test.image(0);
     const e = await cem.explain(digit);
     expect(e.meta).toMatchObject({ name: 'CEM', type: ['whitebox'], params: { mode: 'PN', kappa: 0, beta: 0.1, gamma: 0, ae: false, gradients: 'autodiff' } });
@@ -43,7 +33,7 @@ describe('CEM on MNIST', () => {
     expect(e.data.PN_pred).not.toBe(e.data.orig_class);
     expect(e.data.X_pred).toBe(e.data.orig_class);
     const pn = flat(e.data.PN);
-    const [p] = await predictor([pn]);
+    const [p] = await models.predictor([pn]);
     expect(Array.from(p).indexOf(Math.max(...p))).toBe(e.data.PN_pred);
     pn.forEach((v, j) => {
       expect(v).toBeGreaterThanOrEqual(digit[j]);
@@ -56,7 +46,7 @@ describe('CEM on MNIST', () => {
   });
 
   it('finds pertinent positives that keep the class with part of the digit, between the no-information values and the digit', async () => {
-    const cem = new CEM(predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...BUDGET });
+    const cem = new CEM(models.predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...BUDGET });
     cem.fit(Array.from({ length: 300 }, (_, i) => mnist.train.image(i)));
     const digit = mnist.test.image(3);
     const e = await cem.explain(digit);
@@ -74,7 +64,7 @@ describe('CEM on MNIST', () => {
 
   it('uses an autoencoder for the γ term', async () => {
     const before = tf.memory().numTensors;
-    const cem = new CEM(predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 100, ae, ...BUDGET });
+    const cem = new CEM(models.predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 100, ae: models.ae, ...BUDGET });
     const e = await cem.explain(mnist.test.image(1));
     expect(e.meta.params).toMatchObject({ gamma: 100, ae: true });
     expect(e.data.success).toBe(true);
@@ -85,7 +75,7 @@ describe('CEM on MNIST', () => {
   it('honours immutable features and directions', async () => {
     const digit = mnist.test.image(0);
     const immutable = Array.from({ length: 10 * 28 }, (_, i) => 18 * 28 + i); // the bottom ten rows
-    const cem = new CEM(predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, constraints: { immutable }, ...BUDGET });
+    const cem = new CEM(models.predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, constraints: { immutable }, ...BUDGET });
     const e = await cem.explain(digit);
     expect(e.data.success).toBe(true);
     for (const step of e.data.raw.steps) {
@@ -93,14 +83,14 @@ describe('CEM on MNIST', () => {
     }
     // PP with every feature allowed only to increase can keep nothing away from the digit: the PP is the digit.
     const direction = Object.fromEntries(Array.from({ length: 784 }, (_, i) => [i, 'increase' as const]));
-    const pp = await new CEM(predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, constraints: { direction }, ...BUDGET, cSteps: 1 }).explain(digit);
+    const pp = await new CEM(models.predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, constraints: { direction }, ...BUDGET, cSteps: 1 }).explain(digit);
     expect(flat(pp.data.PP)).toEqual(Array.from(digit));
   });
 
   it('is deterministic', async () => {
     const options = { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, maxIterations: 30, cInit: 1e4, cSteps: 2 } as const;
-    const a = JSON.stringify(await new CEM(predictor, options).explain(mnist.test.image(4)));
-    const b = JSON.stringify(await new CEM(tfjsModel(cnn), options).explain(mnist.test.image(4)));
+    const a = JSON.stringify(await new CEM(models.predictor, options).explain(mnist.test.image(4)));
+    const b = JSON.stringify(await new CEM(tfjsModel(models.cnn), options).explain(mnist.test.image(4)));
     expect(a).toBe(b);
   });
 });
@@ -152,15 +142,15 @@ describe('CEM parts and errors', () => {
 
   it('names what is wrong', async () => {
     const options = { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1] } as const;
-    await expect(new CEM(predictor, options).explain(mnist.test.image(0))).rejects.toThrow(NotFittedError);
-    expect(() => new CEM(predictor, { ...options, mode: 'PX' as 'PN' })).toThrow(/option mode is "PX"; expected 'PN' or 'PP'/);
-    expect(() => new CEM(predictor, { ...options, gamma: 10 })).toThrow(/option gamma is 10 but no autoencoder was given/);
-    expect(() => new CEM(predictor, { ...options, noInfoVal: [0, 1] })).toThrow(/option noInfoVal is \[0,1\]; expected a finite number, or 784 of them/);
-    expect(() => new CEM(predictor, { ...options, clip: [1, -1] })).toThrow(/option clip is \[1,-1\]; expected \[min, max\] with min < max/);
+    await expect(new CEM(models.predictor, options).explain(mnist.test.image(0))).rejects.toThrow(NotFittedError);
+    expect(() => new CEM(models.predictor, { ...options, mode: 'PX' as 'PN' })).toThrow(/option mode is "PX"; expected 'PN' or 'PP'/);
+    expect(() => new CEM(models.predictor, { ...options, gamma: 10 })).toThrow(/option gamma is 10 but no autoencoder was given/);
+    expect(() => new CEM(models.predictor, { ...options, noInfoVal: [0, 1] })).toThrow(/option noInfoVal is \[0,1\]; expected a finite number, or 784 of them/);
+    expect(() => new CEM(models.predictor, { ...options, clip: [1, -1] })).toThrow(/option clip is \[1,-1\]; expected \[min, max\] with min < max/);
     const small = tf.sequential({ layers: [tf.layers.dense({ inputShape: [10], units: 10 })] });
-    expect(() => new CEM(predictor, { ...options, gamma: 1, ae: small })).toThrow(/the autoencoder takes inputs of shape \[10\]; expected 784 values/);
+    expect(() => new CEM(models.predictor, { ...options, gamma: 1, ae: small })).toThrow(/the autoencoder takes inputs of shape \[10\]; expected 784 values/);
     small.dispose();
-    const cem = new CEM(predictor, { ...options, noInfoVal: 0 });
+    const cem = new CEM(models.predictor, { ...options, noInfoVal: 0 });
     await expect(cem.explain(new Float32Array(700))).rejects.toThrow(InvalidInputError);
     expect(() => cem.fit([])).toThrow(/CEM\.fit needs an array of at least one training instance/);
     expect(() => cem.fit([mnist.train.image(0)], { noInfoType: 'mode' as 'mean' })).toThrow(/option noInfoType is "mode"/);

@@ -1,35 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CEM,
   Counterfactual,
   ExplainerFileError,
-  loadBundledModel,
   loadExplainer,
   loadMnist,
   loadTf,
   saveExplainer,
-  tfjsModel,
-  type TfjsPredictor,
-  type TfModel,
 } from '../../src/index.js';
+import { useMnistModels } from '../counterfactuals/mnist-models.js';
 import { tempDir } from './helpers.js';
 
 const mnist = loadMnist();
-let cnn: TfModel;
-let ae: TfModel;
-let predictor: TfjsPredictor;
-
-beforeAll(async () => {
-  cnn = await loadBundledModel('mnist-cnn');
-  ae = await loadBundledModel('mnist-ae');
-  predictor = tfjsModel(cnn);
-});
-afterAll(() => {
-  cnn.dispose();
-  ae.dispose();
-});
+const models = useMnistModels();
 
 /** Far smaller budgets than Alibi's defaults, to keep the tests fast; they need not succeed to compare. */
 const CF_BUDGET = { maxIter: 30, maxLamSteps: 2, lamInit: 0.01 } as const;
@@ -41,7 +26,7 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
     const before = tf.memory().numTensors;
     // Per-feature ranges: the top row of pixels may not change at all.
     const upper = Float32Array.from({ length: 784 }, (_, i) => (i < 28 ? 0 : 1));
-    const explainer = new Counterfactual(predictor, {
+    const explainer = new Counterfactual(models.predictor, {
       shape: [28, 28, 1],
       featureRange: [0, upper],
       constraints: { immutable: [400, 401] },
@@ -53,7 +38,7 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
     const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
     expect(json.options.featureRange[1]).toMatchObject({ $binary: 'options.featureRange.1.bin', dtype: 'float32', length: 784 });
     expect(json.options.featureRange[0]).toMatchObject({ $binary: 'options.featureRange.0.bin', length: 784 });
-    const loaded = await loadExplainer(dir, predictor);
+    const loaded = await loadExplainer(dir, models.predictor);
     expect(loaded.instanceDescription).toBe('an instance of shape [28, 28, 1]: 784 numbers, flat or nested');
     const digit = mnist.test.image(0);
     const a = JSON.stringify(await explainer.explain(digit));
@@ -64,25 +49,25 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
   });
 
   it('CEM: keeps fitted no-information values and explains a pertinent positive byte for byte as before saving', async () => {
-    const explainer = new CEM(predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...CEM_BUDGET });
+    const explainer = new CEM(models.predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...CEM_BUDGET });
     explainer.fit(Array.from({ length: 50 }, (_, i) => mnist.train.image(i)), { noInfoType: 'mean' });
     const dir = await tempDir();
     await saveExplainer(explainer, dir);
     const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
     expect(json.state).toMatchObject({ ae: false, noInfoVal: { dtype: 'float32', length: 784 } });
-    const loaded = await loadExplainer(dir, predictor);
+    const loaded = await loadExplainer(dir, models.predictor);
     const digit = mnist.test.image(3);
     expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
   });
 
   it('CEM with an autoencoder: the autoencoder is not saved and must be passed on loading', async () => {
-    const explainer = new CEM(predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 0.1, ae, ...CEM_BUDGET });
+    const explainer = new CEM(models.predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 0.1, ae: models.ae, ...CEM_BUDGET });
     const dir = await tempDir();
     await saveExplainer(explainer, dir);
-    const err = await loadExplainer(dir, predictor).catch((e: unknown) => e);
+    const err = await loadExplainer(dir, models.predictor).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExplainerFileError);
     expect((err as Error).message).toMatch(/cannot restore the saved CEM: this CEM was saved with an autoencoder \(gamma 0\.1\); pass the same autoencoder \(option ae\)/);
-    const loaded = await loadExplainer(dir, predictor, { ae });
+    const loaded = await loadExplainer(dir, models.predictor, { ae: models.ae });
     const digit = mnist.test.image(5);
     expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
   });
