@@ -10,11 +10,10 @@
  * compilation is not measured.
  */
 import { parseArgs } from 'node:util';
-import os from 'node:os';
-import { quantile, mean } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadDemoModel } from '../src/models/demo-models.js';
+import { anchorSample, machineLine, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
@@ -30,41 +29,14 @@ async function run(modelName: 'adult-gbt' | 'adult-logreg') {
   const fitMs = performance.now() - fitStart;
   await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
 
-  const total: number[] = [];
-  const outside: number[] = [];
-  const calls: number[] = [];
-  const rows: number[] = [];
-  let successes = 0;
-  for (let i = 0; i < nRows; i++) {
-    clock.ms = 0;
-    const t = performance.now();
-    const e = await explainer.explain(adult.test.rows[i], { threshold: 0.95 });
-    const ms = performance.now() - t;
-    total.push(ms);
-    outside.push(ms - clock.ms);
-    calls.push(e.data.raw.modelCalls);
-    rows.push(e.data.raw.modelRows);
-    if (e.data.raw.success) successes += 1;
-  }
-  const r = (x: number, d = 1) => Number(x.toFixed(d));
-  return {
-    model: modelName,
-    explanations: nRows,
-    successes,
-    fitMs: r(fitMs),
-    explanationsPerSecond: r(1000 / mean(total)),
-    medianMs: r(quantile(total, 0.5)),
-    p90Ms: r(quantile(total, 0.9)),
-    medianOutsideModelMs: r(quantile(outside, 0.5)),
-    medianModelRows: quantile(rows, 0.5),
-    meanModelRows: r(mean(rows)),
-    medianModelCalls: quantile(calls, 0.5),
-    meanModelCalls: r(mean(calls)),
-  };
+  const samples = [];
+  for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(adult.test.rows[i], { threshold: 0.95 })));
+  const { explanations, successes, ...timings } = summariseAnchors(samples);
+  return { model: modelName, explanations, successes, fitMs: Number(fitMs.toFixed(1)), ...timings };
 }
 
 const results = [await run('adult-gbt'), await run('adult-logreg')];
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+const machine = await machineLine();
 if (values.json) {
   console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, results }, null, 2));
 } else {

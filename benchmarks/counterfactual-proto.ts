@@ -18,9 +18,7 @@
  * categories valid and immutables unchanged for Adult), and per explanation the median and mean time,
  * model calls, model rows and changed features (Adult) or pixels (MNIST). Fitting is not timed.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { mean, median } from 'simple-statistics';
 import { ADULT_PROTO_OPTIONS, MNIST_PROTO_OPTIONS } from '../src/cli/commands/counterfactual-proto.js';
 import type { GradientsOption } from '../src/counterfactuals/gradients.js';
 import { COUNTERFACTUAL_PROTO_DEFAULTS, CounterfactualProto, type CounterfactualProtoOptions } from '../src/counterfactuals/proto/counterfactual-proto.js';
@@ -29,7 +27,7 @@ import { adultCounterfactualTask } from '../src/datasets/adult-counterfactual.js
 import { loadMnist } from '../src/datasets/mnist.js';
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
-import { tfBackendInfo } from '../src/tf/tf.js';
+import { formatSpread, machineLine, spread, timed, type Spread } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,15 +60,15 @@ interface Result {
   config: string;
   n: number;
   valid: number;
-  seconds: { median: number; mean: number };
-  modelCalls: { median: number; mean: number };
-  modelRows: { median: number; mean: number };
-  changed: { median: number; mean: number } | null;
+  seconds: Spread;
+  modelCalls: Spread;
+  modelRows: Spread;
+  changed: Spread | null;
 }
 
 function summarise(data: string, config: string, outcomes: Outcome[]): Result {
   const ok = outcomes.filter((o) => o.valid);
-  const stat = (pick: (o: Outcome) => number, of: Outcome[] = outcomes) => ({ median: median(of.map(pick)), mean: mean(of.map(pick)) });
+  const stat = (pick: (o: Outcome) => number, of: Outcome[] = outcomes) => spread(of, pick);
   const r = {
     data,
     config,
@@ -97,7 +95,7 @@ async function adult(): Promise<Result[]> {
     featureRange: [-1, 1],
     theta: ADULT_PROTO_OPTIONS.theta,
     eps: ADULT_PROTO_OPTIONS.eps,
-    constraints: { immutable, direction: { Age: 'increase', Education: 'increase' } },
+    constraints: { immutable, increaseOnly: ['Age', 'Education'] },
   };
   const configs: Array<[string, Partial<CounterfactualProtoOptions>]> = [
     ['Alibi search sizes (c 10, 10 values × 1,000 iterations)', ALIBI_SEARCH],
@@ -109,9 +107,8 @@ async function adult(): Promise<Result[]> {
     const explainer = await new CounterfactualProto(task.predictor, { ...base, ...options }).fit(train, { order: { 2: task.educationOrder } });
     const outcomes: Outcome[] = [];
     for (const row of rows) {
-      const started = performance.now();
-      const { data } = await explainer.explain(row);
-      const ms = performance.now() - started;
+      const { value, ms } = await timed(() => explainer.explain(row));
+      const { data } = value;
       let valid = false;
       if (data.cf !== null) {
         const x = data.cf.X as number[];
@@ -150,9 +147,8 @@ async function mnistRuns(): Promise<Result[]> {
       const outcomes: Outcome[] = [];
       for (let i = 0; i < n; i++) {
         const digit = mnist.test.image(i);
-        const started = performance.now();
-        const { data } = await explainer.explain(digit);
-        const ms = performance.now() - started;
+        const { value, ms } = await timed(() => explainer.explain(digit));
+        const { data } = value;
         let valid = false;
         if (data.cf !== null) {
           const [p] = await predictor([(data.cf.X as number[][][]).flat(2)]);
@@ -170,12 +166,11 @@ async function mnistRuns(): Promise<Result[]> {
 }
 
 const results = [...(values.only === 'mnist' ? [] : await adult()), ...(values.only === 'adult' ? [] : await mnistRuns())];
-const machine = `${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}, TensorFlow.js on ${(await tfBackendInfo()).backend}`;
+const machine = await machineLine({ tfjs: true });
 if (values.json) {
   console.log(JSON.stringify({ machine, results }, null, 2));
 } else {
-  const f = (x: { median: number; mean: number } | null, digits = 1) =>
-    x === null ? '-' : `${x.median.toLocaleString('en-US', { maximumFractionDigits: digits })} / ${x.mean.toLocaleString('en-US', { maximumFractionDigits: digits })}`;
+  const f = formatSpread;
   console.log(`${machine}\n`);
   console.log('| data, model | search | valid | seconds per explanation, median / mean | model calls | model rows | features (pixels) changed |');
   console.log('|---|---|---|---|---|---|---|');

@@ -9,16 +9,14 @@
  * (iterations), model calls, model rows, L1 distance and L0 distance (pixels changed by more than
  * 1e-3), as a Markdown table (or JSON with --json). One warm-up explanation runs first.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { mean, median } from 'simple-statistics';
 import { Counterfactual } from '../src/counterfactuals/counterfactual.js';
 import { l0Distance } from '../src/counterfactuals/distances.js';
 import type { GradientsOption } from '../src/counterfactuals/gradients.js';
 import { loadMnist } from '../src/datasets/mnist.js';
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
-import { tfBackendInfo } from '../src/tf/tf.js';
+import { formatSpread, machineLine, spread, timed } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,9 +54,8 @@ async function run(gradients: GradientsOption): Promise<Row[]> {
   const rows: Row[] = [];
   for (let i = 0; i < nDigits; i++) {
     const digit = mnist.test.image(i);
-    const started = performance.now();
-    const { data } = await explainer.explain(digit);
-    const ms = performance.now() - started;
+    const { value, ms } = await timed(() => explainer.explain(digit));
+    const { data } = value;
     const x = data.cf === null ? undefined : (data.cf.X as number[][][]).flat(2);
     rows.push({
       digit: i,
@@ -79,7 +76,7 @@ const results = [];
 for (const mode of modes) {
   const rows = await run(mode.gradients);
   const found = rows.filter((r) => r.success);
-  const stat = (pick: (r: Row) => number, of: Row[] = rows) => ({ median: median(of.map(pick)), mean: mean(of.map(pick)) });
+  const stat = (pick: (r: Row) => number, of: Row[] = rows) => spread(of, pick);
   results.push({
     mode: mode.name,
     digits: rows.length,
@@ -94,12 +91,11 @@ for (const mode of modes) {
   });
 }
 
-const machine = `${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}, TensorFlow.js on ${(await tfBackendInfo()).backend}`;
+const machine = await machineLine({ tfjs: true });
 if (values.json) {
   console.log(JSON.stringify({ machine, results }, null, 2));
 } else {
-  const f = (x: { median: number; mean: number } | null, digits = 1) =>
-    x === null ? '-' : `${x.median.toLocaleString('en-US', { maximumFractionDigits: digits })} / ${x.mean.toLocaleString('en-US', { maximumFractionDigits: digits })}`;
+  const f = formatSpread;
   console.log(`${machine}\n`);
   console.log('| gradients | successes | seconds per digit, median / mean | gradient steps | model calls | model rows | L1 distance | L0 (pixels changed) |');
   console.log('|---|---|---|---|---|---|---|---|');

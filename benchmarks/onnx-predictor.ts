@@ -12,13 +12,13 @@
  *    median time spent outside the model, model rows and calls per explanation. One warm-up
  *    explanation runs first.
  */
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { mean, quantile } from 'simple-statistics';
+import { quantile } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { onnxPredictor } from '../src/predictors/onnx.js';
+import { anchorSample, machineLine, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
@@ -48,40 +48,15 @@ async function explanations() {
   const explainer = new AnchorTabular(timed, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
   explainer.fit(adult.train.rows);
   await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
-  const total: number[] = [];
-  const outside: number[] = [];
-  const rows: number[] = [];
-  const calls: number[] = [];
-  let successes = 0;
-  for (let i = 0; i < nRows; i++) {
-    clock.ms = 0;
-    const t = performance.now();
-    const e = await explainer.explain(adult.test.rows[i], { threshold: 0.95 });
-    const ms = performance.now() - t;
-    total.push(ms);
-    outside.push(ms - clock.ms);
-    rows.push(e.data.raw.modelRows);
-    calls.push(e.data.raw.modelCalls);
-    if (e.data.raw.success) successes += 1;
-  }
-  return {
-    explanations: nRows,
-    successes,
-    explanationsPerSecond: r(1000 / mean(total)),
-    medianMs: r(quantile(total, 0.5)),
-    p90Ms: r(quantile(total, 0.9)),
-    medianOutsideModelMs: r(quantile(outside, 0.5)),
-    medianModelRows: quantile(rows, 0.5),
-    meanModelRows: r(mean(rows)),
-    medianModelCalls: quantile(calls, 0.5),
-    meanModelCalls: r(mean(calls)),
-  };
+  const samples = [];
+  for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(adult.test.rows[i], { threshold: 0.95 })));
+  return summariseAnchors(samples);
 }
 
 const batches = [await throughput(1), await throughput(100), await throughput(2000)];
 const anchors = await explanations();
 await predictor.release();
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+const machine = await machineLine();
 if (values.json) {
   console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, batches, anchors }, null, 2));
 } else {

@@ -1,0 +1,83 @@
+import os from 'node:os';
+import { mean, median, quantile } from 'simple-statistics';
+import { tfBackendInfo } from '../src/tf/tf.js';
+
+/**
+ * What the benchmarks measure and print alike: the machine line, median / mean spreads, one timed
+ * explanation, and the summary of a run of anchor explanations.
+ */
+
+/** The median and mean of a statistic. */
+export interface Spread {
+  median: number;
+  mean: number;
+}
+
+/** The median and mean of `pick` over `items` (at least one). */
+export function spread<T>(items: readonly T[], pick: (item: T) => number): Spread {
+  const values = items.map(pick);
+  return { median: median(values), mean: mean(values) };
+}
+
+/** A spread as a table cell, `median / mean` with at most `digits` decimals; `-` for none. */
+export function formatSpread(x: Spread | null, digits = 1): string {
+  if (x === null) return '-';
+  const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return `${n(x.median)} / ${n(x.mean)}`;
+}
+
+/** The CPU, its cores and Node's version, and with `tfjs` the TensorFlow.js backend in use. */
+export async function machineLine(options: { tfjs?: boolean } = {}): Promise<string> {
+  const line = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+  return options.tfjs ? `${line}, TensorFlow.js on ${(await tfBackendInfo()).backend}` : line;
+}
+
+/** Runs `explain` once and returns its result with the milliseconds it took. */
+export async function timed<T>(explain: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await explain();
+  return { value, ms: performance.now() - started };
+}
+
+/** One anchor explanation as measured: its time, the part of it spent outside the model, and its model usage. */
+export interface AnchorSample {
+  ms: number;
+  outsideMs: number;
+  calls: number;
+  rows: number;
+  success: boolean;
+}
+
+/** Throughput, latency quantiles and model usage of a run of anchor explanations. */
+export function summariseAnchors(samples: readonly AnchorSample[]) {
+  const r = (x: number, d = 1) => Number(x.toFixed(d));
+  const total = samples.map((s) => s.ms);
+  const rows = samples.map((s) => s.rows);
+  const calls = samples.map((s) => s.calls);
+  return {
+    explanations: samples.length,
+    successes: samples.filter((s) => s.success).length,
+    explanationsPerSecond: r(1000 / mean(total)),
+    medianMs: r(quantile(total, 0.5)),
+    p90Ms: r(quantile(total, 0.9)),
+    medianOutsideModelMs: r(quantile(samples.map((s) => s.outsideMs), 0.5)),
+    medianModelRows: quantile(rows, 0.5),
+    meanModelRows: r(mean(rows)),
+    medianModelCalls: quantile(calls, 0.5),
+    meanModelCalls: r(mean(calls)),
+  };
+}
+
+/**
+ * Explains once with a predictor wrapped by `timedPredictor` (whose `clock` it resets) and returns the
+ * sample: total time, time outside the model, model calls and rows, success.
+ */
+export async function anchorSample(
+  clock: { ms: number },
+  explain: () => Promise<{ data: { raw: { modelCalls: number; modelRows: number; success: boolean } } }>,
+): Promise<AnchorSample> {
+  clock.ms = 0;
+  const { value, ms } = await timed(explain);
+  const { modelCalls, modelRows, success } = value.data.raw;
+  return { ms, outsideMs: ms - clock.ms, calls: modelCalls, rows: modelRows, success };
+}
