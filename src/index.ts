@@ -6,6 +6,7 @@ export { GlassboxError, InvalidInputError, NotFittedError, PredictorError, Expla
 export type { Explanation, ExplanationMeta } from './core/explanation.js';
 export { createRng, type Rng } from './core/rng.js';
 export { TabularSchema, type CategoryMap, type TabularRowInput } from './core/tabular-schema.js';
+export { MinMaxScaling, type MinMaxScalingState, type MinMaxScalingFitOptions } from './core/min-max-scaling.js';
 export {
   toLabels,
   LabelModel,
@@ -95,7 +96,12 @@ export {
 export { KdTree, KD_TREE_LEAF_SIZE, type Neighbours } from './counterfactuals/proto/kd-tree.js';
 export { cutEncoder } from './counterfactuals/proto/encoder.js';
 export { TreePrototypes, EncoderPrototypes, type Prototype, type PrototypeKType } from './counterfactuals/proto/prototypes.js';
-export { adultCounterfactualTask, ADULT_EDUCATION_ORDER, type AdultCounterfactualTask } from './datasets/adult-counterfactual.js';
+export {
+  adultCounterfactualTask,
+  ADULT_EDUCATION_ORDER,
+  ADULT_COUNTERFACTUAL_CONSTRAINTS,
+  type AdultCounterfactualTask,
+} from './datasets/adult-counterfactual.js';
 export {
   gradientSource,
   autodiffGradients,
@@ -313,6 +319,7 @@ export {
   saveExplainer,
   loadExplainer,
   readExplainerManifest,
+  readSavedExplainer,
   EXPLAINER_FORMAT_VERSION,
   type LoadedExplainer,
   type SaveExplainerOptions,

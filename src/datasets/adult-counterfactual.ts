@@ -1,3 +1,4 @@
+import { MinMaxScaling } from '../core/min-max-scaling.js';
 import type { FeatureChange } from '../counterfactuals/proto/counterfactual-proto.js';
 import { loadDemoModel, type DemoModelName } from '../models/demo-models.js';
 import type { Predictor } from '../predictors/predictor.js';
@@ -17,6 +18,8 @@ export interface AdultCounterfactualTask {
   categoryMap: Record<number, string[]>;
   /** The numeric features, by index. */
   numeric: number[];
+  /** The scaling of the numeric features (fitted on the training rows), which `scale` and `unscale` apply. */
+  scaling: MinMaxScaling;
   /** A row as the model reads it to a scaled row. */
   scale(row: ArrayLike<number>): number[];
   /** A scaled row back to the model's values (whole numbers). */
@@ -36,36 +39,31 @@ export const ADULT_EDUCATION_ORDER = Object.freeze(['Dropout', 'High School grad
 
 const NUMERIC = [0, 8, 9, 10];
 
+/**
+ * Constraints for Adult counterfactuals of people: who they are does not change (Race, Sex, Country),
+ * and age and education only go up (Alibi Explain's Adult examples keep the first three immutable).
+ */
+export const ADULT_COUNTERFACTUAL_CONSTRAINTS = Object.freeze({
+  immutable: Object.freeze(['Race', 'Sex', 'Country']),
+  direction: Object.freeze({ Age: 'increase', Education: 'increase' } as const),
+});
+
 export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): AdultCounterfactualTask {
   const dataset = loadAdult();
   const { model: demo } = loadDemoModel(model);
-  const lower: number[] = [];
-  const upper: number[] = [];
-  for (const j of NUMERIC) {
-    lower[j] = Infinity;
-    upper[j] = -Infinity;
-    for (const row of dataset.train.rows) {
-      lower[j] = Math.min(lower[j], row[j]);
-      upper[j] = Math.max(upper[j], row[j]);
-    }
-  }
-  const numeric = Array.from({ length: dataset.featureNames.length }, (_, j) => NUMERIC.includes(j));
-  const scale = (row: ArrayLike<number>) => Array.from(row, (v, j) => (numeric[j] ? -1 + (2 * (v - lower[j])) / (upper[j] - lower[j]) : v));
   // Adult's numbers are whole (years, dollars, hours): unscaling rounds, so that a scaled value rounded
   // to float32 by an optimiser reads as the number it stands for.
-  // Called for every row an explainer sends the model: a plain loop.
-  const unscale = (row: ArrayLike<number>) => {
-    const out = new Array<number>(row.length);
-    for (let j = 0; j < row.length; j++) out[j] = numeric[j] ? Math.round(lower[j] + ((row[j] + 1) / 2) * (upper[j] - lower[j])) : row[j];
-    return out;
-  };
+  const scaling = MinMaxScaling.fit(dataset.train.rows, { features: NUMERIC, range: [-1, 1], integer: true });
+  const scale = (row: ArrayLike<number>) => scaling.scale(row);
+  const unscale = (row: ArrayLike<number>) => scaling.unscale(row);
   const predictor = (rows: number[][]) => demo.predictProba(rows.map(unscale));
-  const value = (j: number, v: string | number) => (typeof v === 'number' ? String(Math.round(lower[j] + ((v + 1) / 2) * (upper[j] - lower[j]))) : v);
+  const value = (j: number, v: string | number) => (typeof v === 'number' ? String(scaling.unscaleValue(j, v)) : v);
   return {
     dataset,
     featureNames: [...dataset.featureNames],
     categoryMap: dataset.categoryMap,
     numeric: [...NUMERIC],
+    scaling,
     scale,
     unscale,
     predictor,

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExplainerFileError, InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
+import { MinMaxScaling } from '../core/min-max-scaling.js';
 import type { Predictor } from '../predictors/predictor.js';
 import type { TfjsPredictor } from '../predictors/tfjs.js';
 import { VERSION } from '../version.js';
@@ -33,11 +34,23 @@ export interface LoadedExplainer {
   explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
   /** What an instance looks like, for error messages: e.g. "a string". */
   readonly instanceDescription: string;
+  /**
+   * The scaling it was saved with (see {@link SaveExplainerOptions.inputScaling}): `explain` takes rows in
+   * the model's encoding and `explainer` works on scaled rows.
+   */
+  inputScaling?: MinMaxScaling;
 }
 
 export interface SaveExplainerOptions {
   /** A name for the model the explainer is for, kept in the manifest (see {@link ExplainerManifest.model}). */
   model?: string;
+  /**
+   * CounterfactualProto fitted on scaled rows (e.g. numbers in [-1, 1], as Alibi's Adult examples) for a
+   * model that reads unscaled rows: the scaling it was fitted with, saved beside it, so that the loaded
+   * explainer takes and returns rows in the model's encoding and calls the model with unscaled rows.
+   * Save the explainer with the predictor `rows => model(rows.map(r => scaling.unscale(r)))`.
+   */
+  inputScaling?: MinMaxScaling;
 }
 
 /**
@@ -56,6 +69,12 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
   if (saveOptions.model !== undefined && (typeof saveOptions.model !== 'string' || saveOptions.model === '')) {
     throw new InvalidInputError(`saveExplainer option model is ${JSON.stringify(saveOptions.model)}; expected a non-empty string naming the model`);
   }
+  const scaling = saveOptions.inputScaling;
+  if (scaling !== undefined) {
+    if (!(scaling instanceof MinMaxScaling)) throw new InvalidInputError(`saveExplainer option inputScaling is ${String(scaling)}; expected a MinMaxScaling`);
+    if (codec.scaled === undefined) throw new InvalidInputError(`saveExplainer option inputScaling applies to CounterfactualProto; this explainer is an ${codec.type}`);
+    codec.scaled.check(explainer, scaling);
+  }
   const { options, state, files = {} } = codec.save(explainer);
   const binaries = new Map<string, Buffer>();
   const jsonFiles = Object.entries(files).map(([name, content]) => [name, Buffer.from(JSON.stringify(content))] as const);
@@ -66,6 +85,7 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
     glassbox: VERSION,
     created: new Date().toISOString(),
     ...(saveOptions.model !== undefined && { model: saveOptions.model }),
+    ...(scaling !== undefined && { inputScaling: scaling.toJSON() }),
     options: extractArrays(options, 'options', binaries),
     state: extractArrays(state, 'state', binaries),
     ...(jsonFiles.length > 0 && { files: Object.fromEntries(jsonFiles.map(([name, bytes]) => [name, { bytes: bytes.byteLength, sha256: sha256(bytes) }])) }),
@@ -105,6 +125,19 @@ export async function readExplainerManifest(dir: string): Promise<ExplainerManif
 }
 
 /**
+ * The header of a saved explainer with its options and state as `explainer.json` holds them (binary
+ * arrays not read, only named), to decide how to load it before loading it.
+ *
+ * @throws ExplainerFileError as {@link readExplainerManifest}.
+ */
+export async function readSavedExplainer(dir: string): Promise<{ manifest: ExplainerManifest; options: Record<string, unknown>; state: Record<string, unknown> }> {
+  const { json, r } = await readExplainerJson(dir);
+  const manifest = readManifest(json, r);
+  const top = json as Record<string, unknown>;
+  return { manifest, options: r.object(top.options, 'options'), state: r.object(top.state, 'state') };
+}
+
+/**
  * Loads an explainer saved by {@link saveExplainer} (or `glassbox fit`), to explain `predictor`'s
  * predictions: the same model it was saved with gives the same explanations, byte for byte.
  *
@@ -129,23 +162,48 @@ export async function loadExplainer(
   const restoredOptions = r.object(await insertArrays(top.options, 'options', dir, r), 'options');
   const state = r.object(await insertArrays(top.state, 'state', dir, r), 'state');
   const codec = CODECS[manifest.type];
+  const scaling = top.inputScaling === undefined ? undefined : readScaling(top.inputScaling, codec, r);
   const readJson = async (name: string) => parseJson(await readCheckedFile(top.files, `files.${name}`, name, dir, r), join(dir, name));
   let explainer: SaveableExplainer;
   try {
-    explainer = await codec.restore(restoredOptions, state, { r, predictor, load: options, readJson });
+    // With a scaling, the explainer works on scaled rows, and the model is called with unscaled ones.
+    const model = scaling === undefined ? predictor : (rows: number[][]) => (predictor as Predictor<number[]>)(rows.map((row) => scaling.unscale(row)));
+    explainer = await codec.restore(restoredOptions, state, { r, predictor: model, load: options, readJson });
+    if (scaling !== undefined) codec.scaled!.check(explainer, scaling);
   } catch (err) {
     if (err instanceof InvalidInputError) {
       throw new ExplainerFileError(r.source, `cannot restore the saved ${manifest.type}: ${err.message}`, { cause: err });
     }
     throw err;
   }
+  if (scaling === undefined) {
+    return {
+      type: manifest.type,
+      explainer,
+      manifest,
+      instanceDescription: codec.describeInstance(explainer),
+      explain: (instance, explainOptions = {}) => codec.explain(explainer, instance, explainOptions),
+    };
+  }
   return {
     type: manifest.type,
     explainer,
     manifest,
-    instanceDescription: codec.describeInstance(explainer),
-    explain: (instance, explainOptions = {}) => codec.explain(explainer, instance, explainOptions),
+    inputScaling: scaling,
+    instanceDescription: `a row of ${scaling.size} numbers in the model's encoding (category codes, unscaled numbers)`,
+    explain: async (instance, explainOptions = {}) =>
+      codec.scaled!.unscale(await codec.explain(explainer, scaling.scale(instance as number[], 'the explained row'), explainOptions), scaling),
   };
+}
+
+/** The `inputScaling` of `explainer.json`, for a type that can have one. */
+function readScaling(json: unknown, codec: (typeof CODECS)[ExplainerType], r: ExplainerJsonReader): MinMaxScaling {
+  if (codec.scaled === undefined) r.fail('inputScaling', `absent (an ${codec.type} is not saved with a scaling)`, json);
+  try {
+    return MinMaxScaling.fromJSON(json, 'inputScaling');
+  } catch (err) {
+    throw new ExplainerFileError(r.source, (err as Error).message, { cause: err });
+  }
 }
 
 async function readExplainerJson(dir: string): Promise<{ json: unknown; r: ExplainerJsonReader }> {

@@ -5,7 +5,10 @@ import { AnchorImage } from '../../anchors/image/anchor-image.js';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { AnchorText, TEXT_SAMPLINGS, type AnchorTextOptions, type TextSampling } from '../../anchors/text/anchor-text.js';
 import { CEM, type CEMMode } from '../../counterfactuals/cem.js';
+import type { MinMaxScaling } from '../../core/min-max-scaling.js';
 import { Counterfactual } from '../../counterfactuals/counterfactual.js';
+import { CounterfactualProto } from '../../counterfactuals/proto/counterfactual-proto.js';
+import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
 import { loadAdult } from '../../datasets/adult.js';
 import { loadGloVe } from '../../datasets/glove.js';
 import { loadMnist } from '../../datasets/mnist.js';
@@ -15,6 +18,7 @@ import { saveExplainer, type SaveableExplainer } from '../../persistence/explain
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { ADULT_PROTO_OPTIONS } from './counterfactual-proto.js';
 
 export const FIT_USAGE = `Usage: glassbox fit DATASET --out DIR [options]
 
@@ -22,7 +26,11 @@ Fits an explainer on a bundled data set and saves it to DIR (explainer.json and 
 'glassbox explain adult --explainer DIR', 'glassbox serve --explainer DIR' or loadExplainer(DIR, model).
 The model is not saved: it is passed (or reached by URL) when the explainer is loaded.
 
-  adult       AnchorTabular on the training rows (numeric features cut at their quartiles)
+  adult       --method anchor (AnchorTabular on the training rows, numeric features cut at their
+              quartiles; default) or proto (CounterfactualProto as 'glassbox counterfactual adult
+              --method proto' sets it up: the model as a black box, numbers scaled to [-1, 1] and the
+              scaling saved, k-d tree prototypes, ABDM category distances, Race, Sex and Country
+              immutable, Age and Education only up)
   sentiment   AnchorText with --sampling unknown (default), similarity or language_model
   mnist       --method anchor (AnchorImage, SLIC superpixels; default), counterfactual (Wachter et al.,
               pixels in [0, 1]) or cem (pertinent negatives or positives, no-information values fitted
@@ -32,9 +40,9 @@ Options:
   --out DIR                folder to write (created if missing; required)
   --seed S                 seed of the explainer's sampling (default 0); anchors only
   --model gbt|logreg       adult: the bundled model the explainer is for, noted in explainer.json (default gbt)
-  --max-training-rows N    adult: keep a seeded sample of N training rows (default: all 32,561)
+  --max-training-rows N    adult: keep a seeded sample of N training rows (proto: the first N; default: all 32,561)
   --sampling S             sentiment: unknown, similarity or language_model
-  --method M               mnist: anchor, counterfactual or cem
+  --method M               adult: anchor or proto; mnist: anchor, counterfactual or cem
   --mode PN|PP             mnist --method cem: pertinent negative (default) or positive
   -h, --help               show this help
 `;
@@ -65,7 +73,7 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
   const [dataset, ...extra] = positionals;
   if (dataset === undefined || extra.length > 0) throw new UsageError(`expected one data set (adult, sentiment or mnist), got ${positionals.join(' ') || 'none'}`);
   const flagsOf: Record<string, readonly string[]> = {
-    adult: ['model', 'max-training-rows', 'seed'],
+    adult: ['model', 'max-training-rows', 'method', 'seed'],
     sentiment: ['sampling', 'seed'],
     mnist: ['method', 'mode', 'seed'],
   };
@@ -78,8 +86,8 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
   if (out === undefined || out.trim() === '') throw new UsageError('--out DIR is required');
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
 
-  const fitted = dataset === 'adult' ? fitAdult(values, seed) : dataset === 'sentiment' ? fitSentiment(values.sampling, seed) : await fitMnist(values, seed);
-  await saveExplainer(fitted.explainer, out, { model: fitted.model });
+  const fitted = dataset === 'adult' ? await fitAdult(values, seed) : dataset === 'sentiment' ? fitSentiment(values.sampling, seed) : await fitMnist(values, seed);
+  await saveExplainer(fitted.explainer, out, { model: fitted.model, ...(fitted.inputScaling !== undefined && { inputScaling: fitted.inputScaling }) });
   const files = await readdir(out);
   const bytes = (await Promise.all(files.map((f) => stat(join(out, f))))).reduce((sum, s) => sum + s.size, 0);
   io.stdout(`Saved ${fitted.explainer.constructor.name} (${fitted.what}) for ${fitted.model} to ${out}: ${files.length} file${files.length === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes\n`);
@@ -92,18 +100,43 @@ interface Fitted {
   model: string;
   /** What was fitted, for the summary line. */
   what: string;
+  /** The scaling a counterfactual explainer was fitted with, saved beside it. */
+  inputScaling?: MinMaxScaling;
 }
 
-function fitAdult(values: { model?: string; 'max-training-rows'?: string }, seed: number | undefined): Fitted {
+async function fitAdult(values: { model?: string; 'max-training-rows'?: string; method?: string }, seed: number | undefined): Promise<Fitted> {
   const modelFlag = values.model ?? 'gbt';
   if (modelFlag !== 'gbt' && modelFlag !== 'logreg') throw new UsageError(`--model is "${modelFlag}"; expected gbt or logreg`);
+  const method = values.method ?? 'anchor';
+  if (method !== 'anchor' && method !== 'proto') throw new UsageError(`--method is "${method}" for adult; expected anchor or proto`);
+  if (seed !== undefined && method !== 'anchor') throw new UsageError('--seed applies to --method anchor only (counterfactual searches are not random)');
   const maxTrainingRows = numberFlag('max-training-rows', values['max-training-rows'], { integer: true, min: 1 });
   const model: DemoModelName = `adult-${modelFlag}`;
+  if (method === 'proto') return fitAdultProto(model, maxTrainingRows);
   const adult = loadAdult();
   const explainer = new AnchorTabular(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed });
   explainer.fit(adult.train.rows, { maxTrainingRows });
   const kept = Math.min(maxTrainingRows ?? Infinity, adult.train.rows.length);
   return { explainer, model, what: `${kept.toLocaleString('en-US')} training rows` };
+}
+
+/**
+ * CounterfactualProto on Adult with the search of `glassbox counterfactual adult --method proto`
+ * (ADULT_PROTO_OPTIONS), fitted on the training rows scaled to [-1, 1] (the first `maxTrainingRows` of
+ * them when given), with the scaling saved so that the loaded explainer takes and returns the model's rows.
+ */
+async function fitAdultProto(model: DemoModelName, maxTrainingRows: number | undefined): Promise<Fitted> {
+  const task = adultCounterfactualTask(model);
+  const rows = task.dataset.train.rows.slice(0, maxTrainingRows).map(task.scale);
+  const explainer = await new CounterfactualProto(task.predictor, {
+    shape: [task.featureNames.length],
+    categoryMap: task.categoryMap,
+    featureNames: task.featureNames,
+    featureRange: [-1, 1],
+    ...ADULT_PROTO_OPTIONS,
+    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
+  }).fit(rows, { distance: 'abdm', order: { 2: task.educationOrder } });
+  return { explainer, model, inputScaling: task.scaling, what: `k-d trees over ${rows.length.toLocaleString('en-US')} training rows, ABDM, numbers scaled to [-1, 1]` };
 }
 
 function fitSentiment(samplingFlag: string | undefined, seed: number | undefined): Fitted {
