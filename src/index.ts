@@ -349,3 +349,4 @@ export type { RowRange, Shard } from './batch/rows.js';
 export { createExplainerServer, type ExplainerServer, type ListeningExplainerServer } from './server/server.js';
 export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
 export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';
+export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';

@@ -1,23 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadExplainer } from '../../persistence/explainer-dir.js';
 import { EXPLAINER_SERVER_DEFAULTS as D, LOG_LEVELS, type ExplainerServerOptions, type LogLevel } from '../../server/options.js';
 import { predictorUrlFromHost } from '../../server/predictor-host.js';
+import { loadServableExplainer, SERVABLE_TYPES } from '../../server/servable-explainer.js';
 import { createExplainerServer } from '../../server/server.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 
 export const SERVE_USAGE = `Usage: glassbox serve --explainer DIR --predictor-url URL [options]
 
-Serves a saved explainer (glassbox fit adult --out DIR) beside a deployed model: the explainer container
-of KServe and Seldon. Explanations are answered at POST /v1/models/NAME:explain (KServe v1),
-POST /v2/models/NAME/infer (MLServer's explainer runtime), POST /api/v1.0/explain (Seldon) and
+Serves a saved explainer (glassbox fit adult --out DIR [--method proto]) beside a deployed model: the
+explainer container of KServe and Seldon. Explanations are answered at POST /v1/models/NAME:explain
+(KServe v1), POST /v2/models/NAME/infer (MLServer's explainer runtime), POST /api/v1.0/explain (Seldon) and
 POST /explain; health at /v2/health/live and /v2/health/ready, metrics at /metrics. One JSON log line per
 request on stdout. SIGTERM or Ctrl-C drains running explanations, then exits 0.
+
+Explainers served: ${SERVABLE_TYPES.join(', ')}, whose instances are rows of
+numbers in the model's own encoding; the model is called as a black box with [rows, features] tensors.
+AnchorText, AnchorImage, and counterfactuals of images or saved with autodiff gradients, an
+autoencoder or an encoder are refused at startup with the reason.
 
 Every option can also be set by an environment variable (shown); a flag wins over the variable.
 
 Options:
-  --explainer DIR            saved explainer folder (AnchorTabular)                    GLASSBOX_EXPLAINER
+  --explainer DIR            saved explainer folder (see above)                        GLASSBOX_EXPLAINER
   --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL   GLASSBOX_PREDICTOR_URL
   --model-name NAME          name in the explain URLs (default: ${D.modelName})                 GLASSBOX_MODEL_NAME
   --host H                   address to listen on (default ${D.host})                  GLASSBOX_HOST
@@ -168,7 +173,7 @@ export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal
   const workers = numberFlag('workers', values.workers, { integer: true, min: 1 });
   const server = createExplainerServer({
     ...options,
-    explainer: (predictor) => loadExplainer(explainerDir, predictor, { type: 'AnchorTabular' }),
+    explainer: (predictor) => loadServableExplainer(explainerDir, predictor),
   });
   if (workers !== undefined && workers > 1) {
     server.app.log.warn({ workers }, 'one process serves explanations; --workers is ignored (scale with replicas)');
