@@ -1,7 +1,7 @@
 /**
  * Draws the pictures the README shows, one per explainer family, into docs/images/:
  *
- *     npx tsx scripts/render-readme-images.ts
+ *     npx tsx scripts/render-readme-images.ts [FILE.png ...]   (all of them, or only those named)
  *
  * Each picture is a real explanation of a bundled model on bundled data (seeded, so a rerun draws the
  * same card), rendered by `renderHtml` and drawn by headless Chromium (`/usr/bin/chromium`, or
@@ -13,6 +13,7 @@ import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import type { Explanation } from '../src/core/explanation.js';
 import { AnchorImage } from '../src/anchors/image/anchor-image.js';
 import { AnchorText } from '../src/anchors/text/anchor-text.js';
+import { adultProto } from '../src/cli/commands/counterfactual-proto.js';
 import { Counterfactual } from '../src/counterfactuals/counterfactual.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadGloVe } from '../src/datasets/glove.js';
@@ -88,13 +89,25 @@ const PICTURES: Picture[] = [
       }
     },
   },
+  {
+    file: 'counterfactual-proto.png',
+    caption: 'CounterfactualProto: held-out Adult row 0, demo model adult-gbt as a black box, k-d tree prototypes, as glassbox counterfactual adult --row 0',
+    explain: async () => {
+      const { explanation, render } = await adultProto(0, { stdout: () => {}, stderr: () => {}, interactive: false });
+      return { explanation, options: render };
+    },
+  },
 ];
+
+const only = process.argv.slice(2);
+const unknown = only.filter((file) => !PICTURES.some((p) => p.file === file));
+if (unknown.length > 0) throw new Error(`no picture ${unknown.join(', ')}; the pictures are ${PICTURES.map((p) => p.file).join(', ')}`);
 
 const outDir = fileURLToPath(new URL('../docs/images/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const renderer = await PngRenderer.launch();
 try {
-  for (const picture of PICTURES) {
+  for (const picture of PICTURES.filter((p) => only.length === 0 || only.includes(p.file))) {
     const { explanation, options } = await picture.explain();
     const { png, width, height } = await renderer.render(renderHtml(explanation, options), { scale: 2 });
     writeFileSync(`${outDir}${picture.file}`, png);

@@ -243,6 +243,7 @@ export { renderAnchorTabularHtml, type TabularRenderOptions } from './viz/anchor
 export { renderAnchorTextHtml, type TextRenderOptions } from './viz/anchor-text-card.js';
 export { renderAnchorImageHtml, type ImageRenderOptions } from './viz/anchor-image-card.js';
 export { renderCounterfactualHtml, renderCemHtml, type CounterfactualRenderOptions } from './viz/counterfactual-card.js';
+export { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './viz/counterfactual-proto-card.js';
 export { escapeHtml } from './viz/html.js';
 export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
 export {
