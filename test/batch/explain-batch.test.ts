@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from '../cli/run-cli.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
@@ -16,13 +16,6 @@ import { loadDemoModel } from '../../src/models/demo-models.js';
 
 const ROWS = '0:20';
 const CHEAP = ['--coverage-samples', '200', '--seed', '3'];
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 /** The reference: rows 0..19 with one worker. */

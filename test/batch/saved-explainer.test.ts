@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { AnchorText } from '../../src/anchors/text/anchor-text.js';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from '../cli/run-cli.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { saveExplainer } from '../../src/persistence/explainer-dir.js';
@@ -19,13 +19,6 @@ const N = 12;
 let dir: string;
 let explainerDir: string;
 let explainer: AnchorTabular;
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 /** Held-out row r with category names, as a CSV line. */
 function csvLine(r: number): string {

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
+import { cli } from './run-cli.js';
 
 describe('glassbox explain mnist', () => {
   it('prints the prediction, the anchor superpixels and the digit drawn in text', async () => {

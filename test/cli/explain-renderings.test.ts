@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from './run-cli.js';
 import { chromiumPath } from '../../src/viz/png.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

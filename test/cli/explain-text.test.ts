@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
+import { cli } from './run-cli.js';
 
 const sentence = 'The acting was good but the plot was painfully slow.';
 

@@ -3,17 +3,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from './run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${root}dist/cli/main.js`;
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 describe('glassbox explain', () => {
   it("runs the README's main command through the built binary and prints an anchor", async () => {

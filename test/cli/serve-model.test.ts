@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from './run-cli.js';
 import { serveModelCommand } from '../../src/cli/commands/serve-model.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 describe('glassbox serve-model and explain --model-url', () => {
   it('explains through each protocol of a served model exactly as in-process', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from '../cli/run-cli.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { loadCsv } from '../../src/datasets/csv.js';
 import { onnxPredictor } from '../../src/predictors/onnx.js';
@@ -16,13 +16,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const RF = `${root}models/onnx/adult-rf.onnx`;
 const LOGREG = `${root}models/onnx/adult-logreg.onnx`;
 const TRAIN = `${root}datasets/adult/adult-train.csv`;
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 const explainFile = (model: string, ...rest: string[]) => cli('explain', '--model', model, '--train', TRAIN, '--target', 'Income', ...rest);
 

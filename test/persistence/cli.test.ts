@@ -1,15 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from '../cli/run-cli.js';
 import { AnchorTabular, CEM, loadAdult, loadBundledModel, loadDemoModel, loadExplainer, readExplainerManifest, tfjsModel } from '../../src/index.js';
 import { tempDir } from './helpers.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 const adult = loadAdult();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
+import { cli } from '../cli/run-cli.js';
 import { parseServeArgs, serveOptions } from '../../src/cli/commands/serve.js';
 import { createModelServer } from '../../src/model-server/server.js';
 import { remotePredictor } from '../../src/predictors/remote/remote-predictor.js';
@@ -12,13 +12,6 @@ import { createExplainerServer } from '../../src/server/server.js';
 /** The options `glassbox serve ARGV` runs with, in environment `env`. */
 function options(argv: string[], env: Record<string, string> = {}) {
   return serveOptions(parseServeArgs(argv).values, env);
-}
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
 }
 
 describe('glassbox serve configuration', () => {

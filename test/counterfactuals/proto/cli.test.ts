@@ -2,15 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/cli/cli.js';
+import { cli } from '../../cli/run-cli.js';
 import { adultCounterfactualTask } from '../../../src/datasets/adult-counterfactual.js';
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
-}
 
 describe('glassbox counterfactual --method proto', () => {
   it('explains an Adult row: prediction, readable changes, prototype and search; --json is the explanation', async () => {
