@@ -49,6 +49,8 @@ export const MODEL_SERVER_DEFAULTS = {
 /** Predictions for a batch: probability rows and their argmax labels. */
 export interface ServedPrediction {
   probabilities: number[][];
+  /** The same probabilities, row-major in one array (the flat `data` of v2 and Seldon tensors). */
+  flat: number[];
   labels: number[];
   /** Classes per row. */
   k: number;
@@ -137,6 +139,7 @@ export class ServedModel {
     if (out === null || typeof out !== 'object' || typeof out.length !== 'number') throw broken(`${describe(out)}; expected probability rows`);
     if (out.length !== rows.length) throw broken(`${out.length} predictions for ${rows.length} rows`);
     const probabilities: number[][] = new Array(rows.length);
+    const flat: number[] = [];
     const labels: number[] = new Array(rows.length);
     let k = -1;
     for (let i = 0; i < rows.length; i++) {
@@ -150,11 +153,15 @@ export class ServedModel {
       const probs = row as ArrayLike<number>;
       if (k < 0) k = probs.length;
       if (probs.length !== k) throw broken(`${probs.length} probabilities for row ${i} but ${k} for row 0`);
-      const p = Array.from(probs, Number);
+      // Arrays filled by push (without holes) serialise about twice as fast as preallocated ones.
+      const p: number[] = [];
       let best = 0;
       for (let j = 0; j < k; j++) {
-        if (!Number.isFinite(p[j])) throw broken(`${p[j]} as probability ${j} of row ${i}`);
-        if (p[j] > p[best]) best = j;
+        const v = Number(probs[j]);
+        if (!Number.isFinite(v)) throw broken(`${v} as probability ${j} of row ${i}`);
+        p.push(v);
+        flat.push(v);
+        if (v > p[best]) best = j;
       }
       probabilities[i] = p;
       labels[i] = best;
@@ -162,6 +169,6 @@ export class ServedModel {
     if (this.classNames !== undefined && rows.length > 0 && k !== this.classNames.length) {
       throw broken(`${k} probabilities per row but classNames names ${this.classNames.length} classes`);
     }
-    return { probabilities, labels, k: Math.max(k, this.classCount) };
+    return { probabilities, flat, labels, k: Math.max(k, this.classCount) };
   }
 }

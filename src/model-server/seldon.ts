@@ -59,7 +59,7 @@ export function seldonRoutes(model: ServedModel) {
       const out =
         encoding === 'ndarray'
           ? { names, ndarray: prediction.probabilities }
-          : { names, tensor: { shape: [rows.length, names.length], values: prediction.probabilities.flat() } };
+          : { names, tensor: { shape: [rows.length, names.length], values: prediction.flat } };
       return { data: out, meta: {} };
     });
 

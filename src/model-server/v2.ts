@@ -77,7 +77,7 @@ export function v2Routes(model: ServedModel) {
         outputs: outputs.map((name) =>
           name === 'predict'
             ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
-            : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.probabilities.flat() },
+            : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.flat },
         ),
       });
     };

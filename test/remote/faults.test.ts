@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteModelError } from '../../src/predictors/remote/errors.js';
 import { remotePredictor } from '../../src/predictors/remote/remote-predictor.js';
 import type { RemotePredictorOptions } from '../../src/predictors/remote/options.js';
-import { closedPort, logisticPredictor, makeRows } from './helpers.js';
+import { VERSION } from '../../src/version.js';
+import { closedPort, logisticPredictor, makeRows, sendJson, startServer, type TestServer } from './helpers.js';
 import { startSpecServer, type Fault, type SpecServer, type SpecServerConfig } from './spec-server.js';
 
 /** Fault injection over real HTTP: what is retried, what is not, and what the caller is told. */
@@ -174,6 +175,47 @@ describe('failures that end in a RemoteModelError', () => {
     expect(err.status).toBe(400);
     expect(s.predictionRequests()).toBeLessThanOrEqual(4);
     expect(predict.stats.rows).toBe(0);
+  });
+});
+
+describe('plain node:http transport', () => {
+  let plain: TestServer | undefined;
+  afterEach(async () => {
+    await plain?.close();
+    plain = undefined;
+  });
+
+  it('a response cut off before its Content-Length is retried, and the retry answers', async () => {
+    const agents: (string | undefined)[] = [];
+    plain = await startServer((req, body, res) => {
+      agents.push(req.headers['user-agent']);
+      const { instances } = JSON.parse(body) as { instances: number[][] };
+      const text = JSON.stringify({ predictions: logisticPredictor(instances) });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      if (agents.length === 1) {
+        res.write(text.slice(0, 20)); // half an answer, then the connection drops
+        setTimeout(() => res.destroy(), 10);
+      } else {
+        res.end(text);
+      }
+    });
+    const predict = await remotePredictor(`${plain.url}/v1/models/spec:predict`, fast);
+    expect(await predict(rows.slice(0, 10))).toEqual(expected.slice(0, 10));
+    expect(predict.stats.retries).toBe(1);
+    expect(agents).toEqual([`glassbox/${VERSION}`, `glassbox/${VERSION}`]);
+  });
+
+  it('a redirect is an answer, not followed: reported with its status and not retried', async () => {
+    plain = await startServer((_req, _body, res) => {
+      res.setHeader('Location', '/elsewhere');
+      sendJson(res, 307, { error: 'moved to /elsewhere' });
+    });
+    const predict = await remotePredictor(`${plain.url}/v1/models/spec:predict`, fast);
+    const err = await failure(predict(rows.slice(0, 10)));
+    expect(err.status).toBe(307);
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/failed with HTTP 307 Temporary Redirect after 1 attempt \(not retried/);
+    expect(plain.counters.requests).toBe(1);
   });
 });
 

@@ -171,6 +171,7 @@ describe('codecs', () => {
     [{ outputs: [{ name: 'o', datatype: 'BYTES', shape: [2], data: ['a', 'b'] }] }, /datatype BYTES; expected numbers/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [[1, 2], [3]] }] }, /data\[1\] is an array of length 1; expected an array of 2/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [1, null, 3, 4] }] }, /data\[1\] is null; expected a finite number/],
+    [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [[1, 2], [3, '4']] }] }, /data\[1\]\[1\] is "4"; expected a finite number/],
     ['just a string', /the v2 inference response is "just a string"; expected an object/],
   ])('v2 refuses %j', (body, message) => {
     const codec = new V2Codec({ name: 'in', datatype: 'FP64', features: undefined }, undefined);

@@ -6,7 +6,7 @@ import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
-import { ResponseShapeError, type RemotePrediction } from './tensor.js';
+import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
 
 /**
@@ -221,7 +221,7 @@ function checkRows(inputs: unknown): number[][] {
     }
     for (let j = 0; j < row.length; j++) {
       const v: unknown = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
+      if (!isFiniteNumber(v)) {
         throw new InvalidInputError(
           `row ${i}, value ${j} is ${describe(v)}; expected a finite number (JSON cannot carry NaN or Infinity)`,
         );

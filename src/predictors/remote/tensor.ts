@@ -37,20 +37,39 @@ export function flattenTensor(data: unknown, what: string, booleans = false): Fl
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  const values: number[] = [];
-  const walk = (node: unknown, depth: number, path: string): void => {
-    if (depth === shape.length) {
-      values.push(toNumber(node, `${what}${path}`, booleans));
-      return;
-    }
+  let values: number[] = [];
+  // The indices leading to the node being read; an error message names its path (`[3][1]`) from them, so
+  // that no path text is built for the values that are fine.
+  const at: number[] = new Array(shape.length).fill(0);
+  const path = (depth: number) => at.slice(0, depth).map((i) => `[${i}]`).join('');
+  const last = shape.length - 1;
+  const walk = (node: unknown, depth: number): void => {
     if (!Array.isArray(node) || node.length !== shape[depth]) {
       throw new ResponseShapeError(
-        `${what}${path} is ${describeJson(node)}; expected an array of ${shape[depth]} (the arrays must be rectangular)`,
+        `${what}${path(depth)} is ${describeJson(node)}; expected an array of ${shape[depth]} (the arrays must be rectangular)`,
       );
     }
-    for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+    if (depth < last) {
+      for (let i = 0; i < node.length; i++) {
+        at[depth] = i;
+        walk(node[i], depth + 1);
+      }
+      return;
+    }
+    // The values: checked first, then copied in one go when they are all finite numbers (nearly always;
+    // a flat tensor is copied whole), else one by one, converting booleans or naming the bad value.
+    if (allFiniteNumbers(node)) {
+      if (last === 0) values = node.slice();
+      else for (let i = 0; i < node.length; i++) values.push(node[i]);
+      return;
+    }
+    for (let i = 0; i < node.length; i++) {
+      at[depth] = i;
+      const v: unknown = node[i];
+      values.push(isFiniteNumber(v) ? v : toNumber(v, `${what}${path(depth + 1)}`, booleans));
+    }
   };
-  walk(data, 0, '');
+  walk(data, 0);
   return { values, shape };
 }
 
@@ -108,6 +127,16 @@ export function predictionsFromTensor(tensor: FlatTensor, n: number, what: strin
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = values.slice(i * k, (i + 1) * k);
   return { kind: 'probabilities', rows };
+}
+
+/** `v - v` is 0 for a finite number and NaN for NaN and ±Infinity (a plain loop over it is several times faster than `every(Number.isFinite)`). */
+export function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && v - v === 0;
+}
+
+function allFiniteNumbers(values: unknown[]): values is number[] {
+  for (let i = 0; i < values.length; i++) if (!isFiniteNumber(values[i])) return false;
+  return true;
 }
 
 function toNumber(v: unknown, what: string, booleans: boolean): number {

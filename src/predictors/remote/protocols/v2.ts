@@ -173,10 +173,11 @@ export class V2Codec implements ProtocolCodec {
 
   encode(rows: readonly (readonly number[])[]): unknown {
     const width = rows.length > 0 ? rows[0].length : (this.input.features ?? 0);
-    const data = new Array<number>(rows.length * width);
+    // Filled by push, not preallocated: V8 serialises an array without holes about twice as fast.
+    const data: number[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      for (let j = 0; j < width; j++) data[i * width + j] = row[j];
+      for (let j = 0; j < width; j++) data.push(row[j]);
     }
     const body: Record<string, unknown> = {
       inputs: [{ name: this.input.name, shape: [rows.length, width], datatype: this.input.datatype, data }],
