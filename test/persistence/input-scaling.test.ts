@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
 import { ADULT_PROTO_OPTIONS } from '../../src/cli/commands/counterfactual-proto.js';
 import {
   ADULT_COUNTERFACTUAL_CONSTRAINTS,
@@ -19,6 +18,7 @@ import {
   type CounterfactualProtoOptions,
   type Explanation,
 } from '../../src/index.js';
+import { cli } from '../cli/run-cli.js';
 import { tempDir } from './helpers.js';
 
 /**
@@ -34,13 +34,6 @@ const FIT = { distance: 'abdm', order: { 2: task.educationOrder } } as const;
 
 function protoOptions(search: Partial<CounterfactualProtoOptions>): CounterfactualProtoOptions {
   return { shape: [12], categoryMap: task.categoryMap, featureNames: task.featureNames, featureRange: [-1, 1], constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS, ...search };
-}
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), interactive: false });
-  return { code, stdout, stderr };
 }
 
 describe('saving CounterfactualProto with an input scaling', () => {

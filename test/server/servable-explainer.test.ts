@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/cli.js';
 import {
   AnchorImage,
   AnchorText,
@@ -12,6 +11,7 @@ import {
   type Predictor,
   type SaveableExplainer,
 } from '../../src/index.js';
+import { cli } from '../cli/run-cli.js';
 import { tempDir } from '../persistence/helpers.js';
 import { saveAdultExplainer } from './helpers.js';
 
@@ -72,12 +72,7 @@ describe('loadServableExplainer', () => {
 
   it('glassbox serve exits 1 at startup with the reason', async () => {
     const dir = await saved(new AnchorText((texts) => texts.map(() => 0)));
-    let stderr = '';
-    const code = await runCli(['serve', '--explainer', dir, '--predictor-url', 'http://127.0.0.1:1/v2/models/a/infer', '--port', '0', '--log-level', 'silent'], {
-      stdout: () => undefined,
-      stderr: (t) => (stderr += t),
-      interactive: false,
-    });
+    const { code, stderr } = await cli('serve', '--explainer', dir, '--predictor-url', 'http://127.0.0.1:1/v2/models/a/infer', '--port', '0', '--log-level', 'silent');
     expect(code).toBe(1);
     expect(stderr).toMatch(/^glassbox serve: InvalidInputError: glassbox serve cannot serve the AnchorText saved in .*: it explains strings/);
   });
