@@ -33,8 +33,11 @@ function describePrototype(p: Prototype, targetNames?: readonly string[]): strin
   const what =
     p.source === 'kdtree'
       ? `training row ${p.rows[0]} (k-d tree), distance ${p.distance.toFixed(2)}`
-      : `the mean encoding of ${p.rows.length === 0 ? 'the' : 'the nearest'} ${formatCount(p.size)} training inputs predicted as ${cls}, ` +
-        `distance ${p.distance.toFixed(2)} in the encoder's space`;
+      : `${
+          p.size === 1 && p.rows.length === 1
+            ? `the encoding of training input ${p.rows[0]}`
+            : `the mean encoding of ${p.rows.length === 0 ? 'the' : 'the nearest'} ${formatCount(p.size)} training inputs predicted as ${cls}`
+        }, distance ${p.distance.toFixed(2)} in the encoder's space`;
   return (
     `${pill(cls)} <span class="gbx-note">${escapeHtml(what)}</span>` +
     (p.feasible ? '' : ` <span class="gbx-warning">out of reach under the constraints</span>`)

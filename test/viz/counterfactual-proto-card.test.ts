@@ -205,6 +205,13 @@ describe('the card of a prototype-guided counterfactual of an MNIST digit (CNN, 
     expectBalanced(html);
   });
 
+  it('says which encodings a prototype of the k nearest (kType mean or point) is made of', () => {
+    const { prototype: p } = explanation.data;
+    const as = (rows: number[]) => renderHtml({ ...explanation, data: { ...explanation.data, prototype: { ...p, rows, size: rows.length } } }, { targetNames: digitNames });
+    expect(as([4, 8, 15])).toContain(`the mean encoding of the nearest 3 training inputs predicted as ${p.class}, distance`);
+    expect(as([16])).toContain('the encoding of training input 16, distance');
+  });
+
   it('draws no prototype picture when none is given', () => {
     expect(pictures(renderHtml(explanation, { targetNames: digitNames }))).toHaveLength(3);
   });
