@@ -3,6 +3,7 @@ import { AnchorTabular, type AnchorTabularExplainOptions } from '../anchors/tabu
 import { AnchorText, type AnchorTextExplainOptions, type AnchorTextState, type TextSampling } from '../anchors/text/anchor-text.js';
 import type { FillMask, WordEmbeddings } from '../anchors/text/fill-mask.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { MinMaxScaling } from '../core/min-max-scaling.js';
 import type { Explanation } from '../core/explanation.js';
 import { CEM, CEM_DEFAULTS, type CEMState } from '../counterfactuals/cem.js';
 import { Counterfactual, COUNTERFACTUAL_DEFAULTS, type CounterfactualState } from '../counterfactuals/counterfactual.js';
@@ -10,6 +11,7 @@ import type { InstanceInput } from '../counterfactuals/instance.js';
 import {
   COUNTERFACTUAL_PROTO_DEFAULTS,
   CounterfactualProto,
+  type CounterfactualProtoData,
   type CounterfactualProtoState,
   type ProtoExplainOptions,
   type ProtoFittedState,
@@ -71,6 +73,15 @@ export interface ExplainerCodec<E extends SaveableExplainer = SaveableExplainer>
   restore(options: Record<string, unknown>, state: Record<string, unknown>, context: RestoreContext): Promise<E>;
   describeInstance(explainer: E): string;
   explain(explainer: E, instance: unknown, options: Record<string, unknown>): Promise<Explanation<unknown>>;
+  /**
+   * For explainers that can be saved with an input scaling (see `SaveExplainerOptions.inputScaling`):
+   * checks that the explainer works on rows of the scaling's length, and turns an explanation of a
+   * scaled row back into the model's encoding. Types without it cannot be saved with a scaling.
+   */
+  scaled?: {
+    check(explainer: E, scaling: MinMaxScaling): void;
+    unscale(explanation: Explanation<unknown>, scaling: MinMaxScaling): Explanation<unknown>;
+  };
 }
 
 const tabular: ExplainerCodec<AnchorTabular> = {
@@ -243,7 +254,49 @@ const proto: ExplainerCodec<CounterfactualProto> = {
   },
   describeInstance: (explainer) => describeShape(explainer.toState().shape),
   explain: (explainer, instance, options) => explainer.explain(instance as InstanceInput, options as ProtoExplainOptions),
+  scaled: {
+    check(explainer, scaling) {
+      const { shape } = explainer.toState();
+      if (shape.length !== 1 || shape[0] !== scaling.size) {
+        throw new InvalidInputError(`inputScaling scales rows of ${scaling.size} values, but the CounterfactualProto explains instances of shape [${shape.join(', ')}]; expected [${scaling.size}]`);
+      }
+      const categorical = Object.keys(explainer.toState().categoryMap ?? {}).map(Number).filter((f) => scaling.isScaled(f));
+      if (categorical.length > 0) {
+        throw new InvalidInputError(`inputScaling scales column ${categorical[0]}, which is categorical (in categoryMap); expected numeric columns only`);
+      }
+    },
+    unscale: (explanation, scaling) => unscaleProto(explanation as Explanation<CounterfactualProtoData>, scaling),
+  },
 };
+
+/**
+ * A CounterfactualProto explanation of a scaled row, in the model's encoding: the counterfactual
+ * `cf.X` and `raw.instance` unscaled, and `cf.changes` with unscaled numbers, leaving out changes the
+ * model does not see (a scaled number that unscales to the same whole number). The distances (`l1`,
+ * `l2`, `distance`), `changed` and the prototype stay in the optimiser's scaled space, and
+ * `meta.params.inputScaling` holds the scaling.
+ */
+function unscaleProto(explanation: Explanation<CounterfactualProtoData>, scaling: MinMaxScaling): Explanation<CounterfactualProtoData> {
+  const { meta, data } = explanation;
+  const value = (f: number, v: string | number) => (typeof v === 'number' ? scaling.unscaleValue(f, v) : v);
+  const cf =
+    data.cf === null
+      ? null
+      : {
+          ...data.cf,
+          X: scaling.unscale(data.cf.X as number[]),
+          ...(data.cf.changes !== undefined && {
+            changes: data.cf.changes.flatMap((c) => {
+              const [from, to] = [value(c.feature, c.from), value(c.feature, c.to)];
+              return from === to ? [] : [{ ...c, from, to, text: `${c.name}: ${from} -> ${to}` }];
+            }),
+          }),
+        };
+  return {
+    meta: { ...meta, params: { ...meta.params, inputScaling: scaling.toJSON() } },
+    data: { ...data, cf, raw: { ...data.raw, instance: scaling.unscale(data.raw.instance as number[]) } },
+  };
+}
 
 export const CODECS: Record<ExplainerType, ExplainerCodec> = {
   AnchorTabular: tabular,
