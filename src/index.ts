@@ -79,7 +79,8 @@ export {
   type CEMProgress,
   type CEMMode,
 } from './counterfactuals/cem.js';
-export { shrink, polynomialDecay, fistaMomentum, AttackWeightSearch } from './counterfactuals/fista.js';
+export { shrink, polynomialDecay, fistaMomentum, AttackWeightSearch, type WeightSearchProgress } from './counterfactuals/fista.js';
+export type { FistaOptions } from './counterfactuals/setup.js';
 export {
   CounterfactualProto,
   COUNTERFACTUAL_PROTO_DEFAULTS,

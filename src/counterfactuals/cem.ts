@@ -16,16 +16,15 @@ import {
   UNBOUNDED_RANGE,
   type Box,
   type FeatureConstraints,
-  type FeatureRange,
   type ResolvedConstraints,
 } from './constraints.js';
 import { l1Distance, l2DistanceSquared } from './distances.js';
-import { AttackWeightSearch, fistaStep, polynomialDecay } from './fista.js';
+import { fistaStep, polynomialDecay, searchAttackWeight, type WeightSearchProgress } from './fista.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption, type ProbaObjective } from './gradients.js';
 import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from './instance.js';
 import { counterfactualMeta, rangeParams } from './params.js';
 import { argmax } from './probabilities.js';
-import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance } from './setup.js';
+import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance, type FistaOptions } from './setup.js';
 
 /**
  * The contrastive explanation method (CEM) of Dhurandhar, Chen, Luss, Tu, Ting, Shanmugam & Das,
@@ -56,39 +55,13 @@ import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOption
 
 export type CEMMode = 'PN' | 'PP';
 
-export interface CEMOptions {
+export interface CEMOptions extends FistaOptions {
   /** `'PN'` (pertinent negative) or `'PP'` (pertinent positive). Required. */
   mode: CEMMode;
-  /** The shape of one instance, e.g. `[28, 28, 1]`. Required. */
-  shape: readonly number[];
-  /** κ >= 0, the confidence margin the attack term asks for. */
-  kappa?: number;
-  /** β, the weight of the L1 term. */
-  beta?: number;
-  /** γ, the weight of the autoencoder's reconstruction error (needs `ae`). */
-  gamma?: number;
-  /** An autoencoder (TensorFlow.js model mapping an instance to its reconstruction), for the γ term. */
-  ae?: TfModel | TfjsPredictor;
-  /** `[min, max]` of every feature, global or per feature; the instance must lie inside. */
-  featureRange?: FeatureRange;
-  /** The initial learning rate of FISTA. */
-  learningRateInit?: number;
-  /** FISTA iterations per value of c. */
-  maxIterations?: number;
-  /** The first attack weight c. */
-  cInit?: number;
-  /** Values of c tried. */
-  cSteps?: number;
-  /** Finite-difference step (black-box predictors only), one for all features or one per feature. */
-  eps?: number | readonly number[];
-  /** Gradients are clipped to `[min, max]`, element-wise. */
-  clip?: readonly [number, number];
   /** The "no information" value of every feature (one for all, or one per feature); else call `fit`. */
   noInfoVal?: number | readonly number[];
   /** Immutable features, per-feature allowed ranges, allowed directions of change. */
   constraints?: FeatureConstraints;
-  /** `'auto'` (autodiff for TensorFlow.js predictors, finite differences otherwise), `'autodiff'` or `'finite-differences'`. */
-  gradients?: GradientsOption;
   /** Called after each value of c. */
   onProgress?: (progress: CEMProgress) => void;
 }
@@ -117,15 +90,8 @@ export interface CEMFitOptions {
   noInfoType?: 'median' | 'mean';
 }
 
-export interface CEMProgress {
-  /** 0-based index of the value of c just tried. */
-  cStep: number;
-  c: number;
-  success: boolean;
-  iterations: number;
-  /** Elastic-net distance of the best PN/PP so far, or null. */
-  bestDistance: number | null;
-}
+/** Progress of the search, after each value of c (`bestDistance`: of the best PN/PP so far). */
+export type CEMProgress = WeightSearchProgress;
 
 /** A pertinent negative or positive found by the search. */
 export interface CEMCandidate {
@@ -317,18 +283,12 @@ export class CEM {
     const { proba: origProba, origClass } = await predictInstance(source, x0);
     const attack = attackLoss(o.mode, origClass, source.model.classes, o.kappa);
 
-    const steps: CEMStep[] = [];
-    let best: CEMCandidate | null = null;
-    const weight = new AttackWeightSearch(o.cInit);
-    let iterations = 0;
-    for (let cStep = 0; cStep < o.cSteps; cStep++) {
-      const step = await this.fista(source, attack, box, features, center, start, weight.c, iterations);
-      iterations += step.iterations;
-      steps.push(step);
-      if (step.best !== null && (best === null || step.best.distance < best.distance)) best = step.best;
-      weight.update(step.best !== null);
-      o.onProgress?.({ cStep, c: step.c, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
-    }
+    const { runs: steps, best, iterations } = await searchAttackWeight(
+      o.cInit,
+      o.cSteps,
+      (c, firstIndex) => this.fista(source, attack, box, features, center, start, c, firstIndex),
+      o.onProgress,
+    );
 
     const { onProgress: _onProgress, featureRange: _featureRange, ...params } = o;
     const X = nest(x0, o.shape);

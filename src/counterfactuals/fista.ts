@@ -105,3 +105,43 @@ export class AttackWeightSearch {
     }
   }
 }
+
+/** Progress of a search over c, after each value (CEM's and CounterfactualProto's `onProgress`). */
+export interface WeightSearchProgress {
+  /** 0-based index of the value of c just tried. */
+  cStep: number;
+  c: number;
+  success: boolean;
+  iterations: number;
+  /** Elastic-net distance of the closest candidate so far, or null. */
+  bestDistance: number | null;
+}
+
+/**
+ * Runs the optimiser for up to `cSteps` values of c chosen by {@link AttackWeightSearch} from `cInit`,
+ * and keeps the closest candidate of all runs. With c = 0 a run does not depend on c (prototype-only
+ * search), so the search stops after it: every further run would repeat it.
+ *
+ * @param run one optimisation with weight c, numbering its iterations from `firstIndex`.
+ */
+export async function searchAttackWeight<R extends { c: number; iterations: number; best: { distance: number } | null }>(
+  cInit: number,
+  cSteps: number,
+  run: (c: number, firstIndex: number) => Promise<R>,
+  onProgress?: (progress: WeightSearchProgress) => void,
+): Promise<{ runs: R[]; best: R['best']; iterations: number }> {
+  const runs: R[] = [];
+  let best: R['best'] = null;
+  const weight = new AttackWeightSearch(cInit);
+  let iterations = 0;
+  for (let cStep = 0; cStep < cSteps; cStep++) {
+    const step = await run(weight.c, iterations);
+    iterations += step.iterations;
+    runs.push(step);
+    if (step.best !== null && (best === null || step.best.distance < best.distance)) best = step.best;
+    onProgress?.({ cStep, c: step.c, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
+    if (weight.c === 0) break;
+    weight.update(step.best !== null);
+  }
+  return { runs, best, iterations };
+}

@@ -3,7 +3,8 @@ import { InvalidInputError } from '../core/errors.js';
 import { assertPredictor, type Predictor } from '../predictors/predictor.js';
 import { isTfjsPredictor, tfjsModel, type TfjsPredictor } from '../predictors/tfjs.js';
 import type { TfModel } from '../tf/models.js';
-import type { GradientSource } from './gradients.js';
+import type { FeatureRange } from './constraints.js';
+import type { GradientSource, GradientsOption } from './gradients.js';
 import { shapeSize } from './instance.js';
 import { argmax } from './probabilities.js';
 
@@ -37,23 +38,46 @@ export function checkOnProgress(onProgress: unknown): void {
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidInputError('option onProgress must be a function');
 }
 
-/** The options CEM and CounterfactualProto both search with (FISTA on an elastic-net loss, see `fista.ts`). */
-export interface FistaSearchOptions {
-  kappa: number;
-  beta: number;
-  gamma: number;
-  learningRateInit: number;
-  maxIterations: number;
-  cSteps: number;
-  clip: readonly [number, number];
-  onProgress?: unknown;
+/**
+ * The options CEM and CounterfactualProto share (FISTA on an elastic-net loss, see `fista.ts`), as users
+ * give them; each explainer has its own defaults (Alibi Explain's).
+ */
+export interface FistaOptions {
+  /** The shape of one instance (in the model's encoding), e.g. `[28, 28, 1]` or `[12]`. Required. */
+  shape: readonly number[];
+  /** κ >= 0: the margin by which the attack (prediction) term asks a class to lead. */
+  kappa?: number;
+  /** β: the weight of the L1 term (sparsity). */
+  beta?: number;
+  /** γ: the weight of the autoencoder's reconstruction error (needs `ae`). */
+  gamma?: number;
+  /** An autoencoder (TensorFlow.js model mapping an instance to its reconstruction) for the γ term; numeric inputs only. */
+  ae?: TfModel | TfjsPredictor;
+  /** `[min, max]` of every dimension of the optimiser's space, global or per feature; the instance must lie inside. */
+  featureRange?: FeatureRange;
+  /** FISTA's initial learning rate (decayed polynomially to 0). */
+  learningRateInit?: number;
+  /** FISTA iterations per value of c. */
+  maxIterations?: number;
+  /** The first c, the weight of the attack (prediction) term. */
+  cInit?: number;
+  /** Values of c tried. */
+  cSteps?: number;
+  /** Finite-difference step (black-box gradients), one for all features or one per dimension. */
+  eps?: number | readonly number[];
+  /** Gradients are clipped to `[min, max]`, element-wise. */
+  clip?: readonly [number, number];
+  /** `'auto'` (autodiff for TensorFlow.js predictors, finite differences otherwise), `'autodiff'` or `'finite-differences'`. */
+  gradients?: GradientsOption;
 }
 
 /**
  * Checks the options of a FISTA search: κ, β and γ finite and >= 0, a positive learning rate, whole
  * numbers of iterations and values of c, `clip` as `[min, max]` with min < max, and `onProgress`.
  */
-export function checkFistaOptions(o: FistaSearchOptions): void {
+export function checkFistaOptions(
+  o: Required<Pick<FistaOptions, 'kappa' | 'beta' | 'gamma' | 'learningRateInit' | 'maxIterations' | 'cSteps' | 'clip'>> & { onProgress?: unknown },
+): void {
   checkNumber('kappa', o.kappa, 0, Infinity, { openHigh: true });
   checkNumber('beta', o.beta, 0, Infinity, { openHigh: true });
   checkNumber('gamma', o.gamma, 0, Infinity, { openHigh: true });

@@ -11,12 +11,12 @@ import { CategoricalSpace, type CategoricalSpaceOptions, type CategoryDistanceMe
 import type { AbdmOptions } from '../categorical/abdm.js';
 import { checkConstraints, mutableFeatures, resolveFeatureRange, UNBOUNDED_RANGE, type FeatureConstraints, type FeatureRange, type ResolvedConstraints } from '../constraints.js';
 import { l1Distance, l2DistanceSquared } from '../distances.js';
-import { AttackWeightSearch, fistaStep, polynomialDecay } from '../fista.js';
+import { fistaStep, polynomialDecay, searchAttackWeight, type WeightSearchProgress } from '../fista.js';
 import { gradientSource, type GradientMethod, type GradientSource, type GradientsOption } from '../gradients.js';
 import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from '../instance.js';
 import { counterfactualMeta, rangeParams } from '../params.js';
 import { argmax, ProbabilityModel } from '../probabilities.js';
-import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance, tfjsOption } from '../setup.js';
+import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOptions, modelUsage, predictInstance, tfjsOption, type FistaOptions } from '../setup.js';
 import { auxiliaryGradient, predictionLoss, type PredictionLoss } from './loss.js';
 import { EncoderPrototypes, TreePrototypes, type FoundPrototype, type Prototype, type PrototypeKType } from './prototypes.js';
 import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } from './search-space.js';
@@ -55,44 +55,20 @@ import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } 
  */
 export type ProtoConstraints = FeatureConstraints<number | string>;
 
-export interface CounterfactualProtoOptions {
-  /** The shape of one instance in the model's encoding, e.g. `[28, 28, 1]` or `[12]`. Required. */
-  shape: readonly number[];
-  /** κ >= 0: the margin by which the counterfactual's class must lead. */
-  kappa?: number;
-  /** β: the weight of the L1 term (sparsity). */
-  beta?: number;
-  /** γ: the weight of the autoencoder's reconstruction error (needs `ae`). */
-  gamma?: number;
+export interface CounterfactualProtoOptions extends FistaOptions {
   /** θ: the weight of the prototype term. */
   theta?: number;
-  /** An autoencoder (TensorFlow.js model) for the γ term; numeric inputs only. */
-  ae?: TfModel | TfjsPredictor;
   /** An encoder (TensorFlow.js model) for prototypes in its code space; else k-d trees. Numeric inputs only. */
   encoder?: TfModel | TfjsPredictor;
-  /** `[min, max]` of every dimension of the optimiser's space, global or per feature. */
-  featureRange?: FeatureRange;
   /** Categories of the categorical features, keyed by column (for one-hot, the first column of a group). */
   categoryMap?: CategoryMap;
   /** How rows hold categorical features: `'ordinal'` codes or `'onehot'` groups. */
   encoding?: CategoricalEncoding;
   /** One name per feature (for readable changes, and to name features in `constraints`). */
   featureNames?: readonly string[];
-  /** FISTA's initial learning rate (decayed polynomially to 0). */
-  learningRateInit?: number;
-  /** FISTA iterations per value of c. */
-  maxIterations?: number;
   /** The first c, the weight of L_pred; 0 drops L_pred (prototype only). */
   cInit?: number;
-  /** Values of c tried. */
-  cSteps?: number;
-  /** Finite-difference step (one for all features or one per dimension). */
-  eps?: number | readonly number[];
-  /** Gradients are clipped to `[min, max]`, element-wise. */
-  clip?: readonly [number, number];
   constraints?: ProtoConstraints;
-  /** `'auto'`, `'autodiff'` or `'finite-differences'` for L_pred. */
-  gradients?: GradientsOption;
   /** Called after each value of c. */
   onProgress?: (progress: ProtoProgress) => void;
 }
@@ -135,13 +111,8 @@ export interface ProtoExplainOptions {
   kType?: PrototypeKType;
 }
 
-export interface ProtoProgress {
-  cStep: number;
-  c: number;
-  success: boolean;
-  iterations: number;
-  bestDistance: number | null;
-}
+/** Progress of the search, after each value of c. */
+export type ProtoProgress = WeightSearchProgress;
 
 /** One changed feature, readably. */
 export interface FeatureChange {
@@ -421,20 +392,13 @@ export class CounterfactualProto {
     const found = await this.prototype(fitted, inst, x0, origClass, targetClass, k, kType);
 
     const features = mutableFeatures(inst.box);
-    const steps: ProtoStep[] = [];
-    let best: ProtoCandidate | null = null;
-    const weight = new AttackWeightSearch(o.cInit);
-    let iterations = 0;
-    for (let cStep = 0; cStep < o.cSteps; cStep++) {
-      const step = await this.fista({ source, loss, inst, features, x0, found, c: weight.c, firstIndex: iterations, fitted });
-      iterations += step.iterations;
-      steps.push({ c: step.c, success: step.best !== null, iterations: step.iterations, candidates: step.candidates });
-      if (step.best !== null && (best === null || step.best.distance < best.distance)) best = step.best;
-      o.onProgress?.({ cStep, c: step.c, success: step.best !== null, iterations: step.iterations, bestDistance: best?.distance ?? null });
-      // With c = 0 the search does not depend on c, and every further run would repeat this one.
-      if (weight.c === 0) break;
-      weight.update(step.best !== null);
-    }
+    const { runs, best, iterations } = await searchAttackWeight(
+      o.cInit,
+      o.cSteps,
+      (c, firstIndex) => this.fista({ source, loss, inst, features, x0, found, c, firstIndex, fitted }),
+      o.onProgress,
+    );
+    const steps: ProtoStep[] = runs.map((step) => ({ c: step.c, success: step.best !== null, iterations: step.iterations, candidates: step.candidates }));
 
     const { onProgress: _onProgress, featureRange: _featureRange, categoryMap, ...params } = o;
     return {
