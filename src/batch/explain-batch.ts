@@ -5,7 +5,7 @@ import { VERSION } from '../version.js';
 import { jobRecord, type BatchJob } from './job.js';
 import { BatchOutput } from './output.js';
 import { startWorkerPool, type ErrorRecord } from './pool.js';
-import { selectRows, type RowRange, type Shard } from './rows.js';
+import { rowsAtMost, selectRows, type RowRange, type Shard } from './rows.js';
 import { readSourceRows } from './source.js';
 
 export interface ExplainBatchOptions {
@@ -67,34 +67,34 @@ export async function explainBatch(options: ExplainBatchOptions): Promise<BatchS
   const { job, out, onProgress } = options;
   const workers = options.workers ?? availableParallelism();
   checkInteger('workers', workers, 1);
-  const { instances, record } = await readSourceRows(job.source);
   const shard = options.shard ?? { index: 0, count: 1 };
-  const rows = selectRows(instances.length, options.rows, shard);
-  const range = { start: options.rows?.start ?? 0, end: options.rows?.end ?? instances.length };
-  const manifest = { format: 'glassbox explain-batch', formatVersion: 1, glassbox: VERSION, job: { ...jobRecord(job), source: record }, rows: range, shard };
-
-  const output = BatchOutput.open(out, manifest, rows);
-  let failed = output.resumedFailed;
-  let done = output.resumed;
+  // The workers start first: each opens the explainer (loads the data and fits or loads the explainer,
+  // most of a run's start-up) while this thread reads the rows and the output, instead of after it.
+  const pool = startWorkerPool(job, Math.min(workers, rowsAtMost(options.rows, shard)));
   try {
-    const todo = rows.slice(output.resumed);
-    if (todo.length > 0) {
-      const pool = startWorkerPool(job, Math.min(workers, todo.length));
-      try {
-        await runInOrder(todo.length, (k) => pool.explain({ row: todo[k], instance: instances[todo[k]] }), (answers) => {
-          output.append(answers.map((a) => a.line));
-          failed += answers.filter((a) => a.failed).length;
-          done += answers.length;
-          onProgress?.({ done, total: rows.length, failed });
-        }, workers * 4);
-      } finally {
-        await pool.close();
-      }
+    const { instances, record } = await readSourceRows(job.source);
+    const rows = selectRows(instances.length, options.rows, shard);
+    const range = { start: options.rows?.start ?? 0, end: options.rows?.end ?? instances.length };
+    const manifest = { format: 'glassbox explain-batch', formatVersion: 1, glassbox: VERSION, job: { ...jobRecord(job), source: record }, rows: range, shard };
+
+    const output = BatchOutput.open(out, manifest, rows);
+    let failed = output.resumedFailed;
+    let done = output.resumed;
+    try {
+      const todo = rows.slice(output.resumed);
+      await runInOrder(todo.length, (k) => pool.explain({ row: todo[k], instance: instances[todo[k]] }), (answers) => {
+        output.append(answers.map((a) => a.line));
+        failed += answers.filter((a) => a.failed).length;
+        done += answers.length;
+        onProgress?.({ done, total: rows.length, failed });
+      }, workers * 4);
+    } finally {
+      output.close();
     }
+    return { out, rows: rows.length, resumed: output.resumed, explained: rows.length - output.resumed, failed };
   } finally {
-    output.close();
+    await pool.close();
   }
-  return { out, rows: rows.length, resumed: output.resumed, explained: rows.length - output.resumed, failed };
 }
 
 type RowAnswer = { line: string; failed: boolean };

@@ -29,6 +29,16 @@ export interface WorkerPool {
 }
 
 /**
+ * Rows a worker holds at once. With piscina's default of 1, a worker that finishes a row sits blocked in
+ * `Atomics.wait` until the main thread has taken its answer and sent it the next row: 250-370 ms of
+ * 2.5 s per worker in a CPU profile of `explain-batch adult --rows 0:600 --workers 2`
+ * (benchmarks/README.md). With 2, the next row is already in the worker's queue when one finishes (a
+ * synchronous model runs them one after the other; a remote model's rows overlap while they wait for
+ * answers). Every explanation has its own random generator, so the lines do not change.
+ */
+const CONCURRENT_TASKS_PER_WORKER = 2;
+
+/**
  * Starts `workers` threads (piscina) running `worker.js` next to this module. Run from the TypeScript
  * sources (under tsx or vitest) this module is `pool.ts`, and its worker `worker.ts` is started with
  * tsx's loader (`--import tsx`), so that the same code runs from `dist/` and from `src/`.
@@ -40,6 +50,7 @@ export function startWorkerPool(job: BatchJob, workers: number): WorkerPool {
     filename,
     minThreads: workers,
     maxThreads: workers,
+    concurrentTasksPerWorker: CONCURRENT_TASKS_PER_WORKER,
     workerData: job,
     ...(fromSource && { execArgv: ['--import', tsxLoaderUrl()] }),
   });

@@ -62,6 +62,16 @@ function checkRowRange(range: RowRange, total = Infinity): void {
   }
 }
 
+/**
+ * The most rows a run of `range` and `shard` can have, known before the data is read: the shard's share of
+ * the range, or `Infinity` for a range without an end. Checks both as {@link selectRows} does.
+ */
+export function rowsAtMost(range: RowRange = { start: 0 }, shard: Shard = { index: 0, count: 1 }): number {
+  checkRowRange(range);
+  checkShard(shard);
+  return range.end === undefined ? Infinity : Math.ceil((range.end - range.start) / shard.count);
+}
+
 /** The indices, in increasing order, of the rows of `range` that belong to `shard`. */
 export function selectRows(total: number, range: RowRange = { start: 0 }, shard: Shard = { index: 0, count: 1 }): number[] {
   checkRowRange(range, total);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/core/errors.js';
-import { parseRowRange, parseShard, selectRows } from '../../src/batch/rows.js';
+import { parseRowRange, parseShard, rowsAtMost, selectRows } from '../../src/batch/rows.js';
 
 describe('batch row selection', () => {
   it('selects rows of a range round robin by row index, whatever the range', () => {
@@ -12,6 +12,19 @@ describe('batch row selection', () => {
     // The shards of a range partition it.
     const shards = [0, 1, 2, 3].flatMap((index) => selectRows(23, { start: 5, end: 21 }, { index, count: 4 }));
     expect(shards.sort((a, b) => a - b)).toEqual(selectRows(23, { start: 5, end: 21 }));
+  });
+
+  it('bounds the rows of a run before the data is read: at least the rows selectRows picks', () => {
+    expect(rowsAtMost()).toBe(Infinity);
+    expect(rowsAtMost({ start: 100 })).toBe(Infinity);
+    expect(rowsAtMost({ start: 3, end: 8 })).toBe(5);
+    for (let index = 0; index < 3; index++) {
+      const shard = { index, count: 3 };
+      expect(rowsAtMost({ start: 3, end: 8 }, shard)).toBe(2);
+      expect(rowsAtMost({ start: 3, end: 8 }, shard)).toBeGreaterThanOrEqual(selectRows(10, { start: 3, end: 8 }, shard).length);
+    }
+    expect(() => rowsAtMost({ start: 5, end: 5 })).toThrow('rows 5:5 is not a range of rows');
+    expect(() => rowsAtMost(undefined, { index: 2, count: 2 })).toThrow('shard index is 2 of 2 shards');
   });
 
   it('parses --shard i/n and --rows a:b', () => {
