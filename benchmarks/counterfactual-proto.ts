@@ -27,7 +27,7 @@ import { adultCounterfactualTask } from '../src/datasets/adult-counterfactual.js
 import { loadMnist } from '../src/datasets/mnist.js';
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
-import { formatSpread, machineLine, spread, timed, type Spread } from './report.js';
+import { formatSpread, printResults, spread, timed, type Spread } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -166,15 +166,17 @@ async function mnistRuns(): Promise<Result[]> {
 }
 
 const results = [...(values.only === 'mnist' ? [] : await adult()), ...(values.only === 'adult' ? [] : await mnistRuns())];
-const machine = await machineLine({ tfjs: true });
-if (values.json) {
-  console.log(JSON.stringify({ machine, results }, null, 2));
-} else {
-  const f = formatSpread;
-  console.log(`${machine}\n`);
-  console.log('| data, model | search | valid | seconds per explanation, median / mean | model calls | model rows | features (pixels) changed |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    console.log(`| ${r.data} | ${r.config} | ${r.valid} / ${r.n} | ${f(r.seconds, 2)} | ${f(r.modelCalls, 0)} | ${f(r.modelRows, 0)} | ${f(r.changed, 1)} |`);
-  }
-}
+const f = formatSpread;
+await printResults(results, {
+  json: values.json,
+  tfjs: true,
+  columns: [
+    ['data, model', (r) => r.data],
+    ['search', (r) => r.config],
+    ['valid', (r) => `${r.valid} / ${r.n}`],
+    ['seconds per explanation, median / mean', (r) => f(r.seconds, 2)],
+    ['model calls', (r) => f(r.modelCalls, 0)],
+    ['model rows', (r) => f(r.modelRows, 0)],
+    ['features (pixels) changed', (r) => f(r.changed, 1)],
+  ],
+});

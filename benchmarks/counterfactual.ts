@@ -16,7 +16,7 @@ import type { GradientsOption } from '../src/counterfactuals/gradients.js';
 import { loadMnist } from '../src/datasets/mnist.js';
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
-import { formatSpread, machineLine, spread, timed } from './report.js';
+import { formatSpread, printResults, spread, timed } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -91,16 +91,19 @@ for (const mode of modes) {
   });
 }
 
-const machine = await machineLine({ tfjs: true });
-if (values.json) {
-  console.log(JSON.stringify({ machine, results }, null, 2));
-} else {
-  const f = formatSpread;
-  console.log(`${machine}\n`);
-  console.log('| gradients | successes | seconds per digit, median / mean | gradient steps | model calls | model rows | L1 distance | L0 (pixels changed) |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    console.log(`| ${r.mode} | ${r.successes} / ${r.digits} | ${f(r.seconds, 2)} | ${f(r.iterations, 0)} | ${f(r.modelCalls, 0)} | ${f(r.modelRows, 0)} | ${f(r.l1, 2)} | ${f(r.l0, 0)} |`);
-  }
-}
+const f = formatSpread;
+await printResults(results, {
+  json: values.json,
+  tfjs: true,
+  columns: [
+    ['gradients', (r) => r.mode],
+    ['successes', (r) => `${r.successes} / ${r.digits}`],
+    ['seconds per digit, median / mean', (r) => f(r.seconds, 2)],
+    ['gradient steps', (r) => f(r.iterations, 0)],
+    ['model calls', (r) => f(r.modelCalls, 0)],
+    ['model rows', (r) => f(r.modelRows, 0)],
+    ['L1 distance', (r) => f(r.l1, 2)],
+    ['L0 (pixels changed)', (r) => f(r.l0, 0)],
+  ],
+});
 model.dispose();

@@ -81,3 +81,23 @@ export async function anchorSample(
   const { modelCalls, modelRows, success } = value.data.raw;
   return { ms, outsideMs: ms - clock.ms, calls: modelCalls, rows: modelRows, success };
 }
+
+/**
+ * Prints a benchmark's results: `{ machine, results }` as JSON with `json`, else the machine line and a
+ * Markdown table with one column per `[header, cell]`.
+ */
+export async function printResults<R>(
+  results: readonly R[],
+  options: { json: boolean; tfjs?: boolean; columns: ReadonlyArray<readonly [string, (r: R) => string | number]> },
+): Promise<void> {
+  const machine = await machineLine({ tfjs: options.tfjs });
+  if (options.json) {
+    console.log(JSON.stringify({ machine, results }, null, 2));
+    return;
+  }
+  const { columns } = options;
+  console.log(`${machine}\n`);
+  console.log(`| ${columns.map(([header]) => header).join(' | ')} |`);
+  console.log(`|${columns.map(() => '---').join('|')}|`);
+  for (const r of results) console.log(`| ${columns.map(([, cell]) => cell(r)).join(' | ')} |`);
+}
