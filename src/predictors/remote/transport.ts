@@ -187,9 +187,9 @@ export class Transport {
     signal: AbortSignal,
     headers: Record<string, string> | undefined,
   ): Promise<Outcome> {
-    const body = data === undefined ? undefined : Buffer.from(data, 'utf8');
+    const length = data === undefined ? 0 : Buffer.byteLength(data);
     this.stats.requests += 1;
-    if (body !== undefined) this.stats.bytesSent += body.length;
+    this.stats.bytesSent += length;
     const started = performance.now();
     return new Promise<Outcome>((resolve) => {
       let timedOut = false;
@@ -223,7 +223,7 @@ export class Transport {
           headers: {
             ...this.headers,
             ...headers,
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': body.length }),
+            ...(data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': length }),
           },
         });
       } catch (error) {
@@ -250,7 +250,7 @@ export class Transport {
           if (!res.complete) fail(Object.assign(new Error('the response was cut off before its end'), { code: 'ECONNRESET' }));
         });
       });
-      req.end(body);
+      req.end(data);
     });
   }
 
