@@ -45,7 +45,7 @@ const NUMERIC = [0, 8, 9, 10];
  */
 export const ADULT_COUNTERFACTUAL_CONSTRAINTS = Object.freeze({
   immutable: Object.freeze(['Race', 'Sex', 'Country']),
-  direction: Object.freeze({ Age: 'increase', Education: 'increase' } as const),
+  increaseOnly: Object.freeze(['Age', 'Education']),
 });
 
 export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): AdultCounterfactualTask {

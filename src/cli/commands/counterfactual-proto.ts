@@ -1,7 +1,7 @@
 import type { Explanation } from '../../core/explanation.js';
 import { CounterfactualProto, type CounterfactualProtoData, type CounterfactualProtoOptions, type ProtoProgress } from '../../counterfactuals/proto/counterfactual-proto.js';
 import { cutEncoder } from '../../counterfactuals/proto/encoder.js';
-import { adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
+import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
 import type { MnistDataset } from '../../datasets/mnist.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
@@ -69,7 +69,7 @@ export async function adultProto(row: number, io: CliIO): Promise<ProtoResult> {
     featureNames: task.featureNames,
     featureRange: [-1, 1],
     ...ADULT_PROTO_OPTIONS,
-    constraints: { immutable: ['Race', 'Sex', 'Country'], direction: { Age: 'increase', Education: 'increase' } },
+    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
     onProgress: progress(io),
   };
   const trainRows = train.rows.map(task.scale);
