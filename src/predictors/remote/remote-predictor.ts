@@ -234,6 +234,7 @@ function checkRows(inputs: unknown): number[][] {
 /** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */
 function assemble(parts: RemotePrediction[], batches: BatchRange[], url: string): number[] | number[][] {
   const first = parts[0];
+  if (parts.length === 1) return first.kind === 'labels' ? first.labels : first.rows;
   const mismatch = (b: number, detail: string) =>
     new RemoteModelError(
       `the model at ${url} answered rows ${batches[0].start}..${batches[0].end - 1} and rows ` +

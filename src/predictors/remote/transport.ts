@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { urlToHttpOptions } from 'node:url';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
 import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
@@ -58,6 +59,8 @@ export class Transport {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly headers: Record<string, string>;
+  /** The request options of each URL asked so far (the inference URL and the metadata URL): parsed once. */
+  private readonly targets = new Map<string, http.RequestOptions>();
 
   constructor(
     private readonly options: TransportOptions,
@@ -215,9 +218,10 @@ export class Transport {
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) return onAbort();
       try {
-        const target = new URL(url);
+        const target = this.target(url);
         const secure = target.protocol === 'https:';
-        req = (secure ? https : http).request(target, {
+        req = (secure ? https : http).request({
+          ...target,
           method,
           agent: secure ? this.httpsAgent : this.httpAgent,
           headers: {
@@ -252,6 +256,16 @@ export class Transport {
       });
       req.end(data);
     });
+  }
+
+  /** Host, port, path and credentials of `url`, as `http.request` takes them. */
+  private target(url: string): http.RequestOptions {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      target = urlToHttpOptions(new URL(url));
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   /** Waits before retry number `attempt` (1 for the first), honouring `Retry-After` up to the cap. */
