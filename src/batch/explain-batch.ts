@@ -19,7 +19,7 @@ export interface ExplainBatchOptions {
   shard?: Shard;
   /** Worker threads; default the number of cores (`os.availableParallelism()`). */
   workers?: number;
-  /** Called each time lines are written, with the counts so far. */
+  /** Called for each row written (in row order, once its line is in the file), with the counts so far. */
   onProgress?: (progress: BatchProgress) => void;
 }
 
@@ -84,10 +84,13 @@ export async function explainBatch(options: ExplainBatchOptions): Promise<BatchS
       const todo = rows.slice(output.resumed);
       await runInOrder(todo.length, (k) => pool.explain({ row: todo[k], instance: instances[todo[k]] }), (answers) => {
         output.append(answers.map((a) => a.line));
-        failed += answers.filter((a) => a.failed).length;
-        done += answers.length;
-        onProgress?.({ done, total: rows.length, failed });
-      }, workers * 4);
+        // One call per row, also for rows written together, so that a progress display sees every count.
+        for (const answer of answers) {
+          done += 1;
+          if (answer.failed) failed += 1;
+          onProgress?.({ done, total: rows.length, failed });
+        }
+      }, workers * ROWS_AHEAD_PER_WORKER);
     } finally {
       output.close();
     }
@@ -96,6 +99,16 @@ export async function explainBatch(options: ExplainBatchOptions): Promise<BatchS
     await pool.close();
   }
 }
+
+/**
+ * How far past the first row not yet written the run may start rows, per worker. Lines are written in
+ * row order, so a slow row holds back the lines after it; the other workers go on explaining only while
+ * they are within this distance. Anchors take a few ms for most Adult rows and up to 50 times longer for
+ * the rows without one (benchmarks/README.md, anchor-tabular); with 4 rows per worker, the workers of
+ * `explain-batch adult --workers 2` sat idle in `Atomics.wait` for 10-12% of their time behind such rows
+ * (CPU profile, benchmarks/README.md, explain-batch). The answers waiting are a few KB each.
+ */
+const ROWS_AHEAD_PER_WORKER = 64;
 
 type RowAnswer = { line: string; failed: boolean };
 

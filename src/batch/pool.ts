@@ -30,11 +30,12 @@ export interface WorkerPool {
 
 /**
  * Rows a worker holds at once. With piscina's default of 1, a worker that finishes a row sits blocked in
- * `Atomics.wait` until the main thread has taken its answer and sent it the next row: 250-370 ms of
- * 2.5 s per worker in a CPU profile of `explain-batch adult --rows 0:600 --workers 2`
- * (benchmarks/README.md). With 2, the next row is already in the worker's queue when one finishes (a
- * synchronous model runs them one after the other; a remote model's rows overlap while they wait for
- * answers). Every explanation has its own random generator, so the lines do not change.
+ * `Atomics.wait` until the main thread has taken its answer and sent it the next row: 80-160 ms of
+ * 5.6 s per worker in a CPU profile of `explain-batch adult --rows 0:1200 --workers 2`, against 35-45 ms
+ * with 2 (benchmarks/README.md, explain-batch). With 2, the next row is usually in the worker's queue
+ * when one finishes (a synchronous model runs them one after the other; a remote model's rows overlap
+ * while they wait for answers). Every explanation has its own random generator, so the lines do not
+ * change.
  */
 const CONCURRENT_TASKS_PER_WORKER = 2;
 
