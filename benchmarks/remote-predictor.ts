@@ -5,6 +5,7 @@
  *
  *     npx tsx benchmarks/remote-predictor.ts [--rows 50]
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { quantile, mean } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
@@ -51,7 +52,9 @@ remote.close();
 await server.close();
 const same = local.answers.every((a, i) => a === viaHttp.answers[i]);
 const f = (x: number) => x.toFixed(1);
-console.log(`AnchorTabular on ${nRows} held-out Adult rows, adult-gbt, seed 1; identical explanations: ${same}\n`);
+console.log(`AnchorTabular on ${nRows} held-out Adult rows, adult-gbt, seed 1; identical explanations: ${same}`);
+console.log(`${os.cpus()[0].model}, ${os.availableParallelism()} cores, Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`HTTP / in-process: median ${(viaHttp.medianMs / local.medianMs).toFixed(2)}x, mean ${(viaHttp.meanMs / local.meanMs).toFixed(2)}x\n`);
 console.log('| path | median ms | mean ms | p90 ms | HTTP requests per explanation (mean) |\n|---|---|---|---|---|');
 console.log(`| in-process | ${f(local.medianMs)} | ${f(local.meanMs)} | ${f(local.p90Ms)} | 0 |`);
 console.log(`| v2 over HTTP (127.0.0.1) | ${f(viaHttp.medianMs)} | ${f(viaHttp.meanMs)} | ${f(viaHttp.p90Ms)} | ${f(viaHttp.requests)} |`);
