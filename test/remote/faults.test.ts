@@ -178,7 +178,7 @@ describe('failures that end in a RemoteModelError', () => {
   });
 });
 
-describe('plain node:http transport', () => {
+describe('transport', () => {
   let plain: TestServer | undefined;
   afterEach(async () => {
     await plain?.close();
@@ -203,19 +203,6 @@ describe('plain node:http transport', () => {
     expect(await predict(rows.slice(0, 10))).toEqual(expected.slice(0, 10));
     expect(predict.stats.retries).toBe(1);
     expect(agents).toEqual([`glassbox/${VERSION}`, `glassbox/${VERSION}`]);
-  });
-
-  it('a redirect is an answer, not followed: reported with its status and not retried', async () => {
-    plain = await startServer((_req, _body, res) => {
-      res.setHeader('Location', '/elsewhere');
-      sendJson(res, 307, { error: 'moved to /elsewhere' });
-    });
-    const predict = await remotePredictor(`${plain.url}/v1/models/spec:predict`, fast);
-    const err = await failure(predict(rows.slice(0, 10)));
-    expect(err.status).toBe(307);
-    expect(err.attempts).toBe(1);
-    expect(err.message).toMatch(/failed with HTTP 307 Temporary Redirect after 1 attempt \(not retried/);
-    expect(plain.counters.requests).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { urlToHttpOptions } from 'node:url';
+import axios, { type AxiosInstance } from 'axios';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
 import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
@@ -10,16 +10,9 @@ import { backoffDelay, isRetryableNetworkError, networkErrorCode, RETRYABLE_STAT
 import type { StatsRecorder } from './stats.js';
 
 /**
- * HTTP for remote predictors: Node's own `http`/`https` clients over keep-alive agents (a connection is
- * reused across batches instead of a TCP handshake per request), a per-request deadline, the shared
- * concurrency limit, retries with backoff, and the translation of every failure into a
- * {@link RemoteModelError}.
- *
- * Requests go to the URL as given: no redirect is followed (a 3xx is an answer like any other) and no
- * proxy is read from the environment. An explanation sends its model calls one after another, so the
- * fixed cost of a request is paid several times per explanation: a plain `http.request` costs about
- * 0.3 ms a round trip on loopback where axios (which this transport used before) cost 0.7-0.9 ms
- * (benchmarks/README.md, remote-predictor).
+ * HTTP for remote predictors: one axios instance over keep-alive agents (a connection is reused across
+ * batches instead of a TCP handshake per request), a per-request deadline, the shared concurrency
+ * limit, retries with backoff, and the translation of every failure into a {@link RemoteModelError}.
  */
 
 /** A 2xx answer whose body parsed as JSON. */
@@ -56,11 +49,9 @@ export type TransportOptions = Pick<
 
 export class Transport {
   readonly limiter: Limiter;
+  private readonly client: AxiosInstance;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly headers: Record<string, string>;
-  /** The request options of each URL asked so far (the inference URL and the metadata URL): parsed once. */
-  private readonly targets = new Map<string, http.RequestOptions>();
 
   constructor(
     private readonly options: TransportOptions,
@@ -71,7 +62,17 @@ export class Transport {
     // never keep the process alive.
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.concurrency });
-    this.headers = { Accept: 'application/json', 'User-Agent': `glassbox/${VERSION}`, ...options.headers };
+    this.client = axios.create({
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      headers: { Accept: 'application/json', 'User-Agent': `glassbox/${VERSION}`, ...options.headers },
+      responseType: 'arraybuffer',
+      // Parse (and report malformed JSON) ourselves; hand every status back instead of throwing.
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxBodyLength: Infinity,
+      maxContentLength: -1,
+    });
   }
 
   /**
@@ -183,89 +184,48 @@ export class Transport {
   }
 
   /** One HTTP request under the per-request deadline; never throws. */
-  private once(
+  private async once(
     method: 'GET' | 'POST',
     url: string,
     data: string | undefined,
     signal: AbortSignal,
     headers: Record<string, string> | undefined,
   ): Promise<Outcome> {
-    const length = data === undefined ? 0 : Buffer.byteLength(data);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`no answer within ${this.options.timeoutMs} ms`));
+    }, this.options.timeoutMs);
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     this.stats.requests += 1;
-    this.stats.bytesSent += length;
+    if (data !== undefined) this.stats.bytesSent += Buffer.byteLength(data);
     const started = performance.now();
-    return new Promise<Outcome>((resolve) => {
-      let timedOut = false;
-      let settled = false;
-      let req: http.ClientRequest | undefined;
-      const finish = (outcome: Outcome) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.stats.recordLatency(performance.now() - started);
-        resolve(outcome);
-      };
-      const fail = (error: unknown) => {
-        finish({ ok: false, error, timedOut });
-        req?.destroy();
-      };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        fail(new Error(`no answer within ${this.options.timeoutMs} ms`));
-      }, this.options.timeoutMs);
-      const onAbort = () => fail(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) return onAbort();
-      try {
-        const target = this.target(url);
-        const secure = target.protocol === 'https:';
-        req = (secure ? https : http).request({
-          ...target,
-          method,
-          agent: secure ? this.httpsAgent : this.httpAgent,
-          headers: {
-            ...this.headers,
-            ...headers,
-            ...(data === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': length }),
-          },
-        });
-      } catch (error) {
-        return fail(error);
-      }
-      req.on('error', fail);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', fail);
-        res.on('end', () => {
-          const buf = Buffer.concat(chunks);
-          this.stats.bytesReceived += buf.length;
-          finish({
-            ok: true,
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            text: buf.toString('utf8'),
-          });
-        });
-        // A response cut off before its end: the connection closed under it.
-        res.on('close', () => {
-          if (!res.complete) fail(Object.assign(new Error('the response was cut off before its end'), { code: 'ECONNRESET' }));
-        });
+    try {
+      const res = await this.client.request<ArrayBuffer | Buffer>({
+        method,
+        url,
+        data,
+        headers: { ...headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        signal: controller.signal,
       });
-      req.end(data);
-    });
-  }
-
-  /** Host, port, path and credentials of `url`, as `http.request` takes them. */
-  private target(url: string): http.RequestOptions {
-    let target = this.targets.get(url);
-    if (target === undefined) {
-      target = urlToHttpOptions(new URL(url));
-      this.targets.set(url, target);
+      const buf = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
+      this.stats.bytesReceived += buf.length;
+      return {
+        ok: true,
+        status: res.status,
+        statusText: res.statusText ?? '',
+        headers: res.headers as Record<string, unknown>,
+        text: buf.toString('utf8'),
+      };
+    } catch (error) {
+      return { ok: false, error, timedOut };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      this.stats.recordLatency(performance.now() - started);
     }
-    return target;
   }
 
   /** Waits before retry number `attempt` (1 for the first), honouring `Retry-After` up to the cap. */
