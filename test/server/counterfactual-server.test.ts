@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CounterfactualProto } from '../../src/counterfactuals/proto/counterfactual-proto.js';
-import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask } from '../../src/datasets/adult-counterfactual.js';
+import { adultProtoExplainer } from '../../src/cli/commands/counterfactual-proto.js';
+import { adultCounterfactualTask } from '../../src/datasets/adult-counterfactual.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
 import { startControlledModel, startExplainerServer, stop, waitUntilReady, type CliProcess, type ControlledModel } from './helpers.js';
@@ -19,18 +19,7 @@ const { predictor } = loadDemoModel('adult-gbt');
 
 /** The CLI's Adult setup with a shorter search and fewer training rows, to keep the test cheap. */
 async function saveAdultProto(): Promise<string> {
-  const explainer = await new CounterfactualProto(task.predictor, {
-    shape: [12],
-    categoryMap: task.categoryMap,
-    featureNames: task.featureNames,
-    featureRange: [-1, 1],
-    theta: 100,
-    eps: 0.05,
-    cInit: 1,
-    cSteps: 2,
-    maxIterations: 40,
-    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
-  }).fit(task.dataset.train.rows.slice(0, 8000).map(task.scale), { distance: 'abdm', order: { 2: task.educationOrder } });
+  const explainer = await adultProtoExplainer(task, task.dataset.train.rows.slice(0, 8000).map(task.scale), { cSteps: 2, maxIterations: 40 });
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-proto-server-'));
   await saveExplainer(explainer, dir, { model: 'adult-gbt', inputScaling: task.scaling });
   return dir;

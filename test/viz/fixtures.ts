@@ -81,18 +81,10 @@ export async function counterfactualsOfDigit0() {
  */
 export async function protoOfAdultRow0() {
   const { adultCounterfactualTask } = await import('../../src/datasets/adult-counterfactual.js');
-  const { CounterfactualProto } = await import('../../src/counterfactuals/proto/counterfactual-proto.js');
-  const { ADULT_PROTO_OPTIONS } = await import('../../src/cli/commands/counterfactual-proto.js');
+  const { adultProtoExplainer } = await import('../../src/cli/commands/counterfactual-proto.js');
   const task = adultCounterfactualTask('adult-gbt');
   const train = task.dataset.train.rows.map(task.scale);
-  const explainer = await new CounterfactualProto(task.predictor, {
-    shape: [task.featureNames.length],
-    categoryMap: task.categoryMap,
-    featureNames: task.featureNames,
-    featureRange: [-1, 1],
-    ...ADULT_PROTO_OPTIONS,
-    constraints: { immutable: ['Race', 'Sex', 'Country'], direction: { Age: 'increase', Education: 'increase' } },
-  }).fit(train, { distance: 'abdm', order: { 2: task.educationOrder } });
+  const explainer = await adultProtoExplainer(task, train);
   const explanation = await explainer.explain(task.scale(task.dataset.test.rows[0]));
   return { task, train, explainer, explanation };
 }

@@ -1,7 +1,7 @@
 import type { Explanation } from '../../core/explanation.js';
 import { CounterfactualProto, type CounterfactualProtoData, type CounterfactualProtoOptions, type ProtoProgress } from '../../counterfactuals/proto/counterfactual-proto.js';
 import { cutEncoder } from '../../counterfactuals/proto/encoder.js';
-import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
+import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask, type AdultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
 import type { MnistDataset } from '../../datasets/mnist.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
@@ -28,6 +28,27 @@ export const ADULT_PROTO_OPTIONS = Object.freeze({
   cSteps: 3,
   maxIterations: 200,
 });
+
+/**
+ * The CLI's Adult CounterfactualProto (ADULT_PROTO_OPTIONS, Adult's constraints, ABDM distances,
+ * Education ordered), fitted on `rows` already scaled by `task.scale`; `overrides` change options (a
+ * shorter search in tests, a progress callback).
+ */
+export function adultProtoExplainer(
+  task: AdultCounterfactualTask,
+  rows: readonly number[][],
+  overrides: Partial<CounterfactualProtoOptions> = {},
+): Promise<CounterfactualProto> {
+  return new CounterfactualProto(task.predictor, {
+    shape: [task.featureNames.length],
+    categoryMap: task.categoryMap,
+    featureNames: task.featureNames,
+    featureRange: [-1, 1],
+    ...ADULT_PROTO_OPTIONS,
+    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
+    ...overrides,
+  }).fit(rows, { distance: 'abdm', order: { 2: task.educationOrder } });
+}
 
 /**
  * MNIST: the bundled CNN by autodiff, prototypes from the code layer of the bundled autoencoder
@@ -63,17 +84,8 @@ export async function adultProto(row: number, io: CliIO): Promise<ProtoResult> {
   if (row >= test.rows.length) {
     throw new UsageError(`--row ${row} is out of range; adult has ${test.rows.length} held-out rows (0..${test.rows.length - 1})`);
   }
-  const options: CounterfactualProtoOptions = {
-    shape: [task.featureNames.length],
-    categoryMap: task.categoryMap,
-    featureNames: task.featureNames,
-    featureRange: [-1, 1],
-    ...ADULT_PROTO_OPTIONS,
-    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
-    onProgress: progress(io),
-  };
   const trainRows = train.rows.map(task.scale);
-  const explainer = await new CounterfactualProto(task.predictor, options).fit(trainRows, { distance: 'abdm', order: { 2: task.educationOrder } });
+  const explainer = await adultProtoExplainer(task, trainRows, { onProgress: progress(io) });
   const started = performance.now();
   const explanation = await explainer.explain(task.scale(test.rows[row]));
   const elapsed = performance.now() - started;

@@ -7,8 +7,7 @@ import { AnchorText, TEXT_SAMPLINGS, type AnchorTextOptions, type TextSampling }
 import { CEM, type CEMMode } from '../../counterfactuals/cem.js';
 import type { MinMaxScaling } from '../../core/min-max-scaling.js';
 import { Counterfactual } from '../../counterfactuals/counterfactual.js';
-import { CounterfactualProto } from '../../counterfactuals/proto/counterfactual-proto.js';
-import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
+import { adultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
 import { loadAdult } from '../../datasets/adult.js';
 import { loadGloVe } from '../../datasets/glove.js';
 import { loadMnist } from '../../datasets/mnist.js';
@@ -18,7 +17,7 @@ import { saveExplainer, type SaveableExplainer } from '../../persistence/explain
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
-import { ADULT_PROTO_OPTIONS } from './counterfactual-proto.js';
+import { adultProtoExplainer } from './counterfactual-proto.js';
 
 export const FIT_USAGE = `Usage: glassbox fit DATASET --out DIR [options]
 
@@ -128,14 +127,7 @@ async function fitAdult(values: { model?: string; 'max-training-rows'?: string; 
 async function fitAdultProto(model: DemoModelName, maxTrainingRows: number | undefined): Promise<Fitted> {
   const task = adultCounterfactualTask(model);
   const rows = task.dataset.train.rows.slice(0, maxTrainingRows).map(task.scale);
-  const explainer = await new CounterfactualProto(task.predictor, {
-    shape: [task.featureNames.length],
-    categoryMap: task.categoryMap,
-    featureNames: task.featureNames,
-    featureRange: [-1, 1],
-    ...ADULT_PROTO_OPTIONS,
-    constraints: ADULT_COUNTERFACTUAL_CONSTRAINTS,
-  }).fit(rows, { distance: 'abdm', order: { 2: task.educationOrder } });
+  const explainer = await adultProtoExplainer(task, rows);
   return { explainer, model, inputScaling: task.scaling, what: `k-d trees over ${rows.length.toLocaleString('en-US')} training rows, ABDM, numbers scaled to [-1, 1]` };
 }
 
