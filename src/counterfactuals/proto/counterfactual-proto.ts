@@ -227,6 +227,8 @@ export class CounterfactualProto {
   private readonly encoder: TfjsPredictor | undefined;
   private readonly layout: CategoricalLayout | undefined;
   private fitted: Fitted | undefined;
+  /** The `fit` in progress, which `explain` waits for (so `cf.fit(rows); await cf.explain(x)` works). */
+  private fitting: Promise<unknown> | undefined;
 
   /**
    * @param predictor `tfjsModel(model)` for autodiff, or any predictor returning class probabilities.
@@ -274,6 +276,18 @@ export class CounterfactualProto {
    * @throws PredictorError when the model fails or does not return class probabilities.
    */
   async fit(rows: readonly InstanceInput[], options: ProtoFitOptions = {}): Promise<this> {
+    const run = this.learn(rows, options);
+    this.fitting = run;
+    try {
+      this.fitted = await run;
+    } finally {
+      if (this.fitting === run) this.fitting = undefined;
+    }
+    return this;
+  }
+
+  /** What `fit` learns, installed. */
+  private async learn(rows: readonly InstanceInput[], options: ProtoFitOptions): Promise<Fitted> {
     rejectUnknownOptions(options, FIT_OPTION_NAMES);
     if (!Array.isArray(rows) || rows.length === 0) throw new InvalidInputError('CounterfactualProto.fit needs an array of at least one training row');
     const o = this.options;
@@ -302,8 +316,7 @@ export class CounterfactualProto {
     } else {
       state.codes = (await EncoderPrototypes.build(this.encoder, flat, n, classes)).codes;
     }
-    this.fitted = this.install(state);
-    return this;
+    return this.install(state);
   }
 
   /** The options and what `fit` learned, as plain data for `saveExplainer` (see {@link CounterfactualProto.fromState}). */
@@ -365,6 +378,8 @@ export class CounterfactualProto {
   /**
    * Finds a counterfactual of one instance (in the model's encoding, flat or nested in `shape`).
    *
+   * Waits for a `fit` still in progress (and fails with its error).
+   *
    * @throws NotFittedError before `fit`.
    * @throws InvalidInputError for an instance of the wrong shape, with non-finite values or invalid
    *   categories, outside `featureRange` or its constraints, or a bad `targetClass` or `k`.
@@ -372,6 +387,7 @@ export class CounterfactualProto {
    */
   async explain(instance: InstanceInput, options: ProtoExplainOptions = {}): Promise<Explanation<CounterfactualProtoData>> {
     rejectUnknownOptions(options, ['targetClass', 'k', 'kType']);
+    if (this.fitting !== undefined) await this.fitting;
     const fitted = this.fitted;
     if (fitted === undefined) throw new NotFittedError('CounterfactualProto');
     const o = this.options;

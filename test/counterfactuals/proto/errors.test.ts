@@ -65,4 +65,15 @@ describe('CounterfactualProto: typed errors naming what was wrong', () => {
     expect(data.cf).toMatchObject({ class: 1, X: [0, 2, 1] });
     expect(data.cf!.changes).toEqual([{ feature: 1, name: 'c1', from: 'a', to: 'c', text: 'c1: a -> c' }]);
   });
+
+  it('explain waits for a fit still in progress (issue 5 writes `cf.fit(rows); await cf.explain(x)`), and fails with its error', async () => {
+    const options = { ...base, maxIterations: 100, cSteps: 2, beta: 0.01, constraints: { immutable: ['x0'] } };
+    const awaited = await new CounterfactualProto(predictor, options).fit(rows, { distance: 'mvdm' });
+    const unawaited = new CounterfactualProto(predictor, options);
+    void unawaited.fit(rows, { distance: 'mvdm' });
+    expect(JSON.stringify(await unawaited.explain([0, 0, 1]))).toBe(JSON.stringify(await awaited.explain([0, 0, 1])));
+    const failing = new CounterfactualProto(predictor, base);
+    failing.fit([]).catch(() => {});
+    await expect(failing.explain([0, 0, 1])).rejects.toThrow(/at least one training row/);
+  });
 });
