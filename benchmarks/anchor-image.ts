@@ -10,7 +10,6 @@
  * images, search), and the median segmentation time of each method over `--repeats` runs. One warm-up
  * explanation and one warm-up segmentation run first so that JIT compilation is not measured.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { mean, quantile } from 'simple-statistics';
 import { AnchorImage } from '../src/anchors/image/anchor-image.js';
@@ -20,7 +19,7 @@ import type { Image } from '../src/image/image.js';
 import { segmentImage, type SegmentationMethod, type SegmentationOptions } from '../src/image/segmentation/segment.js';
 import { tfjsModel } from '../src/predictors/tfjs.js';
 import { loadBundledModel } from '../src/tf/models.js';
-import { tfBackendInfo } from '../src/tf/tf.js';
+import { anchorSample, machineLine, round as r, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({
@@ -32,7 +31,6 @@ const { values } = parseArgs({
 });
 const nRows = Number(values.rows);
 const repeats = Number(values.repeats);
-const r = (x: number, d = 1) => Number(x.toFixed(d));
 
 async function mnistAnchors() {
   const mnist = loadMnist();
@@ -40,38 +38,9 @@ async function mnistAnchors() {
   const { wrapped: predict, clock } = timedPredictor((images: Image[]) => cnn(images.map((im) => im.data)));
   const explainer = new AnchorImage(predict, { shape: mnist.shape, seed: 1 });
   await explainer.explain(mnist.test.image(0)); // warm-up
-  const total: number[] = [];
-  const outside: number[] = [];
-  const calls: number[] = [];
-  const rows: number[] = [];
-  const sizes: number[] = [];
-  let successes = 0;
-  for (let i = 0; i < nRows; i++) {
-    clock.ms = 0;
-    const t = performance.now();
-    const e = await explainer.explain(mnist.test.image(i));
-    const ms = performance.now() - t;
-    total.push(ms);
-    outside.push(ms - clock.ms);
-    calls.push(e.data.raw.modelCalls);
-    rows.push(e.data.raw.modelRows);
-    sizes.push(e.data.raw.anchorSegments.length);
-    if (e.data.raw.success) successes += 1;
-  }
-  return {
-    explanations: nRows,
-    successes,
-    explanationsPerSecond: r(1000 / mean(total)),
-    medianMs: r(quantile(total, 0.5)),
-    p90Ms: r(quantile(total, 0.9)),
-    maxMs: r(Math.max(...total)),
-    medianOutsideModelMs: r(quantile(outside, 0.5)),
-    medianModelRows: quantile(rows, 0.5),
-    meanModelRows: r(mean(rows)),
-    medianModelCalls: quantile(calls, 0.5),
-    meanModelCalls: r(mean(calls)),
-    meanAnchorSize: r(mean(sizes), 2),
-  };
+  const samples = [];
+  for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(mnist.test.image(i))));
+  return { ...summariseAnchors(samples), meanAnchorSize: r(mean(samples.map((x) => x.explanation.data.raw.anchorSegments.length)), 2) };
 }
 
 async function segmentationTimes() {
@@ -101,8 +70,7 @@ async function segmentationTimes() {
 
 const anchors = await mnistAnchors();
 const segmentation = await segmentationTimes();
-const backend = (await tfBackendInfo()).backend;
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, TensorFlow.js ${backend}`;
+const machine = await machineLine({ tfjs: true });
 if (values.json) {
   console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, anchors, segmentation }, null, 2));
 } else {

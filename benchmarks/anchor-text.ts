@@ -10,13 +10,13 @@
  * around every predictor call), and the one-off cost of loading the sampler's resources (the GloVe file
  * for similarity, the masked-word model for language_model). One warm-up explanation runs first.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { mean, quantile } from 'simple-statistics';
+import { mean } from 'simple-statistics';
 import { AnchorText, type AnchorTextOptions, type TextSampling } from '../src/anchors/text/anchor-text.js';
 import { loadGloVe } from '../src/datasets/glove.js';
 import { loadSentiment } from '../src/datasets/sentiment.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../src/models/sentiment-models.js';
+import { anchorSample, machineLine, round as r, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { sentences: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
@@ -39,49 +39,21 @@ async function run(sampling: TextSampling) {
   const explainer = new AnchorText(wrapped, options);
   await explainer.explain(sentences[0]); // warm-up
 
-  const total: number[] = [];
-  const outside: number[] = [];
-  const calls: number[] = [];
-  const rows: number[] = [];
-  const fillCalls: number[] = [];
-  const fillRequests: number[] = [];
-  let successes = 0;
-  for (const text of sentences) {
-    clock.ms = 0;
-    const t = performance.now();
-    const e = await explainer.explain(text, { threshold: 0.95 });
-    const ms = performance.now() - t;
-    total.push(ms);
-    outside.push(ms - clock.ms);
-    calls.push(e.data.raw.modelCalls);
-    rows.push(e.data.raw.modelRows);
-    fillCalls.push(e.data.raw.fillMask?.calls ?? 0);
-    fillRequests.push(e.data.raw.fillMask?.requests ?? 0);
-    if (e.data.raw.success) successes += 1;
-  }
-  const r = (x: number, d = 1) => Number(x.toFixed(d));
+  const samples = [];
+  for (const text of sentences) samples.push(await anchorSample(clock, () => explainer.explain(text, { threshold: 0.95 })));
+  const fillMask = samples.map((x) => x.explanation.data.raw.fillMask);
   return {
     sampling,
-    explanations: sentences.length,
-    successes,
+    ...summariseAnchors(samples),
     loadMs: r(loadMs),
-    explanationsPerSecond: r(1000 / mean(total)),
-    medianMs: r(quantile(total, 0.5)),
-    p90Ms: r(quantile(total, 0.9)),
-    maxMs: r(Math.max(...total)),
-    medianOutsideModelMs: r(quantile(outside, 0.5)),
-    medianModelRows: quantile(rows, 0.5),
-    meanModelRows: r(mean(rows)),
-    medianModelCalls: quantile(calls, 0.5),
-    meanModelCalls: r(mean(calls)),
-    meanFillMaskCalls: r(mean(fillCalls)),
-    meanFillMaskRequests: r(mean(fillRequests)),
+    meanFillMaskCalls: r(mean(fillMask.map((f) => f?.calls ?? 0))),
+    meanFillMaskRequests: r(mean(fillMask.map((f) => f?.requests ?? 0))),
   };
 }
 
 const results = [];
 for (const sampling of ['unknown', 'similarity', 'language_model'] as const) results.push(await run(sampling));
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`;
+const machine = await machineLine();
 if (values.json) {
   console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, results }, null, 2));
 } else {

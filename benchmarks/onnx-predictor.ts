@@ -18,14 +18,13 @@ import { quantile } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { onnxPredictor } from '../src/predictors/onnx.js';
-import { anchorSample, machineLine, summariseAnchors } from './report.js';
+import { anchorSample, machineLine, round as r, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } } });
 const nRows = Number(values.rows);
 const adult = loadAdult();
 const predictor = await onnxPredictor(fileURLToPath(new URL('../models/onnx/adult-rf.onnx', import.meta.url)));
-const r = (x: number, d = 1) => Number(x.toFixed(d));
 
 async function throughput(batchSize: number) {
   const batches = Array.from({ length: 16 }, (_, b) =>

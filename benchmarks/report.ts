@@ -48,9 +48,14 @@ export interface AnchorSample {
   success: boolean;
 }
 
+/** `x` rounded to `digits` decimals, for printing. */
+export function round(x: number, digits = 1): number {
+  return Number(x.toFixed(digits));
+}
+
 /** Throughput, latency quantiles and model usage of a run of anchor explanations. */
 export function summariseAnchors(samples: readonly AnchorSample[]) {
-  const r = (x: number, d = 1) => Number(x.toFixed(d));
+  const r = round;
   const total = samples.map((s) => s.ms);
   const rows = samples.map((s) => s.rows);
   const calls = samples.map((s) => s.calls);
@@ -60,6 +65,7 @@ export function summariseAnchors(samples: readonly AnchorSample[]) {
     explanationsPerSecond: r(1000 / mean(total)),
     medianMs: r(quantile(total, 0.5)),
     p90Ms: r(quantile(total, 0.9)),
+    maxMs: r(Math.max(...total)),
     medianOutsideModelMs: r(quantile(samples.map((s) => s.outsideMs), 0.5)),
     medianModelRows: quantile(rows, 0.5),
     meanModelRows: r(mean(rows)),
@@ -70,16 +76,17 @@ export function summariseAnchors(samples: readonly AnchorSample[]) {
 
 /**
  * Explains once with a predictor wrapped by `timedPredictor` (whose `clock` it resets) and returns the
- * sample: total time, time outside the model, model calls and rows, success.
+ * sample: total time, time outside the model, model calls and rows, success, and the explanation itself
+ * (for figures of one explainer's own).
  */
-export async function anchorSample(
+export async function anchorSample<E extends { data: { raw: { modelCalls: number; modelRows: number; success: boolean } } }>(
   clock: { ms: number },
-  explain: () => Promise<{ data: { raw: { modelCalls: number; modelRows: number; success: boolean } } }>,
-): Promise<AnchorSample> {
+  explain: () => Promise<E>,
+): Promise<AnchorSample & { explanation: E }> {
   clock.ms = 0;
   const { value, ms } = await timed(explain);
   const { modelCalls, modelRows, success } = value.data.raw;
-  return { ms, outsideMs: ms - clock.ms, calls: modelCalls, rows: modelRows, success };
+  return { ms, outsideMs: ms - clock.ms, calls: modelCalls, rows: modelRows, success, explanation: value };
 }
 
 /**
