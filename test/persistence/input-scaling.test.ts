@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADULT_PROTO_OPTIONS } from '../../src/cli/commands/counterfactual-proto.js';
+import { ADULT_PROTO_OPTIONS, adultProtoTrainingRows } from '../../src/cli/commands/counterfactual-proto.js';
 import {
   ADULT_COUNTERFACTUAL_CONSTRAINTS,
   adultCounterfactualTask,
@@ -29,7 +29,7 @@ import { tempDir } from './helpers.js';
 
 const task = adultCounterfactualTask('adult-gbt');
 const { predictor } = loadDemoModel('adult-gbt');
-const TRAIN = task.dataset.train.rows.slice(0, 8000).map(task.scale);
+const TRAIN = adultProtoTrainingRows(task, 8000);
 const FIT = { distance: 'abdm', order: { 2: task.educationOrder } } as const;
 
 function protoOptions(search: Partial<CounterfactualProtoOptions>): CounterfactualProtoOptions {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adultProtoExplainer } from '../../src/cli/commands/counterfactual-proto.js';
+import { adultProtoExplainer, adultProtoTrainingRows } from '../../src/cli/commands/counterfactual-proto.js';
 import { adultCounterfactualTask } from '../../src/datasets/adult-counterfactual.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
@@ -19,7 +19,7 @@ const { predictor } = loadDemoModel('adult-gbt');
 
 /** The CLI's Adult setup with a shorter search and fewer training rows, to keep the test cheap. */
 async function saveAdultProto(): Promise<string> {
-  const explainer = await adultProtoExplainer(task, task.dataset.train.rows.slice(0, 8000).map(task.scale), { cSteps: 2, maxIterations: 40 });
+  const explainer = await adultProtoExplainer(task, adultProtoTrainingRows(task, 8000), { cSteps: 2, maxIterations: 40 });
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-proto-server-'));
   await saveExplainer(explainer, dir, { model: 'adult-gbt', inputScaling: task.scaling });
   return dir;

@@ -1,4 +1,6 @@
+import { sampleIndices } from '../../anchors/tabular/training-data.js';
 import type { Explanation } from '../../core/explanation.js';
+import { createRng } from '../../core/rng.js';
 import { CounterfactualProto, type CounterfactualProtoData, type CounterfactualProtoOptions, type ProtoProgress } from '../../counterfactuals/proto/counterfactual-proto.js';
 import { cutEncoder } from '../../counterfactuals/proto/encoder.js';
 import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask, type AdultCounterfactualTask } from '../../datasets/adult-counterfactual.js';
@@ -28,6 +30,17 @@ export const ADULT_PROTO_OPTIONS = Object.freeze({
   cSteps: 3,
   maxIterations: 200,
 });
+
+/**
+ * Adult's training rows scaled for the Adult CounterfactualProto: all of them, or a seeded random sample
+ * of `max` (in data order), as `AnchorTabular.fit`'s `maxTrainingRows` keeps one: the first rows alone
+ * can miss rare categories, which ABDM needs.
+ */
+export function adultProtoTrainingRows(task: AdultCounterfactualTask, max?: number): number[][] {
+  const rows = task.dataset.train.rows;
+  const kept = max === undefined || max >= rows.length ? rows : Array.from(sampleIndices(rows.length, max, createRng('adult-proto/training')), (i) => rows[i]);
+  return kept.map(task.scale);
+}
 
 /**
  * The CLI's Adult CounterfactualProto (ADULT_PROTO_OPTIONS, Adult's constraints, ABDM distances,
@@ -80,11 +93,11 @@ export interface ProtoResult {
 /** Explains held-out Adult row `row`; returns the explanation, its text and its card's options. */
 export async function adultProto(row: number, io: CliIO): Promise<ProtoResult> {
   const task = adultCounterfactualTask('adult-gbt');
-  const { test, train, targetNames } = task.dataset;
+  const { test, targetNames } = task.dataset;
   if (row >= test.rows.length) {
     throw new UsageError(`--row ${row} is out of range; adult has ${test.rows.length} held-out rows (0..${test.rows.length - 1})`);
   }
-  const trainRows = train.rows.map(task.scale);
+  const trainRows = adultProtoTrainingRows(task);
   const explainer = await adultProtoExplainer(task, trainRows, { onProgress: progress(io) });
   const started = performance.now();
   const explanation = await explainer.explain(task.scale(test.rows[row]));

@@ -17,7 +17,7 @@ import { saveExplainer, type SaveableExplainer } from '../../persistence/explain
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
-import { adultProtoExplainer } from './counterfactual-proto.js';
+import { adultProtoExplainer, adultProtoTrainingRows } from './counterfactual-proto.js';
 
 export const FIT_USAGE = `Usage: glassbox fit DATASET --out DIR [options]
 
@@ -121,12 +121,12 @@ async function fitAdult(values: { model?: string; 'max-training-rows'?: string; 
 
 /**
  * CounterfactualProto on Adult with the search of `glassbox counterfactual adult --method proto`
- * (ADULT_PROTO_OPTIONS), fitted on the training rows scaled to [-1, 1] (the first `maxTrainingRows` of
- * them when given), with the scaling saved so that the loaded explainer takes and returns the model's rows.
+ * (ADULT_PROTO_OPTIONS), fitted on the training rows scaled to [-1, 1] (a seeded sample of `maxTrainingRows`
+ * of them when given), with the scaling saved so that the loaded explainer takes and returns the model's rows.
  */
 async function fitAdultProto(model: DemoModelName, maxTrainingRows: number | undefined): Promise<Fitted> {
   const task = adultCounterfactualTask(model);
-  const rows = task.dataset.train.rows.slice(0, maxTrainingRows).map(task.scale);
+  const rows = adultProtoTrainingRows(task, maxTrainingRows);
   const explainer = await adultProtoExplainer(task, rows);
   return { explainer, model, inputScaling: task.scaling, what: `k-d trees over ${rows.length.toLocaleString('en-US')} training rows, ABDM, numbers scaled to [-1, 1]` };
 }
