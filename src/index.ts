@@ -352,3 +352,9 @@ export { createExplainerServer, type ExplainerServer, type ListeningExplainerSer
 export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
 export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';
 export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';
+// Regression (issue 19): predictors that return one number per row, the diabetes data and its demo regressor.
+export { toValues, taskOf, resolveTask, type Task, type TaskDeclaringPredictor } from './predictors/predictor.js';
+export { loadDiabetes, type LoadDiabetesOptions } from './datasets/diabetes.js';
+export type { RegressionDataset } from './datasets/types.js';
+export { loadDemoRegressor, type DemoRegressorInfo } from './models/demo-models.js';
+export type { BoostingObjective } from './models/tree-boosting.js';

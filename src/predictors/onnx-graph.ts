@@ -75,12 +75,31 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
  * through Identity and Cast nodes; `undefined` when that node declares none.
  */
 export function classesOf(graph: OnnxGraph, name: string): ClassLabel[] | undefined {
+  return producerOf(graph, name)?.classes;
+}
+
+/** ONNX-ML operators whose output is a predicted value per row (ai.onnx.ml, opset 1 and later). */
+const REGRESSOR_OPS = new Set(['TreeEnsembleRegressor', 'LinearRegressor', 'SVMRegressor']);
+
+/**
+ * Whether the tensor `name` holds a regression model's predicted values: it is made (through Identity
+ * and Cast nodes) by an ONNX-ML regressor operator (TreeEnsembleRegressor, LinearRegressor,
+ * SVMRegressor), or `lastDim` (its declared last dimension) is 1 and the graph holds no ONNX-ML
+ * classifier (a network with one output unit, such as a Gemm-built regressor).
+ */
+export function isRegressionOutput(graph: OnnxGraph, name: string, lastDim: unknown): boolean {
+  const producer = producerOf(graph, name);
+  if (producer !== undefined && producer.domain === 'ai.onnx.ml' && REGRESSOR_OPS.has(producer.opType)) return true;
+  return lastDim === 1 && !graph.nodes.some((n) => n.domain === 'ai.onnx.ml' && n.opType.endsWith('Classifier'));
+}
+
+/** The node that makes the tensor `name`, looking through Identity and Cast nodes of the default domain. */
+function producerOf(graph: OnnxGraph, name: string): OnnxNode | undefined {
   let tensor = name;
   for (let hops = 0; hops <= graph.nodes.length; hops++) {
     const node = graph.nodes.find((n) => n.outputs.includes(tensor));
     if (node === undefined) return undefined;
-    if (node.classes !== undefined) return node.classes;
-    if ((node.opType !== 'Identity' && node.opType !== 'Cast') || node.domain !== '') return undefined;
+    if ((node.opType !== 'Identity' && node.opType !== 'Cast') || node.domain !== '') return node;
     tensor = node.inputs[0];
   }
   return undefined;

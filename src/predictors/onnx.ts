@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { rejectUnknownOptions } from '../anchors/options.js';
 import { InvalidInputError, PredictorError } from '../core/errors.js';
-import { classesOf, exposeZipMapInputs, readOnnxGraph, zipMapOutputs, type ClassLabel } from './onnx-graph.js';
-import type { Predictor } from './predictor.js';
+import { classesOf, exposeZipMapInputs, isRegressionOutput, readOnnxGraph, zipMapOutputs, type ClassLabel } from './onnx-graph.js';
+import type { Predictor, Task } from './predictor.js';
 
-/** What an {@link OnnxPredictor} returns: class labels, or class probabilities (scores). */
-export type OnnxOutputKind = 'labels' | 'probabilities';
+/** What an {@link OnnxPredictor} returns: class labels, class probabilities (scores), or a regressor's values. */
+export type OnnxOutputKind = 'labels' | 'probabilities' | 'values';
 
 export interface OnnxPredictorOptions {
   /** The input fed the rows, as one `[rows, features]` tensor. Default: the model's only input. */
@@ -15,7 +15,8 @@ export interface OnnxPredictorOptions {
   outputName?: string;
   /**
    * `'probabilities'` (the default when the model has a float output): the class probabilities or
-   * scores, one row per input; `'labels'`: the predicted classes, as class indices.
+   * scores, one row per input; `'labels'`: the predicted classes, as class indices; `'values'` (the
+   * default for a regressor: see {@link OnnxPredictor.task}): one predicted value per input.
    */
   output?: OnnxOutputKind;
 }
@@ -26,7 +27,7 @@ export interface OnnxPredictorOptions {
  * (`Float32Array`s, or `Float64Array`s for a double output) or to class indices (`Int32Array`).
  */
 export interface OnnxPredictor extends Predictor<number[]> {
-  (rows: readonly ArrayLike<number>[]): Promise<Int32Array | Float32Array[] | Float64Array[]>;
+  (rows: readonly ArrayLike<number>[]): Promise<Int32Array | Float32Array[] | Float64Array[] | Float32Array | Float64Array>;
   /** The input fed, its element type and its width (`undefined` when the model leaves it open). */
   readonly inputName: string;
   readonly inputType: 'float32' | 'float64';
@@ -34,6 +35,14 @@ export interface OnnxPredictor extends Predictor<number[]> {
   /** The output read, as the model names it, and what it holds. */
   readonly outputName: string;
   readonly output: OnnxOutputKind;
+  /**
+   * `regression` when the output read is a regressor's (made by TreeEnsembleRegressor, LinearRegressor
+   * or SVMRegressor, or a `[N, 1]` float output in a graph without classifiers, or asked for with
+   * `output: 'values'`): the predictor then returns one value per row (a flat Float32Array or
+   * Float64Array). Explainers read it, so that a classifier is never explained as regression, nor the
+   * reverse.
+   */
+  readonly task: Task;
   /**
    * The class labels the model declares (its classifier's `classlabels_*` attribute), in the order of
    * its probability columns: class index `k` (what the predictor returns) is `classes[k]`. `undefined`
@@ -78,8 +87,8 @@ interface OutputEntry {
  */
 export async function onnxPredictor(model: string | Uint8Array, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
   rejectUnknownOptions(options, ['inputName', 'outputName', 'output']);
-  if (options.output !== undefined && options.output !== 'labels' && options.output !== 'probabilities') {
-    throw new InvalidInputError(`option output is ${JSON.stringify(options.output)}; expected 'labels' or 'probabilities'`);
+  if (options.output !== undefined && options.output !== 'labels' && options.output !== 'probabilities' && options.output !== 'values') {
+    throw new InvalidInputError(`option output is ${JSON.stringify(options.output)}; expected 'labels', 'probabilities' or 'values'`);
   }
   const { bytes, what } = modelBytes(model);
   let graph;
@@ -102,7 +111,8 @@ export async function onnxPredictor(model: string | Uint8Array, options: OnnxPre
     const zipMapOf = new Map(zipMaps.map((z) => [z.input, z.output]));
     const outputs: OutputEntry[] = session.outputMetadata.map((m) => {
       const type = m.isTensor ? m.type : undefined;
-      const kind = type === undefined ? undefined : FLOAT_TYPES.has(type) ? 'probabilities' : LABEL_TYPES.has(type) ? 'labels' : undefined;
+      const floatKind = isRegressionOutput(graph, m.name, m.isTensor ? m.shape.at(-1) : undefined) ? 'values' : 'probabilities';
+      const kind = type === undefined ? undefined : FLOAT_TYPES.has(type) ? floatKind : LABEL_TYPES.has(type) ? 'labels' : undefined;
       return { name: zipMapOf.get(m.name) ?? m.name, sessionName: m.name, type, kind };
     });
     const chosen = selectOutput(outputs, options, what);
@@ -167,25 +177,30 @@ function selectInput(session: InferenceSession, inputName: string | undefined, w
 
 function selectOutput(outputs: OutputEntry[], options: OnnxPredictorOptions, what: string): OutputEntry & { kind: OnnxOutputKind } {
   const list = outputs.map((o) => `${o.name} (${o.type ?? 'not a tensor'})`).join(', ');
+  // Labels come from a label tensor; probabilities and values from any float tensor.
+  const fits = (e: OutputEntry, kind: OnnxOutputKind) => e.kind !== undefined && (e.kind === 'labels') === (kind === 'labels');
   if (options.outputName !== undefined) {
     const o = outputs.find((e) => e.name === options.outputName || e.sessionName === options.outputName);
     if (o === undefined) throw new InvalidInputError(`${what} has no output "${options.outputName}"; its outputs are: ${list}`);
-    if (o.kind === undefined || (options.output !== undefined && o.kind !== options.output)) {
+    const kind = options.output ?? o.kind;
+    if (kind === undefined || !fits(o, kind)) {
       throw new InvalidInputError(
         `output "${o.name}" of ${what} is ${o.type === undefined ? 'not a tensor' : `a tensor of ${o.type}`}; expected ` +
-          `${(options.output ?? o.kind) === 'labels' ? 'class labels (an int64, int32 or string tensor)' : 'class probabilities (a float tensor)'}`,
+          `${kind === 'labels' ? 'class labels (an int64, int32 or string tensor)' : kind === 'values' ? 'predicted values (a float tensor)' : 'class probabilities (a float tensor)'}`,
       );
     }
-    return o as OutputEntry & { kind: OnnxOutputKind };
+    return { ...o, kind };
   }
-  const kind = options.output ?? (outputs.some((o) => o.kind === 'probabilities') ? 'probabilities' : 'labels');
-  const o = outputs.find((e) => e.kind === kind);
+  const kind =
+    options.output ??
+    (outputs.some((o) => o.kind === 'probabilities') ? 'probabilities' : outputs.some((o) => o.kind === 'values') ? 'values' : 'labels');
+  const o = outputs.find((e) => e.kind === kind) ?? outputs.find((e) => fits(e, kind));
   if (o === undefined) {
     throw new InvalidInputError(
       `${what} has no ${kind === 'labels' ? 'label output (an int64, int32 or string tensor)' : 'probability output (a float tensor)'}; its outputs are: ${list}`,
     );
   }
-  return o as OutputEntry & { kind: OnnxOutputKind };
+  return { ...o, kind };
 }
 
 function makePredictor(
@@ -197,12 +212,12 @@ function makePredictor(
   what: string,
 ): OnnxPredictor {
   const classIndex = new Map<ClassLabel, number>(classes?.map((c, k) => [c, k]));
-  const predict = async (rows: readonly ArrayLike<number>[]): Promise<Int32Array | Float32Array[] | Float64Array[]> => {
+  const predict = async (rows: readonly ArrayLike<number>[]): Promise<Int32Array | Float32Array[] | Float64Array[] | Float32Array | Float64Array> => {
     if (!Array.isArray(rows)) {
       throw new InvalidInputError(`an ONNX predictor takes an array of rows; got ${rows === null ? 'null' : typeof rows}`);
     }
     const n = rows.length;
-    if (n === 0) return output.kind === 'labels' ? new Int32Array(0) : [];
+    if (n === 0) return output.kind === 'labels' ? new Int32Array(0) : output.kind === 'values' ? new Float32Array(0) : [];
     const d = input.numFeatures ?? rowLength(rows[0], 0, undefined, input, what);
     const data = input.type === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
@@ -217,6 +232,7 @@ function makePredictor(
       throw new PredictorError(`${what} failed on a batch of ${n} rows: ${(err as Error).message}`, { cause: err });
     }
     const tensor = result[output.sessionName];
+    if (output.kind === 'values') return predictedValues(tensor, n, output.name);
     return output.kind === 'probabilities' ? probabilityRows(tensor, n, output.name) : labelIndices(tensor, n, output.name, classes, classIndex);
   };
   return Object.assign(predict, {
@@ -225,6 +241,7 @@ function makePredictor(
     numFeatures: input.numFeatures,
     outputName: output.name,
     output: output.kind,
+    task: output.kind === 'values' ? 'regression' : 'classification',
     classes: classes === undefined ? undefined : Object.freeze([...classes]),
     session,
     release: () => session.release(),
@@ -251,6 +268,14 @@ function probabilityRows(tensor: Tensor, n: number, name: string): Float32Array[
   }
   const data = tensor.data as Float32Array | Float64Array;
   return Array.from({ length: n }, (_, i) => data.subarray(i * k, (i + 1) * k)) as Float32Array[] | Float64Array[];
+}
+
+/** A regressor's `[n]` or `[n, 1]` float tensor: one predicted value per row. */
+function predictedValues(tensor: Tensor, n: number, name: string): Float32Array | Float64Array {
+  if (tensor.size !== n || tensor.dims[0] !== n) {
+    throw new PredictorError(`output "${name}" has shape [${tensor.dims.join(', ')}] for ${n} rows; expected one predicted value per row ([${n}] or [${n}, 1])`);
+  }
+  return tensor.data as Float32Array | Float64Array;
 }
 
 /**

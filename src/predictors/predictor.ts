@@ -1,8 +1,9 @@
-import { GlassboxError, PredictorError } from '../core/errors.js';
+import { GlassboxError, InvalidInputError, PredictorError } from '../core/errors.js';
 
 /**
  * What a model returns for a batch: one class label per row (integers), or one row of class
- * probabilities (or scores) per row. Plain arrays and typed arrays are both accepted.
+ * probabilities (or scores) per row; for a regression model, one predicted value per row (or rows of
+ * one value, `[N, 1]`). Plain arrays and typed arrays are both accepted.
  */
 export type PredictorOutput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
@@ -14,6 +15,45 @@ export type PredictorOutput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 export type Predictor<Input = number[]> = (
   inputs: Input[],
 ) => PredictorOutput | Promise<PredictorOutput>;
+
+/**
+ * What a model predicts: a class (`classification`: labels or class probabilities) or a number
+ * (`regression`: one value per input). Flat integer outputs look alike for both, so explainers take the
+ * task as an option, or read it from the model ({@link taskOf}), and never guess it from the numbers.
+ */
+export type Task = 'classification' | 'regression';
+
+/** A predictor that says what it predicts: adapters (ONNX, demo models) set `task` where the model declares it. */
+export interface TaskDeclaringPredictor {
+  readonly task?: Task;
+}
+
+/** The task a predictor declares (its `task` property), or `undefined` when it declares none. */
+export function taskOf(predictor: unknown): Task | undefined {
+  const task = typeof predictor === 'function' ? (predictor as TaskDeclaringPredictor).task : undefined;
+  return task === 'classification' || task === 'regression' ? task : undefined;
+}
+
+/**
+ * The task an explainer explains with: the one given, else the one the model declares, else
+ * `classification` (what every explainer assumed before regression was supported).
+ *
+ * @throws InvalidInputError for a task other than the two, or one that contradicts the model's (a
+ *   classifier explained as regression, or the reverse).
+ */
+export function resolveTask(predictor: unknown, given: unknown, explainer: string): Task {
+  if (given !== undefined && given !== 'classification' && given !== 'regression') {
+    throw new InvalidInputError(`option task is ${JSON.stringify(given)}; expected 'classification' or 'regression'`);
+  }
+  const declared = taskOf(predictor);
+  if (given !== undefined && declared !== undefined && given !== declared) {
+    throw new InvalidInputError(
+      `${explainer} was given task '${given}' but the model is a ${declared === 'regression' ? 'regressor (it predicts one number per input)' : 'classifier (it predicts classes)'}; ` +
+        `explain it with task '${declared}', or leave task out`,
+    );
+  }
+  return (given as Task | undefined) ?? declared ?? 'classification';
+}
 
 /** How many times and on how many inputs an explainer called its model. */
 export interface ModelUsage {
@@ -47,7 +87,7 @@ export function toLabels(output: unknown, n: number): Int32Array {
       if (typeof v !== 'number' || !Number.isInteger(v)) {
         throw new PredictorError(
           `predictor returned ${describe(v)} as the label of input ${i}; expected an integer class label ` +
-            '(or return one row of class probabilities per input)',
+            "(or return one row of class probabilities per input; a regression model's values need task: 'regression')",
         );
       }
       labels[i] = v;
@@ -55,6 +95,12 @@ export function toLabels(output: unknown, n: number): Int32Array {
     return labels;
   }
   const k = rowLength(first, 0);
+  if (k === 1) {
+    throw new PredictorError(
+      'predictor returned rows of one value; expected class probabilities for at least 2 classes ' +
+        "(for a single sigmoid output p, return [1 - p, p]; a regression model's values need task: 'regression')",
+    );
+  }
   for (let i = 0; i < n; i++) {
     const row = out[i] as ArrayLike<unknown>;
     if (rowLength(row, i) !== k) {
@@ -77,6 +123,42 @@ export function toLabels(output: unknown, n: number): Int32Array {
     labels[i] = best;
   }
   return labels;
+}
+
+/**
+ * Reads a regression model's output for `n` inputs: one finite number per input, flat or as rows of
+ * one value (`[N, 1]`).
+ *
+ * @throws PredictorError for the wrong number of predictions, a non-finite value, or rows of several
+ *   values (class probabilities: a classifier explained as regression).
+ */
+export function toValues(output: unknown, n: number): Float64Array {
+  if (output === null || typeof output !== 'object' || typeof (output as ArrayLike<unknown>).length !== 'number') {
+    throw new PredictorError(`predictor returned ${describe(output)}; expected an array of ${n} predicted values (task 'regression')`);
+  }
+  const out = output as ArrayLike<unknown>;
+  if (out.length !== n) {
+    throw new PredictorError(`predictor returned ${out.length} predictions for ${n} inputs; expected exactly one per input`);
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = out[i];
+    if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number') {
+      const row = v as ArrayLike<unknown>;
+      if (row.length !== 1) {
+        throw new PredictorError(
+          `predictor returned ${row.length} values for input ${i}; task 'regression' expects one number per input ` +
+            "(rows of class probabilities are a classifier's: explain it with task 'classification')",
+        );
+      }
+      v = row[0];
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new PredictorError(`predictor returned ${describe(v)} as the value of input ${i}; expected a finite number (task 'regression')`);
+    }
+    values[i] = v;
+  }
+  return values;
 }
 
 function rowLength(row: unknown, i: number): number {
@@ -109,7 +191,7 @@ export function assertPredictor<Input>(predictor: Predictor<Input>): Predictor<I
 
 /**
  * A predictor with bookkeeping: it counts calls and inputs, validates every answer with
- * {@link toLabels}, and wraps anything the model throws in a {@link PredictorError} that says which
+ * {@link toLabels} (or {@link toValues} for regression), and wraps anything the model throws in a {@link PredictorError} that says which
  * call failed. Explainers talk to their model only through this.
  */
 export class LabelModel<Input = number[]> {
@@ -121,6 +203,15 @@ export class LabelModel<Input = number[]> {
 
   /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */
   async labels(inputs: Input[]): Promise<Int32Array> {
+    return toLabels(await this.call(inputs), inputs.length);
+  }
+
+  /** Predicts a regression model's values for a batch of inputs (one predictor call), validated by {@link toValues}. */
+  async values(inputs: Input[]): Promise<Float64Array> {
+    return toValues(await this.call(inputs), inputs.length);
+  }
+
+  private async call(inputs: Input[]): Promise<unknown> {
     this.usage.calls += 1;
     this.usage.rows += inputs.length;
     let output: PredictorOutput;
@@ -134,6 +225,6 @@ export class LabelModel<Input = number[]> {
         { cause: err },
       );
     }
-    return toLabels(output, inputs.length);
+    return output;
   }
 }
