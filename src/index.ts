@@ -358,3 +358,11 @@ export { loadDiabetes, type LoadDiabetesOptions } from './datasets/diabetes.js';
 export type { RegressionDataset } from './datasets/types.js';
 export { loadDemoRegressor, type DemoRegressorInfo } from './models/demo-models.js';
 export type { BoostingObjective } from './models/tree-boosting.js';
+export {
+  AUTO_INTERVAL_FRACTION,
+  AUTO_INTERVAL_ROWS,
+  type IntervalOption,
+  type IntervalRule,
+  type PredictionInterval,
+  type AnchorTarget,
+} from './anchors/target.js';

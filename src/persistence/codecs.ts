@@ -19,7 +19,7 @@ import {
 import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
-import type { Predictor } from '../predictors/predictor.js';
+import type { Predictor, Task } from '../predictors/predictor.js';
 import type { TfjsPredictor } from '../predictors/tfjs.js';
 import { ContextFillMask } from '../text/context-fill-mask.js';
 import type { TfModel } from '../tf/models.js';
@@ -88,10 +88,13 @@ const tabular: ExplainerCodec<AnchorTabular> = {
   type: 'AnchorTabular',
   is: (e): e is AnchorTabular => e instanceof AnchorTabular,
   save(explainer) {
-    const { featureNames, categoryMap, seed, values, ...state } = explainer.toState();
+    const { featureNames, categoryMap, seed, values, task, ...state } = explainer.toState();
     // Most tabular data (codes, counts, money) is exact in float32: half the bytes, read back exactly.
     const exact = values.every((v) => Math.fround(v) === v);
-    return { options: { featureNames, categoryMap, seed }, state: { ...state, values: exact ? Float32Array.from(values) : values } };
+    return {
+      options: { featureNames, categoryMap, seed, ...(task !== undefined && { task }) },
+      state: { ...state, values: exact ? Float32Array.from(values) : values },
+    };
   },
   async restore(o, s, { r, predictor }) {
     const categoryMap = r.object(o.categoryMap, 'options.categoryMap');
@@ -104,6 +107,7 @@ const tabular: ExplainerCodec<AnchorTabular> = {
       discPerc: r.numbers(s.discPerc, 'state.discPerc'),
       edges: (s.edges as unknown[]).map((e, f) => (e === null ? null : r.numbers(e, `state.edges[${f}]`))),
       values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),
+      task: o.task as Task | undefined, // checked by the explainer: 'classification', 'regression' or absent
     });
   },
   describeInstance(explainer) {
@@ -165,6 +169,7 @@ const image: ExplainerCodec<AnchorImage> = {
       fill: o.fill as AnchorImageState['fill'],
       seed: r.seed(o.seed, 'options.seed'),
       backgrounds: r.typedArray(s.backgrounds, 'state.backgrounds', ['float32']) as Float32Array,
+      task: o.task as Task | undefined, // checked by the explainer
     };
     return AnchorImage.fromState(predictor as Predictor<Image>, state, load.segmentation);
   },

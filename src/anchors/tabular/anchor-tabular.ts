@@ -2,8 +2,9 @@ import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
-import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
 import { searchAnchor } from '../beam-search.js';
+import { AUTO_INTERVAL_ROWS, predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
 import {
   checkInteger,
   rejectUnknownOptions,
@@ -22,6 +23,12 @@ export interface AnchorTabularOptions {
   categoryMap?: CategoryMap;
   /** Seed of every random choice; the same seed and inputs give the same explanation. */
   seed?: number | string;
+  /**
+   * `'classification'` (labels or class probabilities) or `'regression'` (one value per row: anchors
+   * then keep the prediction inside an interval). Default: what the model declares (an ONNX regressor,
+   * a GBT regressor), else classification.
+   */
+  task?: Task;
 }
 
 export interface AnchorTabularFitOptions {
@@ -50,11 +57,19 @@ export interface AnchorTabularState {
   edges: (number[] | null)[];
   /** The kept training rows, encoded, row-major: `values.length / featureNames.length` rows. */
   values: Float64Array;
+  /** `'regression'` for a regression explainer; absent for a classifier. */
+  task?: Task;
 }
 
 export interface AnchorTabularExplainOptions extends Partial<AnchorSearchOptions> {
   /** Training-distribution samples on which coverage is measured. */
   coverageSamples?: number;
+  /**
+   * Regression only: the interval the prediction must stay in. `'auto'` (the default): centred on ŷ,
+   * as wide as `AUTO_INTERVAL_FRACTION` (1) times the interquartile range of the model's predictions on (at most
+   * `AUTO_INTERVAL_ROWS` of) the training rows; `[low, high]`, which must hold ŷ; or `{ width }`, centred on ŷ.
+   */
+  interval?: IntervalOption;
 }
 
 /**
@@ -91,8 +106,12 @@ export interface AnchorTabularData {
     /** Precision of the empty anchor: how often samples keep the prediction with nothing fixed. */
     allPrecision: number;
     success: boolean;
-    /** The explained prediction (class index). */
+    /** The explained prediction: a class index, or a regression model's predicted value. */
     prediction: number;
+    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
+    task?: 'regression';
+    prediction_interval?: [number, number];
+    interval_rule?: IntervalRule;
     /** The explained row, encoded. */
     instance: number[];
     numSamples: number;
@@ -111,6 +130,7 @@ export class AnchorTabular {
   readonly schema: TabularSchema;
   private readonly predictor: Predictor<number[]>;
   private readonly seed: number | string;
+  readonly task: Task;
   private training: TrainingData | undefined;
   /** Coverage samples of the fitted training data, by sample size. */
   private coverageSamples = new Map<number, CodeIndex>();
@@ -118,7 +138,8 @@ export class AnchorTabular {
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
     this.predictor = assertPredictor(predictor);
-    rejectUnknownOptions(options, ['categoryMap', 'seed']);
+    rejectUnknownOptions(options, ['categoryMap', 'seed', 'task']);
+    this.task = resolveTask(predictor, options.task, 'AnchorTabular');
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.seed = options.seed ?? ANCHOR_TABULAR_DEFAULTS.seed;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
@@ -168,6 +189,7 @@ export class AnchorTabular {
       discPerc: [...this.discPerc],
       edges: training.bins.map((b) => (b === undefined ? null : Array.from(b.edges))),
       values: Float64Array.from(training.values),
+      ...(this.task === 'regression' && { task: this.task }),
     };
   }
 
@@ -178,7 +200,7 @@ export class AnchorTabular {
    *   rows of the wrong width, or values the schema rejects.
    */
   static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
-    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed });
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, task: state.task });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const discPerc = checkPercentiles(state.discPerc);
@@ -207,17 +229,29 @@ export class AnchorTabular {
     return sample;
   }
 
+  /**
+   * The training rows the `'auto'` interval measures the spread of predictions on: every kept row, or a
+   * seeded sample of {@link AUTO_INTERVAL_ROWS} of them (from its own stream, so that the search draws
+   * the same samples whichever interval is asked for).
+   */
+  private spreadRows(training: TrainingData): number[][] {
+    const { n, d, values } = training;
+    const rows = n <= AUTO_INTERVAL_ROWS ? Int32Array.from({ length: n }, (_, i) => i) : sampleIndices(n, AUTO_INTERVAL_ROWS, createRng(`${this.seed}/interval`));
+    return Array.from(rows, (i) => Array.from(values.subarray(i * d, (i + 1) * d)));
+  }
+
   /** Explains the model's prediction for one row. */
   async explain(row: TabularRowInput, options: AnchorTabularExplainOptions = {}): Promise<Explanation<AnchorTabularData>> {
     const training = this.training;
     if (training === undefined) throw new NotFittedError('AnchorTabular');
-    const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
+    const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, interval, ...searchGiven } = stripUndefined(options);
     checkInteger('coverageSamples', coverageSamples, 1);
-    const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples']);
+    const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples', 'interval']);
     const instance = this.schema.encodeRow(row, 'the explained row');
 
     const model = new LabelModel(this.predictor);
-    const [prediction] = await model.labels([instance]);
+    const explained = await predictExplained(model, instance, this.task, interval, () => this.spreadRows(training));
+    const { prediction } = explained;
     const codes = instance.map((x, f) => training.codeOf(f, x));
     const specs = candidatePredicates(this.schema, training.bins, codes);
     const sampler = new TabularSampler(
@@ -225,7 +259,7 @@ export class AnchorTabular {
       instance,
       specs,
       model,
-      prediction,
+      explained.target,
       createRng(this.seed),
       this.coverageSample(training, coverageSamples),
     );
@@ -250,6 +284,7 @@ export class AnchorTabular {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
+        ...explained.raw,
         instance,
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
@@ -257,7 +292,7 @@ export class AnchorTabular {
         ...(warning !== undefined && { warning }),
       },
     };
-    const params = { seed: this.seed, discPerc: this.discPerc, ...searchParams(search, coverageSamples) };
+    const params = { seed: this.seed, discPerc: this.discPerc, ...searchParams(search, coverageSamples), ...explained.params };
     return { meta: blackboxLocalMeta('AnchorTabular', params), data };
   }
 }
