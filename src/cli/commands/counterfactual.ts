@@ -11,6 +11,8 @@ import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { adultProto, mnistProto } from './counterfactual-proto.js';
+import { COUNTERFACTUAL_FILE_USAGE, counterfactualFileCommand } from './counterfactual-file.js';
+import { isExplainFileCall } from './explain-file.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
        glassbox counterfactual adult --row N --method proto [--json] [--html FILE] [--png FILE]
@@ -32,10 +34,13 @@ Options:
   --html FILE        also write the explanation's card (pictures or the changed features, probabilities,
                      distance; with proto, the prototype) as an HTML page
   -h, --help         show this help
-`;
+
+${COUNTERFACTUAL_FILE_USAGE}`;
 
 /** `glassbox counterfactual mnist|adult --row N [--method wachter|proto] [--target T] [--json] [--png FILE] [--html FILE]`. */
 export async function counterfactualCommand(argv: string[], io: CliIO): Promise<number> {
+  // Your own regression model on your CSV (--model FILE): counterfactual-file.ts.
+  if (isExplainFileCall(argv)) return counterfactualFileCommand(argv, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
