@@ -9,6 +9,7 @@ import { loadDiabetes } from '../../src/datasets/diabetes.js';
 import { toImage, type Image } from '../../src/image/image.js';
 import { loadDemoModel, loadDemoRegressor } from '../../src/models/demo-models.js';
 import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
+import { loadServableExplainer } from '../../src/server/servable-explainer.js';
 import { tempDir } from '../persistence/helpers.js';
 
 const diabetes = loadDiabetes();
@@ -88,6 +89,16 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
     const loaded = await loadExplainer(dir, predictor);
     expect((loaded.explainer as AnchorTabular).task).toBe('regression');
     expect(JSON.stringify(await loaded.explain(x))).toBe(a);
+  });
+
+  it('is servable: the saved explainer takes an interval from the request parameters', async () => {
+    const dir = await tempDir();
+    await saveExplainer(explainer(7), dir);
+    const served = await loadServableExplainer(dir, predictor);
+    const x = diabetes.test.rows[2];
+    const e = (await served.explain(x, { interval: { width: 40 } })) as Awaited<ReturnType<AnchorTabular['explain']>>;
+    const y = model.predictMargins([x])[0];
+    expect(e.data.raw.prediction_interval).toEqual([y - 20, y + 20]);
   });
 
   it('refuses a classifier explained as regression, the reverse, and an interval for a classifier', async () => {
