@@ -33,6 +33,9 @@ Options:
 /** Changes smaller than this fraction of a feature's training range are left out of the summary (not the JSON). */
 const MINOR_CHANGE = 0.005;
 
+/** Differences from the row up to this fraction of a feature's range are float32 rounding, not changes. */
+const ROUNDING = 1e-6;
+
 /** The `--eps` default: 10% of a feature's training range (see the usage text). */
 const DEFAULT_EPS = 0.1;
 
@@ -92,7 +95,12 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
   const model = await loadModel(modelPath, modelKind, table);
   try {
     checkWidth(model, modelPath, table);
-    const predictor = Object.assign((rows: number[][]) => model.predictor(rows.map((r) => scaling.unscale(r))), { task: 'regression' as const });
+    const ranges = table.featureNames.map((_, f) => rangeOf(table, f));
+    // The search runs in float32: a feature it did not move comes back from [0, 1] within rounding of the
+    // row's value, and a tree splitting exactly at that value could read it on the other side. Such a
+    // value is the row's own.
+    const unscale = (r: number[]) => scaling.unscale(r).map((v, f) => (Math.abs(v - row[f]) <= ROUNDING * ranges[f] ? row[f] : v));
+    const predictor = Object.assign((rows: number[][]) => model.predictor(rows.map(unscale)), { task: 'regression' as const });
     const explainer = new Counterfactual(predictor, {
       shape: [d],
       desiredRange,
@@ -106,8 +114,8 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
     const explanation = await explainer.explain(x);
     const elapsedMs = performance.now() - started;
     if (values.json) io.stdout(`${JSON.stringify({ ...explanation, input_scaling: scaling.toJSON() })}\n`);
-    else io.stdout(formatRangeCounterfactual(explanation, table, row, (r) => scaling.unscale(r), elapsedMs));
-    await writeRenderings(explanation, { instance: x, featureNames: table.featureNames, unscale: (r) => scaling.unscale(r) }, files);
+    else io.stdout(formatRangeCounterfactual(explanation, table, row, unscale, elapsedMs, ranges));
+    await writeRenderings(explanation, { instance: x, featureNames: table.featureNames, unscale }, files);
     return 0;
   } finally {
     await model.release();
@@ -138,6 +146,7 @@ function formatRangeCounterfactual(
   row: number[],
   unscale: (row: number[]) => number[],
   elapsedMs: number,
+  ranges: readonly number[],
 ): string {
   const d = e.data;
   const [low, high] = d.desired_range as [number, number];
@@ -147,7 +156,7 @@ function formatRangeCounterfactual(
   } else {
     const cf = unscale(d.cf.X as number[]);
     const changed = table.featureNames.flatMap((name, f) =>
-      Math.abs(cf[f] - row[f]) < MINOR_CHANGE * rangeOf(table, f) ? [] : [`${name}: ${row[f]} → ${Number(cf[f].toPrecision(6))}`],
+      Math.abs(cf[f] - row[f]) < MINOR_CHANGE * ranges[f] ? [] : [`${name}: ${row[f]} → ${Number(cf[f].toPrecision(6))}`],
     );
     lines.push(
       `Counterfactual:  predicted ${(d.cf.prediction as number).toFixed(2)}, L1 ${d.cf.distance.toFixed(3)} in [0, 1] units; ` +
