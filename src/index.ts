@@ -369,3 +369,17 @@ export {
 export { summarizeBatch, summarizeBatchFile } from './summary/batch-summary.js';
 export { greedyCover, type GreedyCover } from './summary/greedy-cover.js';
 export { readExplanationFile, MAX_EXPLANATION_FILE_BYTES, type ExplanationFile, type ExplanationLine } from './summary/explanation-file.js';
+export {
+  auditAnchors,
+  AUDIT_DEFAULTS,
+  AUDITED_EXPLAINERS,
+  type AuditOptions,
+  type AuditReport,
+  type AuditFinding,
+  type AnchorFinding,
+  type CounterfactualFinding,
+  type AuditStatus,
+  type AuditReason,
+} from './audit/audit.js';
+export { wilsonInterval, klInterval, normalQuantile, type Interval, type IntervalMethod } from './audit/intervals.js';
+export { heldOutFromRecords, type HeldOutSet } from './audit/held-out.js';
