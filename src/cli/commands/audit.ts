@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { auditAnchors, AUDIT_DEFAULTS, type AuditFinding, type AuditReport } from '../../audit/audit.js';
 import { heldOutFromRecords } from '../../audit/held-out.js';
 import { readDataFile } from '../../batch/data-file.js';
