@@ -383,3 +383,10 @@ export {
 } from './audit/audit.js';
 export { wilsonInterval, klInterval, normalQuantile, type Interval, type IntervalMethod } from './audit/intervals.js';
 export { heldOutFromRecords, type HeldOutSet } from './audit/held-out.js';
+export {
+  explainWithCounterfactual,
+  pairAnchorCounterfactual,
+  type AnchorCounterfactualData,
+  type CounterfactualLikeData,
+  type CounterfactualSearch,
+} from './keeps-and-flips/anchor-counterfactual.js';
