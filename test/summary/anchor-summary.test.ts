@@ -107,6 +107,15 @@ describe('summarizeAnchors on Adult', () => {
     const out = join(dir, 'batch.jsonl');
     await explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, explain }, out, rows: { start: 0, end: 40 }, workers: 1 });
     expect(JSON.stringify(summarizeBatchFile(out, { budget: 4 }))).toBe(JSON.stringify(summary));
+    // The two shards of the same run, explained on two workers, give the same summary too.
+    const shards = [0, 1].map((index) => join(dir, `shard-${index}.jsonl`));
+    await Promise.all(
+      shards.map((shardOut, index) =>
+        explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, explain }, out: shardOut, rows: { start: 0, end: 40 }, shard: { index, count: 2 }, workers: 1 }),
+      ),
+    );
+    expect(JSON.stringify(summarizeBatchFile(shards, { budget: 4 }))).toBe(JSON.stringify(summary));
+    expect(() => summarizeBatchFile([out, shards[0]], { budget: 4 })).toThrow('expected distinct integers');
   });
 
   it('reads bare explanation lines too, and refuses a file with an explanation of another kind', async () => {

@@ -33,7 +33,8 @@ Options:
   --rows A:B             rows A to B-1 to explain (default all)
   --workers N            worker threads (default: the number of cores)
   --explanations FILE    the explain-batch JSON Lines file to write or resume (default: a temporary file);
-                         alone, without DATASET or --explainer: the file to summarise
+                         alone, without DATASET or --explainer: the file to summarise (repeatable: the
+                         files of a sharded explain-batch run give the summary of the whole run)
   --out FILE             also write the summary JSON ({meta, data}) to FILE
   --html FILE            also write the summary card (coverage curve, picked anchors) as an HTML page
   --json                 print the summary JSON instead of the table
@@ -53,7 +54,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
       'per-class': { type: 'boolean', default: false },
       rows: { type: 'string' },
       workers: { type: 'string' },
-      explanations: { type: 'string' },
+      explanations: { type: 'string', multiple: true },
       out: { type: 'string' },
       html: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -96,9 +97,10 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
         coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),
       },
     };
+    if ((values.explanations?.length ?? 0) > 1) throw new UsageError('--explanations names one file to write when explaining; several are for summarising existing files');
     const temporary = values.explanations === undefined ? mkdtempSync(join(tmpdir(), 'glassbox-summarize-')) : undefined;
     try {
-      const out = values.explanations ?? join(temporary as string, 'explanations.jsonl');
+      const out = values.explanations?.[0] ?? join(temporary as string, 'explanations.jsonl');
       const started = performance.now();
       const result = await summarizeBatch({
         job,
