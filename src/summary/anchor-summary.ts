@@ -252,7 +252,8 @@ export async function summarizeAnchors(
   rows: readonly TabularRowInput[],
   options: SummarizeAnchorsOptions,
 ): Promise<Explanation<AnchorSummaryData>> {
-  const { explain, onProgress, ...pick } = options ?? ({} as SummarizeAnchorsOptions);
+  if (options === null || typeof options !== 'object') throw new InvalidInputError('summarizeAnchors needs options { budget, perClass?, explain?, onProgress? }');
+  const { explain, onProgress, ...pick } = options;
   checkSummaryOptions(pick);
   if (!Array.isArray(rows) || rows.length === 0) throw new InvalidInputError('summarizeAnchors needs a non-empty array of rows');
   const explained: ExplainedRow[] = [];

@@ -8,6 +8,7 @@ import { ExplanationTypeError, InvalidInputError } from '../../src/core/errors.j
 import type { Explanation } from '../../src/core/explanation.js';
 import { adultCounterfactualTask } from '../../src/datasets/adult-counterfactual.js';
 import { explainWithCounterfactual, pairAnchorCounterfactual, type CounterfactualLikeData } from '../../src/keeps-and-flips/anchor-counterfactual.js';
+import { auditAnchors } from '../../src/audit/audit.js';
 import { toLabels } from '../../src/predictors/predictor.js';
 import { renderHtml } from '../../src/viz/render.js';
 import { cli } from '../cli/run-cli.js';
@@ -34,6 +35,9 @@ describe('explainWithCounterfactual', () => {
     expect(found?.class).toBe(0);
     // The counterfactual flips the model's prediction.
     expect(Array.from(toLabels(await task.predictor([found?.X as number[]]), 1))).toEqual([0]);
+    // The audit reads both halves: the anchor on held-out rows, the counterfactual re-predicted in its own (scaled) space.
+    const audit = await auditAnchors([both], adult.test.rows.slice(8000, 9000), predictor, { counterfactualPredictor: task.predictor, minRows: 5 });
+    expect(audit.findings.map((f) => [f.kind, f.status])).toEqual([['anchor', 'holds'], ['counterfactual', 'holds']]);
     const card = renderHtml(both, { ...adult, unscale: task.unscale });
     expect(card).toContain('what keeps it, and what flips it');
     expect(card).toContain('gbx-anchor-tabular');
