@@ -72,5 +72,8 @@ describe('glassbox explain adult --with-counterfactual', () => {
     const bad = await cli('explain', 'adult', '--row', '15', '--with-counterfactual', '--model-url', 'http://127.0.0.1:1/v2/models/m');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--with-counterfactual explains with the bundled model');
+    const sentiment = await cli('explain', 'sentiment', '--row', '1', '--with-counterfactual');
+    expect(sentiment.code).toBe(2);
+    expect(sentiment.stderr).toContain('--with-counterfactual is for the tabular data sets (adult)');
   });
 });

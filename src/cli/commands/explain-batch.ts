@@ -96,7 +96,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
   return summary.failed > 0 ? 1 : 0;
 }
 
-export interface Flags {
+interface Flags {
   seed?: string;
   explainer?: string;
   data?: string;

@@ -79,6 +79,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (values.explainer !== undefined && values.seed !== undefined) {
     throw new UsageError('--seed cannot change a saved explainer: it keeps the seed it was fitted with (glassbox fit --seed S)');
   }
+  if (values['with-counterfactual'] && !BUNDLED_TASKS.includes(positionals[0])) {
+    throw new UsageError(`--with-counterfactual is for the tabular data sets (${BUNDLED_TASKS.join(', ')}); for mnist run 'glassbox counterfactual mnist --row N --method proto'`);
+  }
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
