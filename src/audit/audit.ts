@@ -1,7 +1,7 @@
 import type { AnchorTabularData } from '../anchors/tabular/anchor-tabular.js';
 import { satisfiesAnchor, type TabularPredicate } from '../anchors/tabular/predicates.js';
 import { checkInteger, checkNumber, rejectUnknownOptions } from '../anchors/options.js';
-import { ExplanationTypeError, InvalidInputError } from '../core/errors.js';
+import { ExplanationTypeError, HeldOutColumnsError, InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import type { TabularRowInput, TabularSchema } from '../core/tabular-schema.js';
 import { LabelModel, type Predictor } from '../predictors/predictor.js';
@@ -255,6 +255,7 @@ function flatNumbers(x: unknown, where: string): number[] {
 
 /** The held-out rows encoded (by the schema, when given), checked against every anchor's features. */
 function encodeHeldOut(heldOutRows: readonly TabularRowInput[], schema: TabularSchema | undefined, anchors: readonly AuditedAnchor[]): number[][] {
+  if (schema !== undefined) checkColumns(heldOutRows, schema);
   const rows = schema !== undefined ? schema.encodeRows(heldOutRows, 'held-out row') : heldOutRows.map((r, i) => plainRow(r, i));
   const width = rows[0].length;
   rows.forEach((r, i) => {
@@ -272,6 +273,17 @@ function encodeHeldOut(heldOutRows: readonly TabularRowInput[], schema: TabularS
     }
   }
   return rows;
+}
+
+/** Held-out rows given as objects must have the schema's features as keys, and nothing else. */
+function checkColumns(rows: readonly TabularRowInput[], schema: TabularSchema): void {
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== 'object' || Array.isArray(row) || ArrayBuffer.isView(row)) return;
+    const keys = Object.keys(row);
+    const missing = schema.featureNames.filter((f) => !keys.includes(f));
+    const extra = keys.filter((k) => !schema.featureNames.includes(k));
+    if (missing.length > 0 || extra.length > 0) throw new HeldOutColumnsError(missing, extra, `held-out row ${i}`, schema.featureNames);
+  });
 }
 
 function plainRow(row: TabularRowInput, i: number): number[] {

@@ -65,6 +65,8 @@ describe('auditAnchors', () => {
     const renamed = { ...anchorExplanation(9) };
     renamed.data = { ...renamed.data, raw: { ...renamed.data.raw, predicates: [{ ...renamed.data.raw.predicates[0], feature: 1 }] } };
     await expect(auditAnchors([renamed], rows, predictor, { schema })).rejects.toThrow('constrains feature 1 ("x0") but the held-out rows have "x2" there');
+    await expect(auditAnchors([anchorExplanation(9)], [{ x0: 1, x1: 0 }], predictor, { schema })).rejects.toThrow(HeldOutColumnsError);
+    await expect(auditAnchors([anchorExplanation(9)], [{ x0: 1, x1: 0 }], predictor, { schema })).rejects.toThrow('held-out row 0 has no column for feature "x2" and column "x1" that is no feature');
   });
 
   it('reads held-out CSV records by the schema, naming missing and extra columns', () => {

@@ -83,7 +83,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
   let summary: Explanation<AnchorSummaryData>;
   let targetNames: readonly string[] | undefined;
   if (positionals.length === 0 && values.explainer === undefined && values.explanations !== undefined) {
-    const explainFlag = (['rows', 'workers', 'seed', 'threshold', 'coverage-samples', 'data', 'model', 'model-url'] as const).find((f) => values[f] !== undefined);
+    const explainFlag = (['rows', 'workers', 'seed', 'threshold', 'coverage-samples', 'data', 'model', 'model-url', 'protocol', 'header'] as const).find((f) => values[f] !== undefined);
     if (explainFlag !== undefined) throw new UsageError(`--${explainFlag} is for explaining rows; with --explanations FILE alone the file is summarised as it is`);
     summary = summarizeBatchFile(values.explanations, pick);
   } else {
