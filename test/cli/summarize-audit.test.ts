@@ -52,6 +52,9 @@ describe('glassbox summarize', () => {
     const again = await cli('summarize', '--explanations', batch, '--budget', '2', '--per-class', '--json');
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).data.groups.map((g: { class: number }) => g.class)).toEqual([0, 1]);
+    const named = await cli('summarize', '--explanations', batch, '--budget', '2', '--per-class', '--dataset', 'adult');
+    expect(named.stdout).toContain('Coverage by budget (>50K): 1: ');
+    expect((await cli('summarize', '--explanations', batch, '--per-class')).stdout).toContain('Coverage by budget (class 1): 1: ');
   });
 
   it('refuses a budget out of range as a usage error, and a file of other explanations by name', async () => {

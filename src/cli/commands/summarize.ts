@@ -11,7 +11,7 @@ import { MAX_SUMMARY_BUDGET, type AnchorSummaryData } from '../../summary/anchor
 import { summarizeBatch, summarizeBatchFile } from '../../summary/batch-summary.js';
 import { className } from '../../viz/anchor-card.js';
 import { formatCount } from '../../viz/html.js';
-import { loadBundledTask } from '../bundled.js';
+import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { asUsage, modelFromFlags, parseThreshold, progressPrinter, sourceFromFlags } from './explain-batch.js';
@@ -35,6 +35,7 @@ Options:
   --explanations FILE    the explain-batch JSON Lines file to write or resume (default: a temporary file);
                          alone, without DATASET or --explainer: the file to summarise (repeatable: the
                          files of a sharded explain-batch run give the summary of the whole run)
+  --dataset NAME         with --explanations alone: name the classes as this bundled data set does (${BUNDLED_TASKS.join(', ')})
   --out FILE             also write the summary JSON ({meta, data}) to FILE
   --html FILE            also write the summary card (coverage curve, picked anchors) as an HTML page
   --json                 print the summary JSON instead of the table
@@ -55,6 +56,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
       rows: { type: 'string' },
       workers: { type: 'string' },
       explanations: { type: 'string', multiple: true },
+      dataset: { type: 'string' },
       out: { type: 'string' },
       html: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -86,7 +88,9 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
     const explainFlag = (['rows', 'workers', 'seed', 'threshold', 'coverage-samples', 'data', 'model', 'model-url', 'protocol', 'header'] as const).find((f) => values[f] !== undefined);
     if (explainFlag !== undefined) throw new UsageError(`--${explainFlag} is for explaining rows; with --explanations FILE alone the file is summarised as it is`);
     summary = summarizeBatchFile(values.explanations, pick);
+    if (values.dataset !== undefined) targetNames = loadBundledTask(values.dataset).dataset.targetNames;
   } else {
+    if (values.dataset !== undefined) throw new UsageError('--dataset names the classes of an --explanations file; to explain a data set, name it first: summarize adult');
     const source = await sourceFromFlags(positionals, values);
     if (source.source.kind === 'bundled') targetNames = loadBundledTask(source.source.dataset).dataset.targetNames;
     const job: BatchJob = {
