@@ -134,6 +134,13 @@ export function pickAnchors(explained: readonly ExplainedRow[], options: Summary
       throw new InvalidInputError(`explained row ${i} has row index ${String(row)}; expected distinct integers >= 0`);
     }
     seen.add(row);
+    for (const param of ['seed', 'threshold'] as const) {
+      const mine = explanation.meta.params?.[param];
+      const theirs = explained[0].explanation.meta.params?.[param];
+      if (mine !== theirs) {
+        throw new InvalidInputError(`row ${row} was explained with ${param} ${String(mine)} but row ${explained[0].row} with ${String(theirs)}; expected the explanations of one run (one seed and threshold)`);
+      }
+    }
     const width = explanation.data.raw.instance.length;
     if (width !== explained[0].explanation.data.raw.instance.length) {
       throw new InvalidInputError(`row ${row} has ${width} features but row ${explained[0].row} has ${explained[0].explanation.data.raw.instance.length}; expected explanations of one explainer`);

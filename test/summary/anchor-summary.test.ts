@@ -75,6 +75,8 @@ describe('pickAnchors', () => {
     expect(() => pickAnchors([], { budget: 2 })).toThrow('a summary needs at least one explained row');
     expect(() => pickAnchors([rows[0], rows[0]], { budget: 2 })).toThrow('expected distinct integers');
     expect(() => pickAnchors(rows, { budget: 2, perClass: 'yes' } as never)).toThrow(InvalidInputError);
+    const otherSeed = { ...rows[1], explanation: { ...rows[1].explanation, meta: { ...rows[1].explanation.meta, params: { seed: 2, threshold: 0.95 } } } };
+    expect(() => pickAnchors([rows[0], otherSeed], { budget: 2 })).toThrow('row 1 was explained with seed 2 but row 0 with 1; expected the explanations of one run');
   });
 });
 
