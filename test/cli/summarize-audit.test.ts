@@ -114,5 +114,8 @@ describe('glassbox audit', () => {
     expect(t.code).toBe(1);
     expect(t.stderr).toContain('ExplanationTypeError: explanation 0 is an explanation of AnchorText');
     expect((await cli('audit', '--data', heldOut)).code).toBe(2);
+    const confidence = await cli('audit', '--explanations', batch, '--data', heldOut, '--confidence', '1');
+    expect([confidence.code, confidence.stderr.split('\n')[0]]).toEqual([2, 'glassbox audit: --confidence is 1; expected a number in (0, 1), e.g. 0.95']);
+    expect((await cli('audit', '--explanations', batch, '--data', heldOut, '--threshold', '1.5')).code).toBe(2);
   });
 });

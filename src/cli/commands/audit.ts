@@ -15,6 +15,7 @@ import { formatCount } from '../../viz/html.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { remoteFlags } from './explain.js';
+import { asUsage, parseThreshold } from './explain-batch.js';
 import { remotePredictor } from '../../predictors/remote/remote-predictor.js';
 
 export const AUDIT_USAGE = `Usage: glassbox audit --explanations FILE --data HELDOUT.csv [--target COLUMN] [options]
@@ -76,6 +77,9 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
   if (values.data === undefined) throw new UsageError('--data FILE (the held-out rows) is required');
   if (values.interval !== undefined && values.interval !== 'wilson' && values.interval !== 'kl') throw new UsageError(`--interval is "${values.interval}"; expected wilson or kl`);
   if (values.model !== undefined && values['model-url'] !== undefined) throw new UsageError('--model and --model-url name two models; give one');
+  const confidence = numberFlag('confidence', values.confidence);
+  if (confidence !== undefined && !(confidence > 0 && confidence < 1)) throw new UsageError(`--confidence is ${confidence}; expected a number in (0, 1), e.g. 0.95`);
+  const threshold = values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold);
 
   const task = loadBundledTask(values.dataset ?? 'adult');
   const predictor = await modelFor(values, task.modelName, task.dataset.featureNames);
@@ -92,10 +96,10 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
     {
       schema,
       ...(heldOut.labels !== undefined && { labels: heldOut.labels }),
-      confidence: numberFlag('confidence', values.confidence),
+      confidence,
       interval: values.interval as 'wilson' | 'kl' | undefined,
       minRows: numberFlag('min-rows', values['min-rows'], { integer: true, min: 1 }),
-      threshold: numberFlag('threshold', values.threshold),
+      threshold,
       // The prototype-guided counterfactuals of `explain --with-counterfactual` live in the scaled space of the Adult task.
       ...(task.dataset.name === 'adult' && values['model-url'] === undefined && { counterfactualPredictor: adultCounterfactualTask((values.model ?? task.modelName) as 'adult-gbt').predictor }),
     },
