@@ -153,3 +153,14 @@ describe('AnchorText and AnchorImage on regression models', () => {
     expect(e.meta.params).toMatchObject({ task: 'regression', interval: { width: 10 } });
   });
 });
+
+describe('summaries and audits of regression anchors', () => {
+  it('are refused with a typed error: they group and check anchors by class', async () => {
+    const { auditAnchors } = await import('../../src/audit/audit.js');
+    const { pickAnchors } = await import('../../src/summary/anchor-summary.js');
+    const { ExplanationTypeError } = await import('../../src/core/errors.js');
+    const e = await explainer().explain(diabetes.test.rows[0]);
+    expect(() => pickAnchors([{ row: 0, explanation: e }], { budget: 1 })).toThrow(ExplanationTypeError);
+    await expect(auditAnchors([e], diabetes.test.rows, predictor)).rejects.toThrow(/an AnchorTabular explanation of a regression model/);
+  });
+});
