@@ -65,7 +65,7 @@ export class ProbabilityModel {
     if (k < 2) {
       throw new PredictorError(
         `predictor returned ${k} output per input; ${this.explainer} needs class probabilities for at least 2 classes ` +
-          "(for a single sigmoid output p, return [1 - p, p]; a regression model's counterfactuals need desiredRange)",
+          `(for a single sigmoid output p, return [1 - p, p])${this.regressionHint()}`,
       );
     }
     if (this.classes !== -1 && k !== this.classes) {
@@ -83,6 +83,11 @@ export class ProbabilityModel {
     }
   }
 
+  /** Where a regression model can be explained instead: Counterfactual takes a desired range. */
+  private regressionHint(): string {
+    return this.explainer === 'Counterfactual' ? "; a regression model's values need desiredRange: [low, high]" : '';
+  }
+
   private flatten(output: unknown, n: number): { values: Float32Array; k: number } {
     const out = output as ArrayLike<unknown> | null;
     if (out === null || typeof out !== 'object' || typeof out.length !== 'number') {
@@ -94,7 +99,7 @@ export class ProbabilityModel {
     if (n > 0 && typeof out[0] === 'number') {
       throw new PredictorError(
         `predictor returned class labels (a number per input, e.g. ${String(out[0])}); ${this.explainer} needs class probabilities, ` +
-          "one row per input, to follow the gradient of the prediction (a regression model's values need desiredRange)",
+          `one row per input, to follow the gradient of the prediction${this.regressionHint()}`,
       );
     }
     const first = out[0] as ArrayLike<unknown> | undefined;
