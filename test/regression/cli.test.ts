@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/run-cli.js';
 import { loadDiabetes } from '../../src/datasets/diabetes.js';
 import { loadDemoRegressor } from '../../src/models/demo-models.js';
+import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
+import { loadExplainer } from '../../src/persistence/explainer-dir.js';
+import { tempDir } from '../persistence/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const onnx = `${root}models/onnx/diabetes-gbt.onnx`;
@@ -60,5 +63,19 @@ describe('glassbox counterfactual --model --desired-range', () => {
     const far = await cli('counterfactual', ...file, '--desired-range', '900,1000');
     expect(far.stdout).toMatch(/none found \(success: false\): no iterate was predicted inside \[900, 1000\]/);
     expect((await cli('counterfactual', ...file)).stderr).toMatch(/--desired-range is required/);
+  });
+});
+
+describe('glassbox fit diabetes', () => {
+  it('saves a regression AnchorTabular that loads and explains like one fitted in code', async () => {
+    const dir = await tempDir();
+    const { code, stdout } = await cli('fit', 'diabetes', '--out', dir, '--seed', '4');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Saved AnchorTabular \(354 training rows, task regression\) for diabetes-gbt to /);
+    const { predictor } = loadDemoRegressor();
+    const loaded = await loadExplainer(dir, predictor);
+    const x = loadDiabetes().test.rows[7];
+    const inCode = new AnchorTabular(predictor, loadDiabetes().featureNames, { seed: 4 }).fit(loadDiabetes().train.rows);
+    expect(JSON.stringify(await loaded.explain(x, { interval: { width: 60 } }))).toBe(JSON.stringify(await inCode.explain(x, { interval: { width: 60 } })));
   });
 });
