@@ -77,8 +77,8 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
   const flagsOf: Record<string, readonly string[]> = {
     adult: ['model', 'max-training-rows', 'method', 'seed'],
     sentiment: ['sampling', 'seed'],
-    diabetes: ['seed'],
     mnist: ['method', 'mode', 'seed'],
+    diabetes: ['seed'],
   };
   const allowed = flagsOf[dataset];
   if (allowed === undefined) throw new UsageError(`unknown data set "${dataset}"; expected one of: ${Object.keys(flagsOf).join(', ')}`);
