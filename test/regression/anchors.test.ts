@@ -91,6 +91,12 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
     expect(JSON.stringify(await loaded.explain(x))).toBe(a);
   });
 
+  it('a state saved without a task is a classifier\'s: restoring it for a regressor is refused', () => {
+    const { task: _task, ...state } = explainer().toState();
+    expect(() => AnchorTabular.fromState(predictor, state)).toThrow(/given task 'classification' but the model is a regressor/);
+    expect(AnchorTabular.fromState(predictor, { ...state, task: 'regression' }).task).toBe('regression');
+  });
+
   it('is servable: the saved explainer takes an interval from the request parameters', async () => {
     const dir = await tempDir();
     await saveExplainer(explainer(7), dir);

@@ -240,7 +240,7 @@ export class AnchorImage {
       fill: state.fill,
       imagesBackground,
       seed: state.seed,
-      task: state.task,
+      task: state.task ?? 'classification', // a state without a task is a classifier's
     });
   }
 

@@ -57,7 +57,7 @@ export interface AnchorTabularState {
   edges: (number[] | null)[];
   /** The kept training rows, encoded, row-major: `values.length / featureNames.length` rows. */
   values: Float64Array;
-  /** `'regression'` for a regression explainer; absent for a classifier. */
+  /** `'regression'` for a regression explainer; absent for a classifier (restored as one, whatever the model declares). */
   task?: Task;
 }
 
@@ -200,7 +200,7 @@ export class AnchorTabular {
    *   rows of the wrong width, or values the schema rejects.
    */
   static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
-    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, task: state.task });
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, task: state.task ?? 'classification' });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const discPerc = checkPercentiles(state.discPerc);

@@ -279,6 +279,7 @@ export class AnchorText {
     };
     return new AnchorText(predictor, {
       ...options,
+      task: options.task ?? 'classification', // a state without a task is a classifier's
       ...(embeddingsName !== undefined && { embeddings: named('embeddings', resources.embeddings, embeddingsName) }),
       ...(fillMaskName !== undefined && { fillMask: named('fillMask', resources.fillMask, fillMaskName) }),
       ...(stopwords !== undefined && { stopwords: stopwords === 'default' ? DEFAULT_STOPWORDS : stopwords }),
