@@ -9,7 +9,7 @@ import { checkConstraints, type FeatureConstraints, type ResolvedConstraints } f
 import type { FeatureChange } from '../proto/counterfactual-proto.js';
 import { CandidatePool, compareCandidates, type Candidate } from './candidates.js';
 import { checkFeatureStats, fitFeatureStats, type FeatureStats } from './feature-stats.js';
-import { categoryPositions, FeasibleSpace, type CategoryPositions } from './feasible-space.js';
+import { categoryPositions, FeasibleSpace, marginalsOf, type CategoryPositions, type Marginals } from './feasible-space.js';
 import { geneticSearch } from './genetic.js';
 import { kdtreeSearch, TrainingNeighbours } from './kdtree-search.js';
 import { ClassifierModel, type DesiredOutcome } from './outcome.js';
@@ -94,18 +94,17 @@ export interface DiverseExplainOptions {
  * Defaults. `count` 4 (DiCE's examples ask for 4). The weights are our measurement on Adult with the
  * bundled trees (benchmarks/README.md, "Diverse counterfactuals"): DiCE's genetic defaults
  * (proximity 0.2, sparsity 0.2, diversity 5) change more features than needed on our scale of losses;
- * diversity 0.5 gives sets of single changes to the same features (diversity 0.14); diversity 1.5 with
- * sparsity 0.4 sets of about 1.5 changes on different features (0.19), on two seeds and two sets of 20
- * held-out rows. The search sizes keep an explanation of a tree ensemble in-process in a few
- * milliseconds.
+ * diversity 0.5 gives sets of single changes, often to the same feature (diversity 0.14); diversity 3
+ * with sparsity 0.75 sets of about 1.4 changes on different features (0.18). The search sizes keep an
+ * explanation of a tree ensemble in-process in a few milliseconds.
  */
 export const DIVERSE_DEFAULTS = Object.freeze({
   count: 4,
   targetClass: 'other' as number | 'other',
   method: 'genetic' as DiverseMethod,
   proximityWeight: 0.5,
-  sparsityWeight: 0.4,
-  diversityWeight: 1.5,
+  sparsityWeight: 0.75,
+  diversityWeight: 3,
   maxFeaturesChanged: Infinity,
   populationSize: 40,
   maxGenerations: 30,
@@ -118,8 +117,10 @@ export const DIVERSE_DEFAULTS = Object.freeze({
 /** Upper bounds of the options (every option a range). */
 const LIMITS = Object.freeze({ count: 100, populationSize: 2000, maxGenerations: 1000, sampleSize: 10_000, neighbours: 10_000, maxCandidates: 1_000_000, weight: 1e6 });
 
-/** Valid candidates that go through post-hoc sparsity, per counterfactual wanted. */
+/** Valid candidates that go through post-hoc sparsity, per counterfactual wanted and round. */
 const SPARSIFIED_PER_COUNTERFACTUAL = 4;
+/** Rounds of post-hoc sparsity, each on valid candidates not yet sparsified, while the set is short. */
+const SPARSIFY_ROUNDS = 3;
 
 export interface DiverseCounterfactual {
   /** The counterfactual row, encoded (category codes). */
@@ -183,6 +184,7 @@ interface Fitted {
   rows: number[][];
   classes: Int32Array;
   neighbours: TrainingNeighbours;
+  marginals: Marginals;
 }
 
 const EXPLAIN_OPTION_NAMES = ['count', 'targetClass', 'constraints', 'method', 'proximityWeight', 'sparsityWeight', 'diversityWeight', 'maxFeaturesChanged', 'populationSize', 'maxGenerations', 'sampleSize', 'neighbours', 'maxCandidates'];
@@ -221,9 +223,9 @@ export class DiverseCounterfactuals {
   }
 
   /**
-   * Learns from training rows: each numeric feature's range, MAD and precision, and, for the k-d tree
-   * method, the rows (a seeded sample of `maxTrainingRows`) with the class the model predicts for each
-   * (one model call).
+   * Learns from training rows: each numeric feature's range, MAD and precision, and the rows (a seeded
+   * sample of `maxTrainingRows`) with the class the model predicts for each (one model call): the
+   * k-d tree method starts from them, and numeric values are drawn from them (`FeasibleSpace.sample`).
    *
    * @throws InvalidInputError for no rows or a malformed row; PredictorError when the model fails.
    */
@@ -251,20 +253,16 @@ export class DiverseCounterfactuals {
   }
 
   private install(stats: FeatureStats, rows: number[][], classes: Int32Array): Fitted {
-    return { stats, rows, classes, neighbours: new TrainingNeighbours(this.schema, stats, rows, classes) };
+    return { stats, rows, classes, neighbours: new TrainingNeighbours(this.schema, stats, rows, classes), marginals: marginalsOf(this.schema, rows) };
   }
 
   /** What this explainer explains with, as plain data (see {@link DiverseCounterfactuals.fromState}). @throws NotFittedError before `fit`. */
   toState(): DiverseCounterfactualsState {
     const fitted = this.fitted;
     if (fitted === undefined) throw new NotFittedError('DiverseCounterfactuals');
-    const categoryMap: Record<number, string[]> = {};
-    this.schema.categories.forEach((cats, f) => {
-      if (cats !== undefined) categoryMap[f] = [...cats];
-    });
     return {
       featureNames: [...this.schema.featureNames],
-      categoryMap,
+      categoryMap: this.categoryMap(),
       order: structuredClone(this.order),
       seed: this.seed,
       stats: structuredClone(fitted.stats),
@@ -322,7 +320,7 @@ export class DiverseCounterfactuals {
 
     const x = this.schema.encodeRow(row, 'the explained row');
     const constraints = this.resolveConstraints(o.constraints);
-    const space = new FeasibleSpace(this.schema, fitted.stats, this.positions, x, constraints);
+    const space = new FeasibleSpace(this.schema, fitted.stats, fitted.marginals, this.positions, x, constraints);
     const model = new ClassifierModel(this.predictor);
     const [orig] = await model.predict([x]);
     const desired = this.desiredOutcome(o.targetClass, orig.class, orig.proba?.length);
@@ -334,17 +332,42 @@ export class DiverseCounterfactuals {
     else if (o.method === 'random') iterations = await randomSearch(pool, { ...o, maxFeaturesChanged }, rng);
     else iterations = await kdtreeSearch(pool, fitted.neighbours, desired, o);
 
-    const found = selectDiverse([...pool.valid.values()].sort(compareCandidates), o.count * SPARSIFIED_PER_COUNTERFACTUAL, o.diversityWeight);
-    const allowed = (candidates: Candidate[]) => [...new Map(candidates.map((c) => [c.key, c])).values()].filter((c) => c.changed <= maxFeaturesChanged).sort(compareCandidates);
-    const sparse = selectDiverse(allowed(await sparsify(pool, found)), o.count, o.diversityWeight);
-    // Sparsifying can make several candidates one: those found as they were fill the set up then.
-    const chosen = selectDiverse(allowed(found), o.count, o.diversityWeight, sparse);
+    const chosen = await this.sparseSet(pool, o.count, o.diversityWeight, maxFeaturesChanged);
     const data = this.data(chosen, { x, orig, o, space, model, pool, iterations });
     const { constraints: _given, maxFeaturesChanged: _max, ...params } = o;
     return {
-      meta: blackboxLocalMeta('DiverseCounterfactuals', { ...params, maxFeaturesChanged: o.maxFeaturesChanged === Infinity ? null : o.maxFeaturesChanged, constraints, seed: this.seed }),
+      meta: blackboxLocalMeta('DiverseCounterfactuals', {
+        ...params,
+        maxFeaturesChanged: o.maxFeaturesChanged === Infinity ? null : o.maxFeaturesChanged,
+        constraints,
+        seed: this.seed,
+        // The schema, so that the explanation can be read (and its card drawn) on its own.
+        featureNames: [...this.schema.featureNames],
+        categoryMap: this.categoryMap(),
+      }),
       data,
     };
+  }
+
+  /**
+   * The set: valid candidates chosen for loss and diversity, made sparser (post-hoc sparsity), and
+   * chosen again from the sparse rows. Sparsifying can make several candidates one; then more of the
+   * valid candidates are sparsified to fill the set (at most `SPARSIFY_ROUNDS` times).
+   */
+  private async sparseSet(pool: CandidatePool, count: number, diversityWeight: number, maxFeaturesChanged: number): Promise<Candidate[]> {
+    let chosen: Candidate[] = [];
+    const tried = new Set<string>();
+    for (let round = 0; round < SPARSIFY_ROUNDS && chosen.length < count; round++) {
+      const fresh = [...pool.valid.values()].filter((c) => !tried.has(c.key)).sort(compareCandidates);
+      if (fresh.length === 0) break;
+      const found = selectDiverse(fresh, count * SPARSIFIED_PER_COUNTERFACTUAL, diversityWeight);
+      for (const c of found) tried.add(c.key);
+      const sparse = new Map((await sparsify(pool, found)).map((c) => [c.key, c]));
+      for (const c of sparse.values()) tried.add(c.key);
+      const allowed = [...sparse.values()].filter((c) => c.changed <= maxFeaturesChanged).sort(compareCandidates);
+      chosen = selectDiverse(allowed, count, diversityWeight, chosen);
+    }
+    return chosen;
   }
 
   private data(
@@ -423,6 +446,15 @@ export class DiverseCounterfactuals {
       throw new InvalidInputError(`constraints.range[${key}] is ${JSON.stringify(given.range[key])} for a categorical feature; expected a pair of category names [from, to] in its order (option order)`);
     }
     return resolved;
+  }
+
+  /** The category names by column index. */
+  private categoryMap(): Record<number, string[]> {
+    const out: Record<number, string[]> = {};
+    this.schema.categories.forEach((cats, f) => {
+      if (cats !== undefined) out[f] = [...cats];
+    });
+    return out;
   }
 
   /** The features that differ between the instance and a counterfactual, readably. */

@@ -6,7 +6,7 @@ import { changeScale, type FeatureStats } from './feature-stats.js';
 
 /**
  * The rows a diverse counterfactual of one instance may be: for each feature, the values the
- * constraints allow. Numeric features move on their grid (the training data's precision: integers stay
+ * constraints allow, and how to draw them. Numeric features move on their grid (the training data's precision: integers stay
  * integers) within the training range (DiCE's default `permitted_range`; Mothilal, Sharma & Tan, FAT*
  * 2020), widened to hold the instance and narrowed by `range` and a direction; categorical features
  * move between categories only, and with an order (`order`) a direction or a range keeps them at, above
@@ -51,6 +51,29 @@ export function categoryPositions(schema: TabularSchema, order: Readonly<Record<
   return out;
 }
 
+/** Per numeric feature, its training values sorted ascending (undefined for categorical features). */
+export type Marginals = ReadonlyArray<Float64Array | undefined>;
+
+/** The share of numeric draws taken from the training values (the rest uniform on the grid). */
+export const MARGINAL_SHARE = 0.5;
+
+/** The sorted training values of each numeric feature of encoded rows. */
+export function marginalsOf(schema: TabularSchema, rows: readonly ArrayLike<number>[]): Marginals {
+  return schema.featureNames.map((_, f) => (schema.isCategorical(f) ? undefined : Float64Array.from(rows, (row) => row[f]).sort()));
+}
+
+/** The index of the first sorted value >= v (the length when none is). */
+function firstAtLeast(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The domains of every feature for explaining `x` under `constraints` (by index; see the module comment). */
 export class FeasibleSpace {
   readonly domains: FeatureDomain[];
@@ -66,6 +89,7 @@ export class FeasibleSpace {
   constructor(
     private readonly schema: TabularSchema,
     stats: FeatureStats,
+    private readonly marginals: Marginals,
     positions: CategoryPositions,
     readonly x: readonly number[],
     constraints: ResolvedConstraints,
@@ -120,7 +144,11 @@ export class FeasibleSpace {
     }
   }
 
-  /** A value of feature `f` other than the instance's, drawn uniformly from its domain (DiCE's random sampling). */
+  /**
+   * A value of feature `f` other than the instance's: a category drawn uniformly; a number drawn, with
+   * probability {@link MARGINAL_SHARE}, from the training values inside its domain (values people
+   * have: most capital gains are 0), else uniformly from its grid (DiCE's random sampling).
+   */
   sample(f: number, rng: Rng): number {
     const dom = this.domains[f];
     if (dom.kind === 'categorical') {
@@ -128,8 +156,18 @@ export class FeasibleSpace {
       return others[rng.int(others.length)];
     }
     if (dom.kind === 'numeric') {
+      const unit = 10 ** dom.decimals;
+      const values = this.marginals[f];
+      if (values !== undefined && rng.next() < MARGINAL_SHARE) {
+        const from = firstAtLeast(values, dom.low / unit);
+        const to = firstAtLeast(values, dom.high / unit + Number.EPSILON * Math.abs(dom.high / unit) + 1e-12);
+        if (to > from) {
+          const v = this.take(f, values[from + rng.int(to - from)]);
+          if (v !== this.x[f]) return v;
+        }
+      }
       for (let tries = 0; tries < 8; tries++) {
-        const v = (dom.low + rng.int(dom.high - dom.low + 1)) / 10 ** dom.decimals;
+        const v = (dom.low + rng.int(dom.high - dom.low + 1)) / unit;
         if (v !== this.x[f]) return v;
       }
       return this.x[f] === dom.high / 10 ** dom.decimals ? dom.low / 10 ** dom.decimals : dom.high / 10 ** dom.decimals;

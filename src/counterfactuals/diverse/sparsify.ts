@@ -5,8 +5,9 @@ import type { Candidate, CandidatePool } from './candidates.js';
  * feature is greedily restored to the original value as long as the counterfactual stays valid"),
  * batched so that each round is one model call for every counterfactual at once:
  *
- * 1. Revert: for every counterfactual, try each changed feature back at the instance's value; keep the
- *    valid trial of lowest loss; repeat until no revert keeps a counterfactual valid.
+ * 1. Revert: for every counterfactual, try each changed feature back at the instance's value (and,
+ *    since greedy reverts can get stuck where features interact, each changed feature alone); keep the
+ *    valid trial of lowest loss; repeat until no trial keeps a counterfactual valid.
  * 2. Shrink: for every changed numeric feature, try `SHRINK_STEPS` points of its grid between the
  *    instance's value and the counterfactual's, nearest first; keep the valid trial of lowest loss;
  *    repeat (at most `SHRINK_ROUNDS` rounds), as DiCE's line search towards the original value.
@@ -24,12 +25,17 @@ export const SHRINK_ROUNDS = 3;
 export async function sparsify(pool: CandidatePool, candidates: readonly Candidate[]): Promise<Candidate[]> {
   const { space } = pool;
   const x = space.x;
-  const revert = (c: Candidate) =>
-    space.mutable.filter((f) => c.row[f] !== x[f]).map((f) => {
-      const row = [...c.row];
-      row[f] = x[f];
-      return row;
+  const revert = (c: Candidate) => {
+    const changed = space.mutable.filter((f) => c.row[f] !== x[f]);
+    if (changed.length < 2) return [];
+    return changed.flatMap((f) => {
+      const without = [...c.row];
+      without[f] = x[f];
+      const only = [...x];
+      only[f] = c.row[f];
+      return changed.length === 2 ? [without] : [without, only];
     });
+  };
   const shrink = (c: Candidate) =>
     space.mutable.flatMap((f) =>
       c.row[f] === x[f]

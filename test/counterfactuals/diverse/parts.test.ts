@@ -3,7 +3,7 @@ import { createRng } from '../../../src/core/rng.js';
 import { TabularSchema } from '../../../src/core/tabular-schema.js';
 import type { Candidate } from '../../../src/counterfactuals/diverse/candidates.js';
 import { changeScale, decimalsOf, fitFeatureStats } from '../../../src/counterfactuals/diverse/feature-stats.js';
-import { categoryPositions, FeasibleSpace } from '../../../src/counterfactuals/diverse/feasible-space.js';
+import { categoryPositions, FeasibleSpace, marginalsOf } from '../../../src/counterfactuals/diverse/feasible-space.js';
 import { outcomeGap } from '../../../src/counterfactuals/diverse/outcome.js';
 import { countDiversity, rowDifference, selectDiverse } from '../../../src/counterfactuals/diverse/selection.js';
 
@@ -17,6 +17,7 @@ const train = [
 ];
 const stats = fitFeatureStats(schema, train);
 const positions = categoryPositions(schema, { grade: ['low', 'mid', 'high'] });
+const marginals = marginalsOf(schema, train);
 
 function candidate(row: number[], loss: number): Candidate {
   return { row, loss, key: row.join(','), valid: true, gap: 0, distance: loss, changed: 0, prediction: { class: 1, proba: null } };
@@ -34,7 +35,7 @@ describe('feature statistics', () => {
 
 describe('FeasibleSpace', () => {
   it('puts numbers on their grid inside the allowed range, and categories in order', () => {
-    const space = new FeasibleSpace(schema, stats, positions, [2, 0, 1], { range: { 0: [1.5, 3.333] }, direction: { 2: 'increase' } });
+    const space = new FeasibleSpace(schema, stats, marginals, positions, [2, 0, 1], { range: { 0: [1.5, 3.333] }, direction: { 2: 'increase' } });
     expect(space.domains).toEqual([
       { kind: 'numeric', low: 150, high: 333, decimals: 2 },
       { kind: 'categorical', codes: [0, 1, 2] },
@@ -57,11 +58,11 @@ describe('FeasibleSpace', () => {
   });
 
   it('keeps immutable features and names what is wrong', () => {
-    const space = new FeasibleSpace(schema, stats, positions, [2, 0, 1], { immutable: [1, 2] });
+    const space = new FeasibleSpace(schema, stats, marginals, positions, [2, 0, 1], { immutable: [1, 2] });
     expect(space.mutable).toEqual([0]);
-    expect(() => new FeasibleSpace(schema, stats, positions, [2, 0, 1], { immutable: [0, 1, 2] })).toThrow(/no feature of this instance free to change/);
-    expect(() => new FeasibleSpace(schema, stats, categoryPositions(schema, undefined), [2, 0, 1], { direction: { 2: 'increase' } })).toThrow(/categorical feature "grade" a direction, which needs the order/);
-    expect(() => new FeasibleSpace(schema, stats, positions, [2, 0, 1], { range: { 0: [3, 4] } })).toThrow(/the instance's "size" is 2, outside its allowed range \[3, 4\]/);
+    expect(() => new FeasibleSpace(schema, stats, marginals, positions, [2, 0, 1], { immutable: [0, 1, 2] })).toThrow(/no feature of this instance free to change/);
+    expect(() => new FeasibleSpace(schema, stats, marginals, categoryPositions(schema, undefined), [2, 0, 1], { direction: { 2: 'increase' } })).toThrow(/categorical feature "grade" a direction, which needs the order/);
+    expect(() => new FeasibleSpace(schema, stats, marginals, positions, [2, 0, 1], { range: { 0: [3, 4] } })).toThrow(/the instance's "size" is 2, outside its allowed range \[3, 4\]/);
   });
 });
 
