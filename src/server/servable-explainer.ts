@@ -11,7 +11,7 @@ import type { Predictor } from '../predictors/predictor.js';
  */
 
 /** The saved explainer types `glassbox serve` serves, with rows of numbers as instances. */
-export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze(['AnchorTabular', 'CounterfactualProto', 'Counterfactual', 'CEM']);
+export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze(['AnchorTabular', 'CounterfactualProto', 'Counterfactual', 'CEM', 'DiverseCounterfactuals']);
 
 /** Why each other type cannot be served. */
 const UNSERVABLE: Partial<Record<ExplainerType, string>> = {
@@ -25,7 +25,7 @@ const UNSERVABLE: Partial<Record<ExplainerType, string>> = {
 
 /**
  * Loads the explainer saved in `dir` for the server's `predictor` (the remote model), after checking
- * that the server can serve it: an AnchorTabular, or a Counterfactual, CEM or CounterfactualProto whose
+ * that the server can serve it: an AnchorTabular or a DiverseCounterfactuals, or a Counterfactual, CEM or CounterfactualProto whose
  * instances are rows (shape `[N]`), which asks the model for predictions only (no autodiff gradients, no
  * autoencoder or encoder, which are models the server cannot load).
  *
@@ -41,7 +41,8 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<nu
   };
   const unservable = UNSERVABLE[manifest.type];
   if (unservable !== undefined) cannot(unservable);
-  if (manifest.type !== 'AnchorTabular') {
+  // AnchorTabular and DiverseCounterfactuals explain rows and ask the model for predictions only.
+  if (manifest.type !== 'AnchorTabular' && manifest.type !== 'DiverseCounterfactuals') {
     const shape = options.shape;
     if (Array.isArray(shape) && shape.length !== 1) {
       cannot(

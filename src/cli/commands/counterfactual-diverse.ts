@@ -19,9 +19,9 @@ export function isDiverseMethod(method: string): method is DiverseMethod {
 }
 
 /** The Adult DiverseCounterfactuals of the CLI, fitted on the training rows (a seeded sample of `maxTrainingRows` when given). */
-export async function adultDiverseExplainer(model: DemoModelName = 'adult-gbt', maxTrainingRows?: number): Promise<DiverseCounterfactuals> {
+export async function adultDiverseExplainer(model: DemoModelName = 'adult-gbt', maxTrainingRows?: number, seed?: number): Promise<DiverseCounterfactuals> {
   const adult = loadAdult();
-  const explainer = new DiverseCounterfactuals(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, order: { Education: ADULT_EDUCATION_ORDER } });
+  const explainer = new DiverseCounterfactuals(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, order: { Education: ADULT_EDUCATION_ORDER }, seed });
   return explainer.fit(adult.train.rows, maxTrainingRows === undefined ? {} : { maxTrainingRows });
 }
 
