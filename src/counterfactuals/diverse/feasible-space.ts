@@ -213,6 +213,18 @@ export class FeasibleSpace {
     return this.schema.isCategorical(f) ? 1 : Math.abs(v - this.x[f]) / this.scales[f];
   }
 
+  /**
+   * How different two rows are, in [0, 1]: the mean over features of 0 or 1 for categories and
+   * min(1, |Δ| / scale) for numbers. An arrow function, to be passed as it is.
+   */
+  readonly difference = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let sum = 0;
+    for (const f of this.mutable) {
+      if (a[f] !== b[f]) sum += this.schema.isCategorical(f) ? 1 : Math.min(1, Math.abs(a[f] - b[f]) / this.scales[f]);
+    }
+    return sum / this.x.length;
+  };
+
   /** Proximity of a row to the instance: the mean feature distance over all features (DiCE's proximity, per feature). */
   distance(row: ArrayLike<number>): number {
     let sum = 0;

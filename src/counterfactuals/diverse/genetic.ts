@@ -41,8 +41,8 @@ export async function geneticSearch(pool: CandidatePool, options: GeneticOptions
   while (generation < maxGenerations) {
     generation += 1;
     const ranked = (await pool.evaluate(population)).sort(compareCandidates);
-    const chosen = selectDiverse([...pool.valid.values()].sort(compareCandidates), count, diversityWeight);
-    const loss = chosen.length < count ? Infinity : setLoss(chosen, diversityWeight);
+    const chosen = selectDiverse([...pool.valid.values()].sort(compareCandidates), count, diversityWeight, space.difference);
+    const loss = chosen.length < count ? Infinity : setLoss(chosen, diversityWeight, space.difference);
     if (loss < best - 1e-12) {
       best = loss;
       stale = 0;

@@ -81,9 +81,9 @@ describe('outcome gap and set selection', () => {
     const a = candidate([1, 0, 0, 0], 0.1);
     const b = candidate([2, 0, 0, 0], 0.1); // differs from a in one feature
     const c = candidate([0, 1, 0, 0], 0.15); // differs from a in two
-    expect(selectDiverse([a, b, c], 2, 0).map((k) => k.key)).toEqual([a.key, b.key]);
-    expect(selectDiverse([a, b, c], 2, 1).map((k) => k.key)).toEqual([a.key, c.key]);
-    expect(selectDiverse([a, b, c], 2, 1, [c]).map((k) => k.key)).toEqual([c.key, a.key]);
-    expect(selectDiverse([], 3, 1)).toEqual([]);
+    expect(selectDiverse([a, b, c], 2, 0, rowDifference).map((k) => k.key)).toEqual([a.key, b.key]);
+    expect(selectDiverse([a, b, c], 2, 1, rowDifference).map((k) => k.key)).toEqual([a.key, c.key]);
+    expect(selectDiverse([a, b, c], 2, 1, rowDifference, [c]).map((k) => k.key)).toEqual([c.key, a.key]);
+    expect(selectDiverse([], 3, 1, rowDifference)).toEqual([]);
   });
 });
