@@ -6,7 +6,7 @@ import type { TabularSchema } from '../../core/tabular-schema.js';
  * spread and its precision. The range bounds the values a search may try (DiCE's default
  * `permitted_range`, Mothilal, Sharma & Tan, "Explaining Machine Learning Classifiers through Diverse
  * Counterfactual Explanations", FAT* 2020); the spread weighs a change in the distance (DiCE, after
- * Wachter et al. 2017, divides by the median absolute deviation); the precision is the grid candidate
+ * Wachter et al. 2017, divides by the median absolute deviation, `changeScale`); the precision is the grid candidate
  * values are rounded to, so integer features stay integers.
  */
 export interface NumericStats {
@@ -14,6 +14,8 @@ export interface NumericStats {
   max: number;
   /** Median absolute deviation from the median (0 for a feature that is mostly one value). */
   mad: number;
+  /** Standard deviation (population). */
+  std: number;
   /** Decimal places of the most precise training value (0: integers), at most {@link MAX_DECIMALS}. */
   decimals: number;
 }
@@ -49,24 +51,31 @@ export function fitFeatureStats(schema: TabularSchema, rows: readonly ArrayLike<
     const mid = median(values);
     const deviations = values.map((v) => Math.abs(v - mid)).sort();
     let decimals = 0;
-    for (const v of values) decimals = Math.max(decimals, decimalsOf(v));
-    return { min: values[0], max: values[values.length - 1], mad: median(deviations), decimals };
+    let sum = 0;
+    for (const v of values) {
+      decimals = Math.max(decimals, decimalsOf(v));
+      sum += v;
+    }
+    const mean = sum / values.length;
+    const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    return { min: values[0], max: values[values.length - 1], mad: median(deviations), std, decimals };
   }) as NumericStats[] | null[];
 }
 
 /**
  * The scale a change of a numeric feature is divided by in distances: its MAD (DiCE's default feature
- * weights), or, for a feature whose MAD is 0 (mostly one value, as Adult's capital gains), its range;
- * 1 for a constant feature.
+ * weights), or, for a feature whose MAD is 0 (mostly one value, as Adult's capital gains, 0 for 92% of
+ * people), its standard deviation (the range would make any change look small: a few people report
+ * 99,999); 1 for a constant feature.
  */
 export function changeScale(stats: NumericStats): number {
   if (stats.mad > 0) return stats.mad;
-  return stats.max > stats.min ? stats.max - stats.min : 1;
+  return stats.std > 0 ? stats.std : 1;
 }
 
 /**
  * Checks saved statistics against the schema (numbers for numeric features, null for categorical
- * ones, finite, min <= max, mad >= 0, whole decimals in 0..MAX_DECIMALS).
+ * ones, finite, min <= max, mad and std >= 0, whole decimals in 0..MAX_DECIMALS).
  *
  * @throws InvalidInputError naming the feature.
  */
@@ -81,9 +90,9 @@ export function checkFeatureStats(schema: TabularSchema, stats: unknown): Featur
       return;
     }
     const ok =
-      s !== null && typeof s === 'object' && [s.min, s.max, s.mad].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-      s.min <= s.max && s.mad >= 0 && Number.isInteger(s.decimals) && s.decimals >= 0 && s.decimals <= MAX_DECIMALS;
-    if (!ok) throw new InvalidInputError(`${name} are ${JSON.stringify(s)}; expected { min, max, mad, decimals } with min <= max, mad >= 0, decimals 0..${MAX_DECIMALS}`);
+      s !== null && typeof s === 'object' && [s.min, s.max, s.mad, s.std].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      s.min <= s.max && s.mad >= 0 && s.std >= 0 && Number.isInteger(s.decimals) && s.decimals >= 0 && s.decimals <= MAX_DECIMALS;
+    if (!ok) throw new InvalidInputError(`${name} are ${JSON.stringify(s)}; expected { min, max, mad, std, decimals } with min <= max, mad >= 0, std >= 0, decimals 0..${MAX_DECIMALS}`);
   });
   return stats as FeatureStats;
 }

@@ -9,7 +9,13 @@ import type { Candidate } from './candidates.js';
  * would score as different.
  */
 
-/** How different two rows are, in [0, 1]. */
+/**
+ * How different two counterfactuals of a set must be at least, summed over features: half a category
+ * change, or a number changed by half its scale (`changeScale`). Our choice: less reads as a copy.
+ */
+export const MIN_DIFFERENCE = 0.5;
+
+/** How different two rows are, in [0, 1] (the mean over features of a difference in [0, 1]). */
 export type RowDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => number;
 
 /** The share of the features on which two rows differ. */
@@ -36,8 +42,10 @@ export function countDiversity(rows: readonly ArrayLike<number>[], difference: R
  * Up to `count` distinct candidates minimising the set loss Σ lossᵢ − diversityWeight · diversity,
  * greedily: the candidate of lowest loss first, then each time the one whose loss less
  * diversityWeight times its mean `difference` from those chosen is lowest (ties: the better-ranked,
- * i.e. earlier, candidate). `candidates` must be distinct, valid and ranked; with `chosen`, the set
- * starts from those (which count towards `count`, and are returned first).
+ * i.e. earlier, candidate). A candidate that differs from one chosen by less than `minDifference`
+ * (summed over features; {@link MIN_DIFFERENCE} by default) is a near-copy and left out. `candidates` must be
+ * distinct, valid and ranked; with `chosen`, the set starts from those (which count towards `count`,
+ * and are returned first).
  */
 export function selectDiverse(
   candidates: readonly Candidate[],
@@ -45,26 +53,36 @@ export function selectDiverse(
   diversityWeight: number,
   difference: RowDifference,
   chosen: readonly Candidate[] = [],
+  minDifference = MIN_DIFFERENCE,
 ): Candidate[] {
   const out = [...chosen];
   const taken = new Set(chosen.map((c) => c.key));
   const left = candidates.filter((c) => !taken.has(c.key));
   // Summed difference of each left candidate from those chosen.
   const spread = Float64Array.from(left, (c) => out.reduce((sum, o) => sum + difference(c.row, o.row), 0));
+  const near = new Uint8Array(left.length); // 1: a near-copy of one chosen
+  const markNear = (pick: Candidate) => left.forEach((c, i) => {
+    if (difference(c.row, pick.row) * c.row.length < minDifference) near[i] = 1;
+  });
+  out.forEach(markNear);
   while (out.length < count && left.length > 0) {
-    let best = 0;
+    let best = -1;
     let bestScore = Infinity;
     for (let i = 0; i < left.length; i++) {
+      if (near[i] === 1) continue;
       const score = left[i].loss - (out.length === 0 ? 0 : (diversityWeight * spread[i]) / out.length);
       if (score < bestScore) {
         bestScore = score;
         best = i;
       }
     }
+    if (best < 0) break;
     const [pick] = left.splice(best, 1);
     spread.copyWithin(best, best + 1);
+    near.copyWithin(best, best + 1);
     out.push(pick);
     for (let i = 0; i < left.length; i++) spread[i] += difference(left[i].row, pick.row);
+    markNear(pick);
   }
   return out;
 }

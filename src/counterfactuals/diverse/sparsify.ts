@@ -21,8 +21,11 @@ export const SHRINK_STEPS = 6;
 /** Rounds of shrinking. */
 export const SHRINK_ROUNDS = 3;
 
-/** The candidates made sparser; each stays valid (the input must be valid candidates). */
-export async function sparsify(pool: CandidatePool, candidates: readonly Candidate[]): Promise<Candidate[]> {
+/**
+ * The candidates made sparser; each stays valid (the input must be valid candidates) and takes only
+ * trials that `keep` accepts (e.g. no near-copy of a counterfactual already chosen).
+ */
+export async function sparsify(pool: CandidatePool, candidates: readonly Candidate[], keep: (row: number[]) => boolean = () => true): Promise<Candidate[]> {
   const { space } = pool;
   const x = space.x;
   const revert = (c: Candidate) => {
@@ -48,12 +51,12 @@ export async function sparsify(pool: CandidatePool, candidates: readonly Candida
     );
   let current = [...candidates];
   for (let round = 0; round < x.length; round++) {
-    const next = await improve(pool, current, revert);
+    const next = await improve(pool, current, revert, keep);
     if (next === undefined) break;
     current = next;
   }
   for (let round = 0; round < SHRINK_ROUNDS; round++) {
-    const next = await improve(pool, current, shrink);
+    const next = await improve(pool, current, shrink, keep);
     if (next === undefined) break;
     current = next;
   }
@@ -64,7 +67,7 @@ export async function sparsify(pool: CandidatePool, candidates: readonly Candida
  * One round: the trials of every candidate in one model call; each candidate replaced by its valid
  * trial of lowest loss when that is lower than its own. `undefined` when none improved.
  */
-async function improve(pool: CandidatePool, current: Candidate[], trials: (c: Candidate) => number[][]): Promise<Candidate[] | undefined> {
+async function improve(pool: CandidatePool, current: Candidate[], trials: (c: Candidate) => number[][], keep: (row: number[]) => boolean): Promise<Candidate[] | undefined> {
   const rows = current.map(trials);
   const evaluated = await pool.evaluate(rows.flat());
   const byKey = new Map(evaluated.map((c) => [c.key, c]));
@@ -73,7 +76,7 @@ async function improve(pool: CandidatePool, current: Candidate[], trials: (c: Ca
     let best = c;
     for (const row of rows[i]) {
       const t = byKey.get(row.join(','));
-      if (t !== undefined && t.valid && t.loss < best.loss) best = t;
+      if (t !== undefined && t.valid && t.loss < best.loss && keep(t.row)) best = t;
     }
     if (best !== c) improved = true;
     return best;

@@ -27,9 +27,10 @@ describe('feature statistics', () => {
   it('counts decimals, and takes range, MAD and precision from the training rows', () => {
     expect([decimalsOf(3), decimalsOf(3.5), decimalsOf(0.25), decimalsOf(1 / 3)]).toEqual([0, 1, 2, 6]);
     // sizes 1.5, 2, 3.25, 4, 10: median 3.25, deviations 0, 0.75, 1.25, 1.75, 6.75: MAD 1.25.
-    expect(stats).toEqual([{ min: 1.5, max: 10, mad: 1.25, decimals: 2 }, null, null]);
-    expect(changeScale({ min: 0, max: 8, mad: 0, decimals: 0 })).toBe(8);
-    expect(changeScale({ min: 5, max: 5, mad: 0, decimals: 0 })).toBe(1);
+    // Mean 4.15, squared deviations 7.0225 + 4.6225 + 0.81 + 0.0225 + 34.2225 = 46.7: std sqrt(9.34).
+    expect(stats).toEqual([{ min: 1.5, max: 10, mad: 1.25, std: expect.closeTo(Math.sqrt(9.34), 12), decimals: 2 }, null, null]);
+    expect(changeScale({ min: 0, max: 8, mad: 0, std: 3, decimals: 0 })).toBe(3);
+    expect(changeScale({ min: 5, max: 5, mad: 0, std: 0, decimals: 0 })).toBe(1);
   });
 });
 
@@ -85,5 +86,10 @@ describe('outcome gap and set selection', () => {
     expect(selectDiverse([a, b, c], 2, 1, rowDifference).map((k) => k.key)).toEqual([a.key, c.key]);
     expect(selectDiverse([a, b, c], 2, 1, rowDifference, [c]).map((k) => k.key)).toEqual([c.key, a.key]);
     expect(selectDiverse([], 3, 1, rowDifference)).toEqual([]);
+    // A graded difference: a near-copy (less than half a feature apart) is left out, unless allowed.
+    const graded = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).reduce((sum, v, f) => sum + Math.min(1, Math.abs(v - q[f])), 0) / p.length;
+    const copy = candidate([1.1, 0, 0, 0], 0.1);
+    expect(selectDiverse([a, copy, c], 3, 0, graded).map((k) => k.key)).toEqual([a.key, c.key]);
+    expect(selectDiverse([a, copy, c], 3, 0, graded, [], 0).map((k) => k.key)).toEqual([a.key, copy.key, c.key]);
   });
 });

@@ -60,11 +60,11 @@ describe('DiverseCounterfactuals saved, loaded and served', () => {
     const json = JSON.parse(await readFile(file, 'utf8'));
     const broken = await tempDir();
     for (const name of await readdir(dir)) if (name !== 'explainer.json') await copyFile(join(dir, name), join(broken, name));
-    json.state.stats[0] = { min: 5, max: 1, mad: 0, decimals: 0 };
+    json.state.stats[0] = { min: 5, max: 1, mad: 0, std: 1, decimals: 0 };
     await writeFile(join(broken, 'explainer.json'), JSON.stringify(json));
     const err = await loadExplainer(broken, predictor).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExplainerFileError);
-    expect((err as Error).message).toMatch(/feature statistics of "Age" are \{"min":5,"max":1,"mad":0,"decimals":0\}; expected \{ min, max, mad, decimals \} with min <= max/);
+    expect((err as Error).message).toMatch(/feature statistics of "Age" are \{"min":5,"max":1,"mad":0,"std":1,"decimals":0\}; expected \{ min, max, mad, std, decimals \} with min <= max/);
   });
 
   it('glassbox serve answers with the library\'s explanation, options from the request, and 400 for bad ones', async () => {
