@@ -304,6 +304,7 @@ export class DiverseCounterfactuals {
     if (this.fitting !== undefined) await this.fitting;
     const fitted = this.fitted;
     if (fitted === undefined) throw new NotFittedError('DiverseCounterfactuals');
+    if (options === null || typeof options !== 'object') throw new InvalidInputError(`explain options are ${JSON.stringify(options)}; expected an object such as { count: 4 }`);
     rejectUnknownOptions(options, EXPLAIN_OPTION_NAMES);
     const o = { ...DIVERSE_DEFAULTS, ...stripUndefined(options) } as Required<DiverseExplainOptions> & { constraints?: DiverseConstraints };
     const d = this.schema.numFeatures;

@@ -14,6 +14,8 @@ export interface Prediction {
 
 export class ClassifierModel {
   readonly usage: ModelUsage = { calls: 0, rows: 0 };
+  /** What the first answer was: class labels (0) or rows of this many probabilities; −1 before. */
+  private shape = -1;
 
   constructor(private readonly predictor: Predictor<number[]>) {}
 
@@ -31,6 +33,15 @@ export class ClassifierModel {
     }
     const labels = toLabels(output, rows.length);
     const out = output as ArrayLike<number | ArrayLike<number>>;
+    if (rows.length > 0) {
+      const first = out[0];
+      const shape = typeof first === 'number' ? 0 : first.length;
+      const describe = (k: number) => (k === 0 ? 'class labels' : `${k} class probabilities per row`);
+      if (this.shape >= 0 && shape !== this.shape) {
+        throw new PredictorError(`predictor returned ${describe(shape)} on call ${this.usage.calls}, but ${describe(this.shape)} before; expected the same kind of answer on every call`);
+      }
+      this.shape = shape;
+    }
     return Array.from(labels, (label, i) => {
       const row = out[i];
       return { class: label, proba: typeof row === 'number' ? null : Array.from(row) };

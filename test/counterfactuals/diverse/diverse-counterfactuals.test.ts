@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError, NotFittedError } from '../../../src/core/errors.js';
+import { InvalidInputError, NotFittedError, PredictorError } from '../../../src/core/errors.js';
 import { DiverseCounterfactuals, type DiverseMethod } from '../../../src/counterfactuals/diverse/diverse-counterfactuals.js';
 import { ADULT_EDUCATION_ORDER } from '../../../src/datasets/adult-counterfactual.js';
 import { loadAdult } from '../../../src/datasets/adult.js';
@@ -212,6 +212,18 @@ describe('DiverseCounterfactuals refuses bad input with typed errors', () => {
     await bad({ constraints: { range: { Education: [0, 3] } } }, /constraints.range\[Education\] is \[0,3\] for a categorical feature; expected a pair of category names/);
     await bad({ constraints: { range: { Age: ['young', 'old'] } } }, /a range of categories; expected categories only for an ordered categorical feature/);
     await bad({ constraints: { range: { Education: ['Dropout', 'Kindergarten'] } } }, /expected two of its categories: Dropout, High School grad/);
+  });
+
+  it('refuses a model whose answers are malformed or change kind', async () => {
+    let call = 0;
+    // Probabilities for fit and the explained row, then labels.
+    const fickle: Predictor = (batch) => (++call <= 2 ? predictor(batch) : batch.map(() => 1));
+    const dc = await new DiverseCounterfactuals(fickle, names, { categoryMap: adult.categoryMap }).fit(train);
+    await expect(dc.explain(rows[0])).rejects.toThrow(/^predictor returned class labels on call 2, but 2 class probabilities per row before; expected the same kind of answer on every call$/);
+    const short = await new DiverseCounterfactuals(predictor, names, { categoryMap: adult.categoryMap }).fit(train);
+    const broken = DiverseCounterfactuals.fromState((batch) => predictor(batch).slice(1), short.toState());
+    await expect(broken.explain(rows[0])).rejects.toThrow(PredictorError);
+    await expect(explainer.explain(rows[0], null as never)).rejects.toThrow(/explain options are null; expected an object/);
   });
 
   it('refuses a target class that is the row\'s own, malformed rows, and explaining before fit', async () => {
