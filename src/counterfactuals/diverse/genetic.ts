@@ -10,7 +10,7 @@ import { selectDiverse, setLoss } from './selection.js';
  * survives, and the rest is bred from it by uniform crossover of two survivors, then a mutation (a
  * feature set to a random feasible value) or a revert (a feature back at the instance's value, for
  * sparsity). Every generation is evaluated in one model call. The search stops when the set chosen
- * from the valid rows found (`selectDiverse`) has not improved for `patience` generations, after
+ * from the valid rows found (`selectDiverse`) has not improved for `GENETIC_PATIENCE` generations, after
  * `maxGenerations`, or when the pool's budget of rows is spent.
  */
 
@@ -55,7 +55,7 @@ export async function geneticSearch(pool: CandidatePool, options: GeneticOptions
   return generation;
 }
 
-/** The survivors (the better half, distinct) and children bred from them. */
+/** The survivors (the better half of the ranked population) and children bred from them. */
 function breed(ranked: Candidate[], size: number, maxFeaturesChanged: number, pool: CandidatePool, rng: Rng): number[][] {
   const { space } = pool;
   const survivors = ranked.slice(0, Math.max(2, Math.ceil(size / 2)));
