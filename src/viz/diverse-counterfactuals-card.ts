@@ -42,7 +42,7 @@ export function renderDiverseCounterfactualsHtml(explanation: Explanation<Divers
       `<span class="gbx-strong">${formatCount(data.cfs.length)}</span> <span class="gbx-note">valid (validity ${data.validity.toFixed(2)})</span>` +
         (data.success ? '' : ` <span class="gbx-warning">${escapeHtml(data.reason ?? 'fewer than asked for')}</span>`),
     ],
-    ['Features changed', `<span class="gbx-strong">${data.mean_changed.toFixed(2)}</span> <span class="gbx-note">on average; proximity ${data.proximity.toFixed(3)} (mean |Δ| / MAD per feature)</span>`],
+    ['Features changed', `<span class="gbx-strong">${data.mean_changed.toFixed(2)}</span> <span class="gbx-note">on average; proximity ${data.proximity.toFixed(3)} (mean change per feature, numbers by their MAD)</span>`],
     ['Diversity', fractionBar(Math.min(1, Math.max(0, data.diversity)), { label: 'diversity' }) + ' <span class="gbx-note">share of features on which two differ</span>'],
   ];
   const importance = Object.entries(data.feature_importance).filter(([, share]) => share > 0).sort((a, b) => b[1] - a[1]);

@@ -129,7 +129,7 @@ export interface DiverseCounterfactual {
   /** Class probabilities, or null for a predictor of labels. */
   proba: number[] | null;
   changes: FeatureChange[];
-  /** Proximity to the instance: the mean over features of |Δ| / MAD (numbers) and 0/1 (categories). */
+  /** Proximity to the instance: the mean over features of |Δ| / scale (numbers: the MAD, or the standard deviation where the MAD is 0) and 0/1 (categories). */
   distance: number;
 }
 
