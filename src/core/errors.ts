@@ -51,3 +51,24 @@ export class ExplainerFileError extends GlassboxError {
     super('EXPLAINER_FILE', `${file}: ${message}`, options);
   }
 }
+
+/**
+ * The model is of a kind glassbox does not explain (yet): a regressor where a classifier is needed,
+ * for instance. The message names what the model is and what glassbox takes.
+ */
+export class UnsupportedModelError extends GlassboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNSUPPORTED_MODEL', message, options);
+  }
+}
+
+/** An optional peer dependency (e.g. onnxruntime-node) a feature needs is not installed or does not load. */
+export class MissingDependencyError extends GlassboxError {
+  constructor(
+    readonly packageName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('MISSING_DEPENDENCY', message, options);
+  }
+}
