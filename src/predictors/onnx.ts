@@ -487,8 +487,8 @@ function checkAgreement(probabilities: Float32Array[] | Float64Array[], labels: 
       throw new PredictorError(
         `${what} disagrees with itself on row ${i}: its probability output "${output}" is [${Array.from(p).join(', ')}] ` +
           `(most probable class index ${best}), its label output "${labelOutput}" says class index ${labels[i]}; ` +
-          `glassbox would explain a prediction the model does not make. Choose the output to explain: option output: 'labels' ` +
-          `(reads "${labelOutput}") or output: 'probabilities' (reads "${output}" as it is)`,
+          `glassbox would explain a prediction the model does not make. Choose the output to explain with the option output: ` +
+          `'labels' reads "${labelOutput}", 'probabilities' reads "${output}" as it is (glassbox explain --output labels|probabilities)`,
       );
     }
   }

@@ -94,7 +94,7 @@ describe('models glassbox must not explain as they are', () => {
     const error = await predictor(heldout.rows).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PredictorError);
     expect((error as Error).message).toMatch(
-      /^ONNX model .*rf-both-weights\.onnx disagrees with itself on row 0: its probability output "probabilities" is \[0\.89\d+, 0\.10\d+\] \(most probable class index 0\), its label output "label" says class index 1; .*output: 'labels' \(reads "label"\) or output: 'probabilities'/,
+      /^ONNX model .*rf-both-weights\.onnx disagrees with itself on row 0: its probability output "probabilities" is \[0\.89\d+, 0\.10\d+\] \(most probable class index 0\), its label output "label" says class index 1; .*with the option output: 'labels' reads "label", 'probabilities' reads "probabilities" as it is \(glassbox explain --output labels\|probabilities\)$/,
     );
     // Either output, named, is read alone.
     expect(Array.from((await (await load(file, { output: 'labels' }))(heldout.rows.slice(0, 3))) as Int32Array)).toEqual([1, 1, 1]);
