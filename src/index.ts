@@ -352,3 +352,5 @@ export { createExplainerServer, type ExplainerServer, type ListeningExplainerSer
 export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
 export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';
 export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';
+export { UnsupportedModelError, MissingDependencyError } from './core/errors.js';
+export type { OnnxInputLayout, OnnxInputType, OnnxValue } from './predictors/onnx.js';
