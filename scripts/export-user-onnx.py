@@ -25,6 +25,9 @@ scripts/export-adult-onnx.py (whose helpers this script reuses), from scikit-lea
   double, `Hours per week` float, every categorical column a string tensor); OneHotEncoder (ai.onnx.ml)
   for the categories and Scaler for the numbers inside the graph, a LinearClassifier trained on the
   class names, outputs `label` (string) and a ZipMap `output_probability` {class name: probability}.
+- onehot-logreg.onnx: a logistic regression taking one-hot rows as Alibi Explain's `ohe=True` lays them
+  out: each feature in order, a categorical one as one 0/1 column per category (57 columns in all).
+  Input `X` float32 [N, 57], outputs `label` (int64) and `probabilities` (float32 [N, 2]).
 - regressor.onnx: a TreeEnsembleRegressor with one `variable` output (sklearn DecisionTreeRegressor on
   the 0/1 target): the model glassbox must refuse until it explains regressions.
 - heldout.json: the first HELD_OUT training rows (codes) with each classifier's scikit-learn `predict`,
@@ -223,6 +226,37 @@ def export_pipeline(logreg, pipeline):
                                         f'LogisticRegression({LR_PARAMS})) with one input per column, classes {classes}')
 
 
+def onehot_rows(rows, categorical):
+    """Coded rows in the one-hot layout: each feature in place, a categorical one as k 0/1 columns."""
+    parts = []
+    for j in range(rows.shape[1]):
+        if j in categorical:
+            parts.append((rows[:, j].astype(np.int64)[:, None] == np.arange(len(categorical[j]))[None, :]).astype(np.float64))
+        else:
+            parts.append(rows[:, j:j + 1])
+    return np.hstack(parts)
+
+
+def export_onehot_logreg(x_onehot, y):
+    """LogisticRegression fitted on standardised one-hot rows, the scaling folded into its weights
+    (w / std, b - sum(w * mean / std)), as a LinearClassifier on the raw one-hot rows."""
+    mean, std = x_onehot.mean(axis=0), x_onehot.std(axis=0)
+    std[std == 0] = 1
+    logreg = LogisticRegression(**LR_PARAMS).fit((x_onehot - mean) / std, y)
+    w = logreg.coef_[0] / std
+    b = float(logreg.intercept_[0] - (logreg.coef_[0] * mean / std).sum())
+    classes = [int(c) for c in logreg.classes_]
+    linear = helper.make_node('LinearClassifier', ['X'], ['label', 'probabilities'], domain='ai.onnx.ml',
+                              coefficients=[0.0] * len(w) + w.tolist(), intercepts=[0.0, b],
+                              classlabels_ints=classes, post_transform='SOFTMAX')
+    graph = helper.make_graph(
+        [linear], 'adult_onehot_logreg', [helper.make_tensor_value_info('X', TensorProto.FLOAT, ['N', x_onehot.shape[1]])],
+        [helper.make_tensor_value_info('label', TensorProto.INT64, ['N']),
+         helper.make_tensor_value_info('probabilities', TensorProto.FLOAT, ['N', 2])])
+    model = adult_onnx.make_model(graph, f'Adult income: sklearn LogisticRegression({LR_PARAMS}) on one-hot rows')
+    return model, lambda rows: logreg.predict((rows - mean) / std)
+
+
 def main():
     directory = sys.argv[1] if len(sys.argv) > 1 else '/tmp/glassbox-adult'
     with open(os.path.join(directory, 'schema.json')) as f:
@@ -257,6 +291,10 @@ def main():
     logreg = LogisticRegression(**LR_PARAMS).fit(pipeline.transform(x_train), target_names[y_train])
     adult_onnx.save(export_pipeline(logreg, pipeline), 'pipeline.onnx')
     labels['pipeline.onnx'] = [str(c) for c in logreg.predict(pipeline.transform(rows))]
+
+    onehot_model, onehot_predict = export_onehot_logreg(onehot_rows(x_train, categorical), y_train)
+    adult_onnx.save(onehot_model, 'onehot-logreg.onnx')
+    labels['onehot-logreg.onnx'] = [int(c) for c in onehot_predict(onehot_rows(rows, categorical))]
 
     regressor = DecisionTreeRegressor(max_depth=4, random_state=0).fit(x32, y_train.astype(np.float64))
     adult_onnx.save(export_regressor(regressor, n), 'regressor.onnx')
