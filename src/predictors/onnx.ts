@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { rejectUnknownOptions } from '../anchors/options.js';
-import { InvalidInputError, MissingDependencyError, PredictorError, UnsupportedModelError } from '../core/errors.js';
+import { InvalidInputError, PredictorError, UnsupportedModelError } from '../core/errors.js';
+import { importPeer } from '../peer-dependency.js';
 import {
   classesOf,
   exposeZipMapInputs,
@@ -164,7 +165,8 @@ export async function onnxPredictor(model: string | Uint8Array, options: OnnxPre
     throw new InvalidInputError(`${what} is not an ONNX model (${(err as Error).message})`, { cause: err });
   }
   const zipMaps = zipMapOutputs(graph);
-  const ort = await loadOnnxRuntime();
+  // Imported on first use: the native runtime loads only for those who run ONNX models.
+  const ort = await importPeer(() => import('onnxruntime-node'), 'onnxruntime-node', 'ONNX models');
   let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(zipMaps.length > 0 ? exposeZipMapInputs(bytes, zipMaps) : bytes);
@@ -192,23 +194,6 @@ export async function onnxPredictor(model: string | Uint8Array, options: OnnxPre
   } catch (err) {
     await session.release();
     throw err;
-  }
-}
-
-/** onnxruntime-node, an optional peer dependency, imported on first use: the native runtime loads only for those who run ONNX models. */
-async function loadOnnxRuntime(): Promise<typeof import('onnxruntime-node')> {
-  try {
-    return await import('onnxruntime-node');
-  } catch (err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    const absent = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((err as Error).message).includes('onnxruntime-node');
-    throw new MissingDependencyError(
-      'onnxruntime-node',
-      absent
-        ? 'ONNX models need the onnxruntime-node package, an optional peer dependency of glassbox: npm install onnxruntime-node'
-        : `onnxruntime-node failed to load (${(err as Error).message}); reinstall it: npm install onnxruntime-node`,
-      { cause: err },
-    );
   }
 }
 
