@@ -354,3 +354,4 @@ export type { ServableExplainer, ExplainerFactory } from './server/explainer.js'
 export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';
 export { UnsupportedModelError, MissingDependencyError } from './core/errors.js';
 export type { OnnxInputLayout, OnnxInputType, OnnxValue } from './predictors/onnx.js';
+export type { OnnxSession } from './predictors/onnx.js';

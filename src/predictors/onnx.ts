@@ -82,9 +82,20 @@ export interface OnnxPredictor extends Predictor<number[]> {
    * when the model declares none.
    */
   readonly classes: readonly ClassLabel[] | undefined;
-  /** The onnxruntime session, for inspection. */
-  readonly session: InferenceSession;
+  /** The onnxruntime session, for inspection (an onnxruntime-node `InferenceSession`). */
+  readonly session: OnnxSession;
   /** Releases the session's native resources; the predictor cannot be called afterwards. */
+  release(): Promise<void>;
+}
+
+/**
+ * What {@link OnnxPredictor.session} is typed as: the part of onnxruntime-node's `InferenceSession`
+ * glassbox uses, so that glassbox's type declarations do not need onnxruntime-node installed.
+ */
+export interface OnnxSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, unknown>, fetches?: readonly string[]): Promise<Record<string, unknown>>;
   release(): Promise<void>;
 }
 
