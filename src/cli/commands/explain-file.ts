@@ -30,7 +30,7 @@ Options:
   --instance JSON      explain this record instead, e.g. '{"Age": 39, "Workclass": "State-gov", ...}'
   --categorical A,B    read these columns as categorical whatever their values
   --numeric C,D        read these columns as numbers
-  --delimiter C        the CSV's field delimiter (default ','), e.g. ';' or tab
+  --delimiter C        the CSV's field delimiter (default ','), e.g. ';', or '\\t' for a tab
   --output KIND        ONNX: explain the model's 'labels' or its 'probabilities' output alone
                        (default: the probabilities, checked against the label output)
   --threshold P        precision the anchor must reach (default 0.95)
