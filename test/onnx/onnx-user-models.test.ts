@@ -115,3 +115,13 @@ describe('models glassbox must not explain as they are', () => {
     await expect(onnxPredictor(`${dir}pipeline.onnx`, { inputName: 'Age' })).rejects.toThrow(/option inputName names the input of the matrix layout/);
   });
 });
+
+describe('one tensor per column', () => {
+  it('the logistic regression fed by columns gives the matrix model its exact probabilities', async () => {
+    const columns = await load(`${dir}logreg-columns.onnx`);
+    const matrix = await load(fileURLToPath(new URL('../../models/onnx/adult-logreg.onnx', import.meta.url)));
+    expect([columns.inputs, columns.inputTypes]).toEqual(['columns', Array(12).fill('float64')]);
+    const [a, b] = [(await columns(heldout.rows)) as Float32Array[], (await matrix(heldout.rows)) as Float32Array[]];
+    expect(a.map((row) => Array.from(row))).toEqual(b.map((row) => Array.from(row)));
+  });
+});
