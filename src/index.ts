@@ -366,6 +366,9 @@ export { createExplainerServer, type ExplainerServer, type ListeningExplainerSer
 export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
 export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';
 export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';
+export { UnsupportedModelError, MissingDependencyError } from './core/errors.js';
+export type { OnnxInputLayout, OnnxInputType, OnnxValue } from './predictors/onnx.js';
+export type { OnnxSession } from './predictors/onnx.js';
 export { ExplanationTypeError, HeldOutColumnsError } from './core/errors.js';
 export { satisfiesAnchor } from './anchors/tabular/predicates.js';
 export {
