@@ -31,6 +31,9 @@ Options:
   --max-queue N              requests waiting beyond those, then 429 (default ${D.maxQueue})      GLASSBOX_MAX_QUEUE
   --explain-timeout-ms MS    time budget of a request, then 504 (default ${D.explainTimeoutMs})        GLASSBOX_EXPLAIN_TIMEOUT_MS
   --body-limit BYTES         largest request body, then 413 (default ${D.bodyLimit})          GLASSBOX_BODY_LIMIT
+  --max-coverage-samples N   most coverageSamples a request may ask (default ${D.maxCoverageSamples})  GLASSBOX_MAX_COVERAGE_SAMPLES
+  --max-batch-size N         most batchSize a request may ask (default ${D.maxBatchSize})          GLASSBOX_MAX_BATCH_SIZE
+  --max-beam-size N          most beamSize a request may ask (default ${D.maxBeamSize})              GLASSBOX_MAX_BEAM_SIZE
   --token-file FILE          require 'Authorization: Bearer TOKEN' to explain          GLASSBOX_TOKEN (the token)
   --predictor-header 'K: V'  header sent to the model (repeatable)
   --log-level L              fatal, error, warn, info (default), debug, trace, silent  GLASSBOX_LOG_LEVEL
@@ -59,6 +62,9 @@ export function parseServeArgs(argv: string[]) {
       'max-queue': { type: 'string' },
       'explain-timeout-ms': { type: 'string' },
       'body-limit': { type: 'string' },
+      'max-coverage-samples': { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-beam-size': { type: 'string' },
       'token-file': { type: 'string' },
       'predictor-header': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
@@ -154,6 +160,9 @@ export function serveOptions(
     maxQueue: int('max-queue', undefined, 'GLASSBOX_MAX_QUEUE', 0),
     explainTimeoutMs: int('explain-timeout-ms', undefined, 'GLASSBOX_EXPLAIN_TIMEOUT_MS', 1),
     bodyLimit: int('body-limit', undefined, 'GLASSBOX_BODY_LIMIT', 1),
+    maxCoverageSamples: int('max-coverage-samples', undefined, 'GLASSBOX_MAX_COVERAGE_SAMPLES', 1),
+    maxBatchSize: int('max-batch-size', undefined, 'GLASSBOX_MAX_BATCH_SIZE', 1),
+    maxBeamSize: int('max-beam-size', undefined, 'GLASSBOX_MAX_BEAM_SIZE', 1),
     token,
     logLevel: logLevel as LogLevel | undefined,
   };
