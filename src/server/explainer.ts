@@ -11,6 +11,11 @@ export interface ServableExplainer {
   explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
   /** What one instance is, e.g. "a row of 12 features: Age (number), Workclass (one of ...), ...". */
   readonly instanceDescription: string;
+  /**
+   * Values per row the explainer sends the model, when it knows: the server checks it against the
+   * model's metadata and stays not ready, with the reason, while they disagree.
+   */
+  readonly rowWidth?: number;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
 import { loadExplainer, readSavedExplainer, type LoadedExplainer } from '../persistence/explainer-dir.js';
 import type { ExplainerType } from '../persistence/format.js';
@@ -53,5 +54,12 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<nu
     if (state.ae === true) cannot('it was saved with an autoencoder (option ae), a TensorFlow.js model the server cannot load beside the explainer');
     if (state.encoder === true) cannot('it was saved with an encoder (encoder prototypes), a TensorFlow.js model the server cannot load beside the explainer');
   }
-  return loadExplainer(dir, predictor);
+  const loaded = await loadExplainer(dir, predictor);
+  const rowWidth = manifest.type === 'AnchorTabular' ? (loaded.explainer as AnchorTabular).schema.numFeatures : rowWidthOf(options.shape);
+  return Object.assign(loaded, rowWidth === undefined ? {} : { rowWidth });
+}
+
+/** The width of a row of shape `[N]`, or undefined. */
+function rowWidthOf(shape: unknown): number | undefined {
+  return Array.isArray(shape) && shape.length === 1 && Number.isInteger(shape[0]) ? (shape[0] as number) : undefined;
 }

@@ -4,10 +4,11 @@ import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
 import { listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
-import { remotePredictor } from '../predictors/remote/remote-predictor.js';
+import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
 import { requestScopedPredictor } from './context.js';
+import type { ServableExplainer } from './explainer.js';
 import { ExplanationRunner, isExplainError } from './explanation-runner.js';
 import { healthRoutes } from './health.js';
 import { ExplainerMetrics, installMetrics } from './metrics.js';
@@ -157,9 +158,15 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
         concurrency: opts.predictorConcurrency,
       });
       await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
+      checkModelFits(state.explainer, state.model);
       break;
     } catch (err) {
       if (err instanceof InvalidInputError) throw err;
+      if (err instanceof ModelMismatch) {
+        // Read the metadata again on the next try: the model may be redeployed with the right one.
+        state.model?.close();
+        state.model = undefined;
+      }
       state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
       app.log.warn({ retryInMs: delay }, state.reason);
       await sleep(delay, closing).catch(() => undefined);
@@ -170,6 +177,21 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
   state.phase = 'ready';
   state.reason = '';
   app.log.info({ model: state.model.url, protocol: state.model.protocol }, 'ready: the explainer is loaded and the model answers');
+}
+
+/** The model's metadata disagrees with the explainer: the server stays not ready, and says why. */
+class ModelMismatch extends Error {}
+
+/** Throws {@link ModelMismatch} when the model's metadata gives rows another width than the explainer's. */
+function checkModelFits(explainer: ServableExplainer, model: RemotePredictor): void {
+  const input = model.modelInput;
+  const width = explainer.rowWidth;
+  if (input?.features !== undefined && width !== undefined && input.features !== width) {
+    throw new ModelMismatch(
+      `the model's metadata says its input ${JSON.stringify(input.name)} takes ${input.features} values per row, ` +
+        `but the explainer's rows have ${width}: this explainer was fitted for another model`,
+    );
+  }
 }
 
 /** `GET /`: what this server answers. */

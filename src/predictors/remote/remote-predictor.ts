@@ -5,6 +5,7 @@ import { resolveEndpoint } from './endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
+import { V2Codec, type V2InputSpec } from './protocols/v2.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
@@ -20,6 +21,8 @@ export interface RemotePredictor extends Predictor<number[]> {
   readonly url: string;
   /** The protocol spoken. */
   readonly protocol: RemoteProtocol;
+  /** The v2 input tensor rows are sent as (name, datatype, and width when the metadata fixes it); undefined for other protocols. */
+  readonly modelInput: V2InputSpec | undefined;
   /** A snapshot of the traffic so far: requests, retries, rows, bytes, latency. */
   readonly stats: RemotePredictorStats;
   /** Sets every statistic back to zero. */
@@ -106,7 +109,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   ) => {
     const slice = rows.slice(range.start, range.end);
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
-    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
+    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, slice.length);
     let prediction: RemotePrediction;
     try {
       prediction = codec.decode(answer.body, slice.length);
@@ -174,6 +177,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
     protocol: { value: endpoint.protocol, enumerable: true },
+    modelInput: { value: codec instanceof V2Codec ? { ...codec.input } : undefined, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
     close: { value: () => transport.close() },
