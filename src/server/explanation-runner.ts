@@ -67,6 +67,11 @@ export class ExplanationRunner {
     return this.contexts.get(req);
   }
 
+  /** Resolves once no explanation is running or waiting (polled: draining is not a hot path). */
+  async idle(): Promise<void> {
+    while (this.slots.inFlight > 0 || this.slots.queued > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** Counts a request refused before it reached the runner (bad body, no token). */
   refused(failure: ExplainFailure): void {
     this.metrics.failed(failure);

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors.js';
+import { redactUrl, splitUrlCredentials, withUrlCredentials } from '../predictors/remote/credentials.js';
 import { describe, resolveRemoteOptions } from '../predictors/remote/options.js';
 import type { ExplainerFactory } from './explainer.js';
 
@@ -29,6 +30,12 @@ export interface ExplainerServerOptions {
   explainTimeoutMs?: number;
   /** The largest request body, in bytes (413 beyond). */
   bodyLimit?: number;
+  /**
+   * Milliseconds the server keeps listening after `close()` (SIGTERM), answering new requests 503 with
+   * `Retry-After` while running explanations finish; it closes once both are done. Default 0 here;
+   * `glassbox serve` uses 3 s (see `SERVE_DRAIN_MS`).
+   */
+  drainMs?: number;
   /** Most `coverageSamples` a request may ask for (400 beyond); the explainers' own bound is higher. */
   maxCoverageSamples?: number;
   /** Most `batchSize` (rows per model request) a request may ask for (400 beyond). */
@@ -72,6 +79,7 @@ export const EXPLAINER_SERVER_DEFAULTS = Object.freeze({
   explainTimeoutMs: 20_000,
   bodyLimit: 1024 * 1024,
   logLevel: 'info' as LogLevel,
+  drainMs: 0,
   maxCoverageSamples: 20_000,
   maxBatchSize: 1_000,
   maxBeamSize: 4,
@@ -88,7 +96,10 @@ export type RequestLimitName = keyof typeof REQUEST_OPTION_LIMITS;
 /** {@link ExplainerServerOptions} checked, with every default filled in. */
 export interface ResolvedServerOptions {
   modelName: string;
+  /** The model URL without credentials: those are in `predictorHeaders` as Authorization. */
   predictorUrl: string;
+  /** The model URL as messages and logs show it: credentials redacted to `user:***@`. */
+  shownPredictorUrl: string;
   explainer: ExplainerFactory;
   predictorHeaders: Record<string, string>;
   predictorConcurrency: number;
@@ -98,6 +109,7 @@ export interface ResolvedServerOptions {
   maxQueue: number;
   explainTimeoutMs: number;
   bodyLimit: number;
+  drainMs: number;
   token: string | undefined;
   logLevel: LogLevel;
   /** The bounds of {@link REQUEST_OPTION_LIMITS}, by server option name. */
@@ -117,6 +129,7 @@ const KNOWN = [
   'maxQueue',
   'explainTimeoutMs',
   'bodyLimit',
+  'drainMs',
   'maxCoverageSamples',
   'maxBatchSize',
   'maxBeamSize',
@@ -148,7 +161,8 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   if (typeof o.explainer !== 'function') {
     throw new InvalidInputError(`explainer is ${describe(o.explainer)}; expected a function from a predictor to an explainer`);
   }
-  const predictorHeaders = resolveRemoteOptions({ headers: o.predictorHeaders }).headers;
+  const { url: predictorUrl, authorization } = splitUrlCredentials(o.predictorUrl);
+  const predictorHeaders = withUrlCredentials(resolveRemoteOptions({ headers: o.predictorHeaders }).headers, authorization);
   const host = o.host ?? EXPLAINER_SERVER_DEFAULTS.host;
   if (typeof host !== 'string' || host.length === 0) throw new InvalidInputError(`host is ${describe(host)}; expected a host name or address`);
   const port = integer('port', o.port, EXPLAINER_SERVER_DEFAULTS.port, 0, 65535);
@@ -157,6 +171,7 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   const predictorConcurrency = integer('predictorConcurrency', o.predictorConcurrency, maxConcurrent, 1);
   const explainTimeoutMs = integer('explainTimeoutMs', o.explainTimeoutMs, EXPLAINER_SERVER_DEFAULTS.explainTimeoutMs, 1);
   const bodyLimit = integer('bodyLimit', o.bodyLimit, EXPLAINER_SERVER_DEFAULTS.bodyLimit, 1);
+  const drainMs = integer('drainMs', o.drainMs, EXPLAINER_SERVER_DEFAULTS.drainMs, 0);
   const requestLimits = Object.fromEntries(
     (Object.keys(REQUEST_OPTION_LIMITS) as RequestLimitName[]).map((name) => [name, integer(name, o[name], EXPLAINER_SERVER_DEFAULTS[name], 1)]),
   ) as Record<RequestLimitName, number>;
@@ -172,7 +187,8 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   }
   return {
     modelName,
-    predictorUrl: o.predictorUrl,
+    predictorUrl,
+    shownPredictorUrl: redactUrl(o.predictorUrl),
     explainer: o.explainer,
     predictorHeaders,
     predictorConcurrency,
@@ -182,6 +198,7 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
     maxQueue,
     explainTimeoutMs,
     bodyLimit,
+    drainMs,
     token: o.token,
     logLevel,
     logStream: o.logStream,

@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../core/errors.js';
 import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
-import { listeningUrl } from '../http/listening-url.js';
+import { listenOn, listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
+import { redactUrls } from '../predictors/remote/credentials.js';
 import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
@@ -32,7 +34,10 @@ export interface ListeningExplainerServer {
    * rejects when the explainer cannot be loaded (the server then stays not ready: close it).
    */
   ready: Promise<void>;
-  /** Drains: readiness turns off, new requests get 503, running explanations finish; then resolves. */
+  /**
+   * Drains: readiness turns off, new requests get 503 with Retry-After, running and queued explanations
+   * finish, the server keeps listening for `drainMs` at least; then it closes and this resolves.
+   */
   close(): Promise<void>;
 }
 
@@ -113,7 +118,7 @@ export function createExplainerServer(options: ExplainerServerOptions): Explaine
   return {
     app,
     async listen(): Promise<ListeningExplainerServer> {
-      await app.listen({ host: opts.host, port: opts.port });
+      await listenOn(app, opts.host, opts.port);
       const { url, port } = listeningUrl(app, opts.host);
       const closing = new AbortController();
       const ready = start(app, opts, state, closing.signal);
@@ -126,6 +131,11 @@ export function createExplainerServer(options: ExplainerServerOptions): Explaine
           state.phase = 'draining';
           state.reason = 'the server is shutting down';
           closing.abort();
+          // Still listening: new requests get 503 with Retry-After (not a refused connection) while the
+          // load balancer takes this server out, and running and queued explanations finish.
+          const drainUntil = performance.now() + opts.drainMs;
+          await runner.idle();
+          await sleep(Math.max(0, drainUntil - performance.now()));
           await app.close();
           state.model?.close();
         },
@@ -144,7 +154,7 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
     state.explainer = await opts.explainer(predictor);
   } catch (err) {
     state.phase = 'failed';
-    state.reason = `the explainer could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    state.reason = redactUrls(`the explainer could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
     app.log.error({ err }, state.reason);
     throw err;
   }
@@ -167,7 +177,7 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
         state.model?.close();
         state.model = undefined;
       }
-      state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
+      state.reason = redactUrls(`waiting for the model at ${opts.shownPredictorUrl}: ${err instanceof Error ? err.message : String(err)}`);
       app.log.warn({ retryInMs: delay }, state.reason);
       await sleep(delay, closing).catch(() => undefined);
       delay = Math.min(2 * delay, CONNECT_BACKOFF.maxMs);

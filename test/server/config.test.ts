@@ -36,6 +36,10 @@ describe('glassbox serve configuration', () => {
       maxQueue: 0,
       explainTimeoutMs: 5000,
       bodyLimit: undefined,
+      drainMs: 3000,
+      maxCoverageSamples: undefined,
+      maxBatchSize: undefined,
+      maxBeamSize: undefined,
       token: 'abc',
       logLevel: 'warn',
     });

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
+import { splitUrlCredentials, withUrlCredentials } from './credentials.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
@@ -68,8 +69,11 @@ const NEVER = new AbortController().signal;
  *
  * @throws InvalidInputError for a bad URL or option; RemoteModelError when the v2 metadata cannot be read.
  */
-export async function remotePredictor(url: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
-  const opts = resolveRemoteOptions(options);
+export async function remotePredictor(modelUrl: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
+  const resolved = resolveRemoteOptions(options);
+  // Credentials in the URL go as an Authorization header, and no message ever shows them.
+  const { url, authorization } = typeof modelUrl === 'string' ? splitUrlCredentials(modelUrl) : { url: modelUrl, authorization: undefined };
+  const opts = { ...resolved, headers: withUrlCredentials(resolved.headers, authorization) };
   const endpoint = resolveEndpoint(url, opts.protocol);
   checkProtocolOptions(endpoint.protocol, opts);
   const stats = new StatsRecorder();
