@@ -306,11 +306,14 @@ export class AnchorText {
     }
     if (perturbation.numFeatures === 0) {
       const why =
-        o.sampling === 'similarity'
-          ? `none of its words has neighbours in the word vectors (${(o.embeddings as WordEmbeddings).name})`
-          : 'every word is a stopword or punctuation, which the language-model sampler never masks';
+        o.sampling === 'unknown'
+          ? 'it has no words, only punctuation or symbols, which the sampler keeps'
+          : o.sampling === 'similarity'
+            ? `none of its words has neighbours in the word vectors (${(o.embeddings as WordEmbeddings).name})`
+            : 'every word is a stopword or punctuation, which the language-model sampler never masks';
       throw new InvalidInputError(
-        `sampling '${o.sampling}' can perturb no word of the text ${JSON.stringify(shorten(text))}: ${why}; use sampling 'unknown'`,
+        `sampling '${o.sampling}' can perturb no word of the text ${JSON.stringify(shorten(text))}: ${why}` +
+          `${o.sampling === 'unknown' ? '; explain a text with words' : "; use sampling 'unknown'"}`,
       );
     }
     return perturbation;
