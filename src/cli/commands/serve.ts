@@ -111,14 +111,14 @@ export function serveOptions(
     const fromEnv = variable === undefined ? undefined : env[variable];
     return a ?? b ?? (fromEnv === '' ? undefined : fromEnv);
   };
-  const int = (flag: keyof Values, kserve: keyof Values | undefined, variable: string, min: number) => {
+  const int = (flag: keyof Values, kserve: keyof Values | undefined, variable: string, min: number, max = Infinity) => {
     const text = pick(flag, kserve, variable);
     const fromFlag = values[flag] !== undefined || (kserve !== undefined && values[kserve] !== undefined);
     try {
-      return numberFlag(String(flag), text, { integer: true, min });
+      return numberFlag(String(flag), text, { integer: true, min, max });
     } catch (err) {
       if (fromFlag) throw err;
-      throw new UsageError(`${variable} is "${text}"; expected an integer >= ${min}`);
+      throw new UsageError(`${variable} is "${text}"; expected an integer ${max < Infinity ? `in [${min}, ${max}]` : `>= ${min}`}`);
     }
   };
 
@@ -171,7 +171,7 @@ export function serveOptions(
     predictorUrl,
     predictorHeaders,
     host: pick('host', undefined, 'GLASSBOX_HOST'),
-    port: int('port', 'http_port', 'GLASSBOX_PORT', 0),
+    port: int('port', 'http_port', 'GLASSBOX_PORT', 0, 65535),
     maxConcurrent: int('max-concurrent', undefined, 'GLASSBOX_MAX_CONCURRENT', 1),
     maxQueue: int('max-queue', undefined, 'GLASSBOX_MAX_QUEUE', 0),
     explainTimeoutMs: int('explain-timeout-ms', undefined, 'GLASSBOX_EXPLAIN_TIMEOUT_MS', 1),
