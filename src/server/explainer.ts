@@ -16,6 +16,11 @@ export interface ServableExplainer {
    * model's metadata and stays not ready, with the reason, while they disagree.
    */
   readonly rowWidth?: number;
+  /**
+   * What values the explainer's rows hold, when it knows: the server stays not ready while the model's
+   * input datatype cannot hold them (an integer datatype for fractional values, or a range too small).
+   */
+  readonly rowValues?: { integers: boolean; min: number; max: number };
 }
 
 /**

@@ -7,6 +7,7 @@ import { listenOn, listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
 import { redactUrls } from '../predictors/remote/credentials.js';
 import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
+import { INTEGER_DATATYPE_RANGES } from '../predictors/remote/tensor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
 import { requestScopedPredictor } from './context.js';
@@ -195,11 +196,21 @@ class ModelMismatch extends Error {}
 /** Throws {@link ModelMismatch} when the model's metadata gives rows another width than the explainer's. */
 function checkModelFits(explainer: ServableExplainer, model: RemotePredictor): void {
   const input = model.modelInput;
+  if (input === undefined) return;
   const width = explainer.rowWidth;
-  if (input?.features !== undefined && width !== undefined && input.features !== width) {
+  const name = JSON.stringify(input.name);
+  if (input.features !== undefined && width !== undefined && input.features !== width) {
     throw new ModelMismatch(
-      `the model's metadata says its input ${JSON.stringify(input.name)} takes ${input.features} values per row, ` +
+      `the model's metadata says its input ${name} takes ${input.features} values per row, ` +
         `but the explainer's rows have ${width}: this explainer was fitted for another model`,
+    );
+  }
+  const range = INTEGER_DATATYPE_RANGES[input.datatype];
+  const values = explainer.rowValues;
+  if (range !== undefined && values !== undefined && (!values.integers || values.min < range[0] || values.max > range[1])) {
+    throw new ModelMismatch(
+      `the model's metadata says its input ${name} is ${input.datatype} (integers in [${range[0]}, ${range[1]}]), ` +
+        `but the explainer's rows hold ${values.integers ? `values from ${values.min} to ${values.max}` : 'fractional values'}`,
     );
   }
 }

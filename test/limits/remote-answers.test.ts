@@ -16,13 +16,14 @@ import { makeRows, sendJson, sleep, startServer, type TestServer } from '../remo
 type Mode = 'ok' | 'huge' | 'truncated' | 'strings' | 'slow';
 let mode: Mode = 'ok';
 let features = 3;
+let datatype = 'FP64';
 let server: TestServer;
 
 beforeAll(async () => {
   server = await startServer(async (req, body, res) => {
     if (req.method === 'GET' && req.url?.endsWith('/ready')) return void sendJson(res, 200, {});
     if (req.method === 'GET') {
-      return void sendJson(res, 200, { name: 'm', platform: 'test', inputs: [{ name: 'x', datatype: 'FP64', shape: [-1, features] }], outputs: [] });
+      return void sendJson(res, 200, { name: 'm', platform: 'test', inputs: [{ name: 'x', datatype, shape: [-1, features] }], outputs: [] });
     }
     const n = (JSON.parse(body) as { inputs: [{ shape: number[] }] }).inputs[0].shape[0];
     const probabilities = Array.from({ length: n }, () => [0.3, 0.7]);
@@ -101,7 +102,7 @@ describe('remote answers', () => {
 });
 
 describe('a model whose metadata disagrees with the explainer', () => {
-  it('keeps the explainer server not ready, with the reason, and explain answers 503, not 400', async () => {
+  it('keeps the explainer server not ready, with the reason (width, then datatype), and explain answers 503, not 400', async () => {
     mode = 'ok';
     features = 5; // the saved Adult explainer has 12
     const dir = await saveAdultExplainer();
@@ -124,6 +125,15 @@ describe('a model whose metadata disagrees with the explainer', () => {
       const res = await fetch(`${listening.url}/explain`, { method: 'POST', body: JSON.stringify({ instance: new Array(12).fill(0) }) });
       expect(res.status).toBe(503);
       features = 12;
+      datatype = 'INT8';
+      for (let i = 0; i < 100; i++) {
+        const res = await fetch(`${listening.url}/v2/health/ready`);
+        ready = { status: res.status, body: (await res.json()) as { ready: boolean; reason?: string } };
+        if (ready.body.reason?.includes('INT8')) break;
+        await sleep(50);
+      }
+      expect(ready?.body.reason).toMatch(/its input "x" is INT8 \(integers in \[-128, 127\]\), but the explainer's rows hold values from 0 to \d+/);
+      datatype = 'FP64';
       for (let i = 0; i < 100 && (await fetch(`${listening.url}/v2/health/ready`)).status !== 200; i++) await sleep(100);
       expect((await fetch(`${listening.url}/v2/health/ready`)).status).toBe(200);
     } finally {
