@@ -53,6 +53,27 @@ export class ExplainerFileError extends GlassboxError {
 }
 
 /**
+ * The model is of a kind glassbox does not explain (yet): a regressor where a classifier is needed,
+ * for instance. The message names what the model is and what glassbox takes.
+ */
+export class UnsupportedModelError extends GlassboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNSUPPORTED_MODEL', message, options);
+  }
+}
+
+/** An optional peer dependency (e.g. onnxruntime-node) a feature needs is not installed or does not load. */
+export class MissingDependencyError extends GlassboxError {
+  constructor(
+    readonly packageName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('MISSING_DEPENDENCY', message, options);
+  }
+}
+
+/**
  * An explanation of another explainer than the one expected (e.g. a CounterfactualProto explanation
  * given to the anchor summary), or a value that is not an explanation at all. `expected` lists the
  * explainers accepted, `received` the `meta.name` found (or a description of the value).

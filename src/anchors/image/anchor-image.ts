@@ -16,6 +16,7 @@ import { predictExplained, type IntervalOption, type IntervalRule } from '../tar
 import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
+  checkCoverageSamples,
   checkInteger,
   checkNumber,
   rejectUnknownOptions,
@@ -266,7 +267,7 @@ export class AnchorImage {
       ...searchGiven
     } = stripUndefined(options);
     checkNumber('pSample', pSample, 0, 1, { openLow: true });
-    checkInteger('coverageSamples', coverageSamples, 1);
+    checkCoverageSamples(coverageSamples);
     const search = resolveSearchOptions(searchGiven, undefined, ['pSample', 'coverageSamples', 'interval']);
     const perturbation = await this.perturbationFor(image);
     const { segments } = perturbation;

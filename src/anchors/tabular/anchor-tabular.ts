@@ -1,11 +1,14 @@
 import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import { ByteBudgetCache } from '../../core/byte-budget-cache.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
 import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
+import { CategoricalLayout } from '../../counterfactuals/categorical/layout.js';
 import { searchAnchor } from '../beam-search.js';
 import { AUTO_INTERVAL_ROWS, predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
 import {
+  checkCoverageSamples,
   checkInteger,
   rejectUnknownOptions,
   resolveSearchOptions,
@@ -29,6 +32,14 @@ export interface AnchorTabularOptions {
    * a GBT regressor), else classification.
    */
   task?: Task;
+  /**
+   * The model takes one-hot rows (Alibi Explain's `ohe=True`): each categorical feature of `categoryMap`
+   * (keyed by feature, as without `ohe`) is `k` adjacent 0/1 columns in feature order, every numeric
+   * feature one column. `fit` and `explain` then take rows in that encoding (or records keyed by
+   * feature name); the anchor is stated on the original features, the model is fed one-hot rows, and
+   * the explanation's rows (`raw.instance`, examples) are in the ordinal encoding. Default `false`.
+   */
+  ohe?: boolean;
 }
 
 export interface AnchorTabularFitOptions {
@@ -52,6 +63,8 @@ export interface AnchorTabularState {
   /** Category names by column index. */
   categoryMap: Record<number, string[]>;
   seed: number | string;
+  /** The model takes one-hot rows (see {@link AnchorTabularOptions.ohe}); absent when it does not. */
+  ohe?: true;
   discPerc: number[];
   /** Per feature, its bin edges (ascending), or `null` for a categorical feature. */
   edges: (number[] | null)[];
@@ -81,6 +94,13 @@ export const ANCHOR_TABULAR_DEFAULTS = Object.freeze({
   coverageSamples: 10_000,
   seed: 0 as number | string,
 });
+
+/**
+ * Bytes of coverage samples an AnchorTabular keeps between explanations (least recently used evicted):
+ * a few sample sizes of an Adult-like schema, where one of 100,000 rows takes about 2 MB, while a
+ * server asked for ever new `coverageSamples` values keeps no more than this (issue 14: +56 MB per value).
+ */
+export const COVERAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** One prefix of the anchor, with examples the model agreed (covered_true) or disagreed (covered_false) on. */
 export interface AnchorExamples {
@@ -131,20 +151,35 @@ export class AnchorTabular {
   private readonly predictor: Predictor<number[]>;
   private readonly seed: number | string;
   readonly task: Task;
+  /** The model's one-hot encoding with `ohe`; `undefined` when it takes the ordinal rows. */
+  private readonly onehot: CategoricalLayout | undefined;
   private training: TrainingData | undefined;
-  /** Coverage samples of the fitted training data, by sample size. */
-  private coverageSamples = new Map<number, CodeIndex>();
+  /** Coverage samples of the fitted training data, by sample size, within {@link COVERAGE_CACHE_BYTES}. */
+  private coverageSamples = new ByteBudgetCache<number, CodeIndex>(COVERAGE_CACHE_BYTES, (index) => index.byteLength);
   private discPerc: number[] = [...ANCHOR_TABULAR_DEFAULTS.discPerc];
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
-    this.predictor = assertPredictor(predictor);
-    rejectUnknownOptions(options, ['categoryMap', 'seed', 'task']);
+    assertPredictor(predictor);
+    rejectUnknownOptions(options, ['categoryMap', 'seed', 'ohe', 'task']);
     this.task = resolveTask(predictor, options.task, 'AnchorTabular');
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.seed = options.seed ?? ANCHOR_TABULAR_DEFAULTS.seed;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
       throw new InvalidInputError(`option seed is ${typeof this.seed}; expected a number or a string`);
     }
+    if (options.ohe !== undefined && typeof options.ohe !== 'boolean') {
+      throw new InvalidInputError(`option ohe is ${typeof options.ohe}; expected true or false`);
+    }
+    this.onehot = options.ohe === true ? oneHotLayout(this.schema) : undefined;
+    const onehot = this.onehot;
+    this.predictor = onehot === undefined ? predictor : (rows) => predictor(rows.map((row) => onehot.fromOrdinal(row)));
+  }
+
+  /** A row as the explainer takes it (one-hot with `ohe`, else ordinal; or a record), encoded ordinally. */
+  private encodeRow(row: TabularRowInput, what: string): number[] {
+    const onehot = this.onehot;
+    if (onehot === undefined || row === null || typeof row !== 'object' || !Array.isArray(row)) return this.schema.encodeRow(row, what);
+    return this.schema.encodeRow(onehot.toOrdinal(row as number[], `${what} (one-hot, option ohe)`), what);
   }
 
   /** Learns the training distribution: bin edges of numeric features and the rows to sample from. */
@@ -155,7 +190,7 @@ export class AnchorTabular {
     if (!Array.isArray(trainRows) || trainRows.length === 0) {
       throw new InvalidInputError('fit needs a non-empty array of training rows');
     }
-    const rows = this.schema.encodeRows(trainRows, 'training row');
+    const rows = trainRows.map((row, i) => this.encodeRow(row, `training row ${i}`));
     const edges = binEdges(this.schema, rows, discPerc);
     const max = options.maxTrainingRows ?? rows.length;
     const kept = rows.length <= max ? rows : Array.from(sampleIndices(rows.length, max, createRng(`${this.seed}/training`)), (i) => rows[i]);
@@ -186,6 +221,7 @@ export class AnchorTabular {
       featureNames: [...this.schema.featureNames],
       categoryMap,
       seed: this.seed,
+      ...(this.onehot !== undefined && { ohe: true as const }),
       discPerc: [...this.discPerc],
       edges: training.bins.map((b) => (b === undefined ? null : Array.from(b.edges))),
       values: Float64Array.from(training.values),
@@ -200,7 +236,7 @@ export class AnchorTabular {
    *   rows of the wrong width, or values the schema rejects.
    */
   static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
-    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, task: state.task ?? 'classification' });
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, ohe: state.ohe, task: state.task ?? 'classification' });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const discPerc = checkPercentiles(state.discPerc);
@@ -221,12 +257,7 @@ export class AnchorTabular {
 
   /** The coverage sample of `size` rows, drawn from its own seeded stream the first time it is needed. */
   private coverageSample(training: TrainingData, size: number): CodeIndex {
-    let sample = this.coverageSamples.get(size);
-    if (sample === undefined) {
-      sample = drawCoverageSample(training, size, createRng(`${this.seed}/coverage`));
-      this.coverageSamples.set(size, sample);
-    }
-    return sample;
+    return this.coverageSamples.getOrCreate(size, () => drawCoverageSample(training, size, createRng(`${this.seed}/coverage`)));
   }
 
   /**
@@ -245,9 +276,9 @@ export class AnchorTabular {
     const training = this.training;
     if (training === undefined) throw new NotFittedError('AnchorTabular');
     const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, interval, ...searchGiven } = stripUndefined(options);
-    checkInteger('coverageSamples', coverageSamples, 1);
+    checkCoverageSamples(coverageSamples);
     const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples', 'interval']);
-    const instance = this.schema.encodeRow(row, 'the explained row');
+    const instance = this.encodeRow(row, 'the explained row');
 
     const model = new LabelModel(this.predictor);
     const explained = await predictExplained(model, instance, this.task, interval, () => this.spreadRows(training));
@@ -292,7 +323,24 @@ export class AnchorTabular {
         ...(warning !== undefined && { warning }),
       },
     };
-    const params = { seed: this.seed, discPerc: this.discPerc, ...searchParams(search, coverageSamples), ...explained.params };
+    const params = {
+      seed: this.seed,
+      discPerc: this.discPerc,
+      ...(this.onehot !== undefined && { ohe: true }),
+      ...searchParams(search, coverageSamples),
+      ...explained.params,
+    };
     return { meta: blackboxLocalMeta('AnchorTabular', params), data };
   }
+}
+
+/** The one-hot columns of `schema`'s features, each feature expanded in place (Alibi Explain's `ohe` layout). */
+function oneHotLayout(schema: TabularSchema): CategoricalLayout {
+  const groups: Record<number, readonly string[]> = {};
+  let width = 0;
+  for (const names of schema.categories) {
+    if (names !== undefined) groups[width] = names;
+    width += names?.length ?? 1;
+  }
+  return new CategoricalLayout(width, groups as Record<number, string[]>, 'onehot');
 }

@@ -92,7 +92,7 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
   const low = x.map((v, f) => (scaling.isScaled(f) ? 0 : v));
   const high = x.map((v, f) => (scaling.isScaled(f) ? 1 : v));
 
-  const model = await loadModel(modelPath, modelKind, table);
+  const model = await loadModel(modelPath, modelKind, table, undefined);
   try {
     checkWidth(model, modelPath, table);
     const ranges = table.featureNames.map((_, f) => rangeOf(table, f));

@@ -3,13 +3,13 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { csvModelRows, encodeCsvRecord, loadCsv, NUMBER, type CsvTable } from '../../datasets/csv.js';
+import { csvColumnFeeder, csvModelRows, encodeCsvRecord, loadCsv, NUMBER, type CsvTable } from '../../datasets/csv.js';
 import type { IntervalOption } from '../../anchors/target.js';
-import { onnxPredictor } from '../../predictors/onnx.js';
+import { onnxPredictor, type OnnxOutputKind } from '../../predictors/onnx.js';
 import { taskOf, type Predictor, type Task } from '../../predictors/predictor.js';
 import { tfjsPredictor } from '../../predictors/tfjs.js';
 import { formatAnchor } from '../format.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train CSV --target COLUMN (--row N | --instance JSON) [options]
@@ -17,8 +17,11 @@ export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train 
 Explains your model's prediction for one row with an anchor. The model is an ONNX file (.onnx, e.g.
 exported from scikit-learn, XGBoost or LightGBM) or a TensorFlow.js model (model.json or its folder)
 taking one row of the CSV's feature columns, in file order, with categories coded 0..k-1 in sorted
-order of their names (scikit-learn's OrdinalEncoder). The training CSV has a header line; every
-column but the target is a feature, numeric when all its values are numbers, else categorical.
+order of their names (scikit-learn's OrdinalEncoder). An ONNX model with one input per column, named
+after it (a scikit-learn pipeline), is fed each column under its name, categories as their names.
+The training CSV has a header line; every column but the target is a feature, numeric when all its
+values are numbers, categorical when none is (a column of both is an error: name it --categorical).
+An ONNX classifier is explained for its own label output; regressors are refused.
 
 Options:
   --model FILE         the model: FILE.onnx, or a TensorFlow.js model.json (or its folder)
@@ -28,6 +31,9 @@ Options:
   --instance JSON      explain this record instead, e.g. '{"Age": 39, "Workclass": "State-gov", ...}'
   --categorical A,B    read these columns as categorical whatever their values
   --numeric C,D        read these columns as numbers
+  --delimiter C        the CSV's field delimiter (default ','), e.g. ';', or '\\t' for a tab
+  --output KIND        ONNX: explain the model's 'labels' or its 'probabilities' output alone
+                       (default: the probabilities, checked against the label output)
   --threshold P        precision the anchor must reach (default 0.95)
   --task T             classification or regression (default: what the model declares, else regression
                        for a numeric target with more than 20 distinct values, else classification)
@@ -74,6 +80,8 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       instance: { type: 'string' },
       categorical: { type: 'string' },
       numeric: { type: 'string' },
+      delimiter: { type: 'string' },
+      output: { type: 'string' },
       threshold: { type: 'string' },
       task: { type: 'string' },
       interval: { type: 'string' },
@@ -99,13 +107,19 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   if ((rowIndex === undefined) === (values.instance === undefined)) {
     throw new UsageError('give exactly one of --row N and --instance JSON');
   }
-  const threshold = numberFlag('threshold', values.threshold);
+  const threshold = thresholdFlag(values.threshold);
   const interval = intervalFlags(values.interval, values.width);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const modelKind = kindOfModel(modelPath);
+  const output = outputFlag(values.output, modelKind);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
 
-  const table = loadCsv(trainPath, { target, categorical: columnList(values.categorical), numeric: columnList(values.numeric) });
+  const table = loadCsv(trainPath, {
+    target,
+    categorical: columnList(values.categorical),
+    numeric: columnList(values.numeric),
+    delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter,
+  });
   let instance: number[];
   if (rowIndex !== undefined) {
     if (rowIndex >= table.rows.length) {
@@ -116,7 +130,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     instance = encodeCsvRecord(table, parseInstance(values.instance as string), '--instance');
   }
 
-  const model = await loadModel(modelPath, modelKind, table);
+  const model = await loadModel(modelPath, modelKind, table, output);
   try {
     checkWidth(model, modelPath, table);
     const task = cliTask(values.task, taskOf(model.predictor), table, interval !== undefined);
@@ -142,12 +156,22 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
 }
 
 /** The model, fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
-export async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable): Promise<LoadedModel> {
+export async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, output: OnnxOutputKind | undefined): Promise<LoadedModel> {
   if (kind === 'onnx') {
-    const onnx = await onnxPredictor(path);
+    const onnx = await onnxPredictor(path, output === undefined ? {} : { output });
+    let feed: (rows: number[][]) => readonly (number | string)[][];
+    try {
+      feed =
+        onnx.inputs === 'columns'
+          ? csvColumnFeeder(table, onnx.inputNames, onnx.inputTypes.map((t) => t === 'string'), `the model ${path}`)
+          : (rows) => csvModelRows(table, rows);
+    } catch (err) {
+      await onnx.release();
+      throw err;
+    }
     return {
       // The wrapper declares the model's task, so that the explainer refuses a contradicting --task.
-      predictor: Object.assign((rows: number[][]) => onnx(csvModelRows(table, rows)), { task: onnx.task }),
+      predictor: Object.assign((rows: number[][]) => onnx(feed(rows)), { task: onnx.task }),
       numFeatures: onnx.numFeatures,
       classes: onnx.classes,
       release: () => onnx.release(),
@@ -199,6 +223,13 @@ function cliTask(flag: string | undefined, declared: Task | undefined, table: Cs
   const names = table.targetNames ?? [];
   const numeric = names.length > REGRESSION_TARGET_VALUES && names.every((v) => NUMBER.test(v));
   return numeric || intervalGiven ? 'regression' : 'classification';
+}
+
+function outputFlag(value: string | undefined, kind: 'onnx' | 'tfjs'): OnnxOutputKind | undefined {
+  if (value === undefined) return undefined;
+  if (kind !== 'onnx') throw new UsageError('--output picks an output of an ONNX model; a TensorFlow.js model has one');
+  if (value !== 'labels' && value !== 'probabilities' && value !== 'values') throw new UsageError(`--output is "${value}"; expected labels, probabilities or values`);
+  return value;
 }
 
 export function required(flag: string, value: string | undefined): string {

@@ -9,9 +9,10 @@ export const BODY_SNIPPET_LENGTH = 500;
  * - `network`: no answer (connection refused or reset, DNS failure), after retries where retryable;
  * - `timeout`: no answer within `timeoutMs`, after retries;
  * - `bad-response`: a 2xx answer that is not JSON, or not the predictions that were asked for;
- * - `aborted`: the caller's `AbortSignal` fired.
+ * - `aborted`: the caller's `AbortSignal` fired;
+ * - `response-too-large`: the answer grew past `maxResponseBytes` and was cut off unread (not retried).
  */
-export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted';
+export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'response-too-large';
 
 export interface RemoteModelErrorDetails {
   /** The URL that was requested. */
