@@ -91,9 +91,7 @@ export function resolveInterval(
   spread: ArrayLike<number> | undefined,
 ): { interval: PredictionInterval; rule: IntervalRule } {
   if (option === 'auto') {
-    if (spread === undefined || spread.length === 0) {
-      throw new InvalidInputError("interval 'auto' needs the model's predictions on training rows; give interval [low, high] or { width }");
-    }
+    if (spread === undefined || spread.length === 0) throw noSpread();
     const sorted = Float64Array.from(spread).sort();
     const iqr = percentile(sorted, 75) - percentile(sorted, 25);
     const half = (AUTO_INTERVAL_FRACTION * iqr) / 2;
@@ -108,6 +106,10 @@ export function resolveInterval(
     );
   }
   return { interval: [low, high], rule: { kind: 'bounds' } };
+}
+
+function noSpread(): InvalidInputError {
+  return new InvalidInputError("interval 'auto' needs the model's predictions on training rows; give interval [low, high] or { width }");
 }
 
 /** The explained prediction, and what samples must get to agree with it. */
@@ -144,7 +146,7 @@ export async function predictExplained<Input>(
   }
   const option = checkIntervalOption(intervalOption ?? 'auto');
   const spread = option === 'auto' ? spreadInputs() : undefined;
-  if (option === 'auto' && spread === undefined) resolveInterval(option, NaN, undefined); // throws: no training rows
+  if (option === 'auto' && spread === undefined) throw noSpread();
   const values = await model.values(spread === undefined ? [instance] : [instance, ...spread]);
   const { interval, rule } = resolveInterval(option, values[0], spread === undefined ? undefined : values.subarray(1));
   return {
