@@ -4,7 +4,7 @@ import { describeJson } from '../predictors/remote/tensor.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
 import { checkIntegerValues, requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
-import type { ServedModel } from './model.js';
+import type { ServedModel, ServedPrediction } from './model.js';
 import { rowsOf } from './tensors.js';
 
 /**
@@ -31,54 +31,24 @@ export function v2Routes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler(jsonErrorHandler);
 
-    /** The model for these path parameters, or a 404. */
-    const lookup = (params: ModelParams): ServedModel => {
-      if (params.name !== model.name) {
-        throw new HttpError(404, `model ${JSON.stringify(params.name)} not found; this server serves ${JSON.stringify(model.name)}`);
-      }
-      if (params.version !== undefined && params.version !== model.version) {
-        throw new HttpError(
-          404,
-          `version ${JSON.stringify(params.version)} of model ${JSON.stringify(model.name)} not found; ` +
-            (model.version === undefined ? 'the model has no versions' : `its version is ${JSON.stringify(model.version)}`),
-        );
-      }
-      return model;
-    };
+    const lookup = (params: ModelParams): ServedModel => lookupModel(model, params);
 
     app.get('/v2/health/live', async () => ({ live: true }));
     app.get('/v2/health/ready', async () => ({ ready: true }));
     app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [] }));
 
-    const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => {
-      const m = lookup(req.params);
-      return {
-        name: m.name,
-        ...(m.version === undefined ? {} : { versions: [m.version] }),
-        platform: 'glassbox',
-        inputs: [{ name: V2_INPUT_NAME, datatype: 'FP64', shape: [-1, m.nFeatures] }],
-        outputs: [
-          { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
-          { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
-        ],
-      };
-    };
+    const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => modelMetadata(lookup(req.params));
     const ready = async (req: FastifyRequest<{ Params: ModelParams }>) => ({ name: lookup(req.params).name, ready: true });
     const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const m = lookup(req.params);
       const { rows, outputs, id } = parseInferRequest(req.body, m);
       const prediction = await m.predict(rows);
-      const n = rows.length;
       return reply.send({
         model_name: m.name,
         ...(m.version === undefined ? {} : { model_version: m.version }),
         ...(id === undefined ? {} : { id }),
         parameters: {},
-        outputs: outputs.map((name) =>
-          name === 'predict'
-            ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
-            : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.flat },
-        ),
+        outputs: outputTensors(m, outputs, prediction, rows.length),
       });
     };
 
@@ -90,8 +60,46 @@ export function v2Routes(model: ServedModel) {
   };
 }
 
+/** The model for these path parameters (a version of undefined asks for any), or a 404. */
+export function lookupModel(model: ServedModel, params: ModelParams): ServedModel {
+  if (params.name !== model.name) {
+    throw new HttpError(404, `model ${JSON.stringify(params.name)} not found; this server serves ${JSON.stringify(model.name)}`);
+  }
+  if (params.version !== undefined && params.version !== model.version) {
+    throw new HttpError(
+      404,
+      `version ${JSON.stringify(params.version)} of model ${JSON.stringify(model.name)} not found; ` +
+        (model.version === undefined ? 'the model has no versions' : `its version is ${JSON.stringify(model.version)}`),
+    );
+  }
+  return model;
+}
+
+/** The model metadata document (REST `GET /v2/models/NAME`, gRPC `ModelMetadata`). */
+export function modelMetadata(m: ServedModel) {
+  return {
+    name: m.name,
+    ...(m.version === undefined ? {} : { versions: [m.version] }),
+    platform: 'glassbox',
+    inputs: [{ name: V2_INPUT_NAME, datatype: 'FP64', shape: [-1, m.nFeatures] }],
+    outputs: [
+      { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
+      { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
+    ],
+  };
+}
+
+/** The output tensors named in `outputs` for a prediction of `n` rows. */
+export function outputTensors(m: ServedModel, outputs: readonly string[], prediction: ServedPrediction, n: number) {
+  return outputs.map((name) =>
+    name === 'predict'
+      ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
+      : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.flat },
+  );
+}
+
 /** Reads a v2 inference request: its one input as rows, the outputs asked for, and the request id. */
-function parseInferRequest(
+export function parseInferRequest(
   body: unknown,
   model: ServedModel,
 ): { rows: number[][]; outputs: string[]; id: string | undefined } {

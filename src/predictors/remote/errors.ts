@@ -9,14 +9,16 @@ export const BODY_SNIPPET_LENGTH = 500;
  * - `network`: no answer (connection refused or reset, DNS failure), after retries where retryable;
  * - `timeout`: no answer within `timeoutMs`, after retries;
  * - `bad-response`: a 2xx answer that is not JSON, or not the predictions that were asked for;
- * - `aborted`: the caller's `AbortSignal` fired.
+ * - `aborted`: the caller's `AbortSignal` fired;
+ * - `grpc-status`: a gRPC endpoint answered with an error status code (`status` holds the code; after
+ *   retries for RESOURCE_EXHAUSTED). gRPC's UNAVAILABLE is `network` and DEADLINE_EXCEEDED `timeout`.
  */
-export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted';
+export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'grpc-status';
 
 export interface RemoteModelErrorDetails {
   /** The URL that was requested. */
   url: string;
-  /** The HTTP status of the last answer, or `undefined` when there was none. */
+  /** The HTTP status of the last answer (the gRPC status code over gRPC), or `undefined` when there was none. */
   status: number | undefined;
   /** HTTP requests made for this batch, the first one included. */
   attempts: number;

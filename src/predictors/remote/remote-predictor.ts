@@ -3,11 +3,12 @@ import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
-import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
+import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
+import type { PredictionWire } from './wire.js';
 
 /**
  * A {@link Predictor} backed by a model behind a URL. Call it with a batch of rows; it resolves to one
@@ -67,8 +68,15 @@ const NEVER = new AbortController().signal;
  */
 export async function remotePredictor(url: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
   const opts = resolveRemoteOptions(options);
+  if (isGrpcUrl(url)) {
+    // Loaded only here, so that importing glassbox does not load grpc-js.
+    const { connectGrpc } = await import('./grpc/grpc-wire.js');
+    const stats = new StatsRecorder();
+    return predictorOver(await connectGrpc(url, opts, stats), opts, stats);
+  }
   const endpoint = resolveEndpoint(url, opts.protocol);
   checkProtocolOptions(endpoint.protocol, opts);
+  checkGrpcOnlyOptions(opts);
   const stats = new StatsRecorder();
   const transport = new Transport(opts, stats);
   const baseSignals: RequestSignals = { call: opts.signal ?? NEVER, caller: opts.signal };
@@ -122,10 +130,23 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     return prediction;
   };
 
+  const wire: PredictionWire = {
+    url: inferUrl,
+    protocol: endpoint.protocol,
+    checkRows: (rows) => codec.checkRows(rows),
+    send: predictBatch,
+    close: () => transport.close(),
+  };
+  return predictorOver(wire, opts, stats);
+}
+
+/** The predictor that sends its calls over `wire`. */
+function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats: StatsRecorder): RemotePredictor {
+  const inferUrl = wire.url;
   const predict = async (inputs: number[][], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
     stats.calls += 1;
     const rows = checkRows(inputs);
-    codec.checkRows(rows);
+    wire.checkRows(rows);
     const { signal: callSignal, headers } = checkCallOptions(callOptions);
     const caller =
       callSignal === undefined ? opts.signal : opts.signal === undefined ? callSignal : AbortSignal.any([opts.signal, callSignal]);
@@ -151,7 +172,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
       while (next < batches.length && failure === undefined) {
         const b = next++;
         try {
-          parts[b] = await predictBatch(rows, batches[b], batches.length === 1, signals, headers);
+          parts[b] = await wire.send(rows, batches[b], batches.length === 1, signals, headers);
         } catch (err) {
           if (err instanceof SiblingFailed) return;
           if (failure === undefined) {
@@ -173,10 +194,10 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
 
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
-    protocol: { value: endpoint.protocol, enumerable: true },
+    protocol: { value: wire.protocol, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
-    close: { value: () => transport.close() },
+    close: { value: () => wire.close() },
   }) as RemotePredictor;
 }
 
@@ -194,7 +215,7 @@ function checkCallOptions(call: RemoteCallOptions | undefined): RemoteCallOption
 }
 
 /** Refuses options that the chosen protocol would ignore. */
-function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof resolveRemoteOptions>): void {
+export function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof resolveRemoteOptions>): void {
   const refuse = (option: string, applies: string) => {
     throw new InvalidInputError(`${option} applies to the ${applies} protocol only, but the protocol is ${protocol}`);
   };
@@ -202,6 +223,18 @@ function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof 
   if (protocol !== 'v2' && opts.inputDatatype !== undefined) refuse('inputDatatype', 'v2');
   if (protocol === 'seldon' && opts.outputName !== undefined) refuse('outputName', 'v2 and kserve-v1');
   if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
+  if (protocol !== 'v2' && opts.binary !== undefined) refuse('binary', 'v2');
+}
+
+/** Whether `url` names a model over gRPC: `grpc://host:port/MODEL[/VERSION]` (or `grpcs://`, TLS). */
+function isGrpcUrl(url: string): boolean {
+  return typeof url === 'string' && /^grpcs?:\/\//i.test(url);
+}
+
+/** Refuses the gRPC-only options for an HTTP URL. */
+function checkGrpcOnlyOptions(opts: ResolvedRemoteOptions): void {
+  if (opts.tls !== false) throw new InvalidInputError('tls applies to grpc:// URLs only; an https:// URL uses TLS by itself');
+  if (Object.keys(opts.metadata).length > 0) throw new InvalidInputError('metadata applies to grpc:// URLs only; pass headers for HTTP');
 }
 
 /** Checks that `inputs` is an array of rows of one width holding finite numbers only. */
