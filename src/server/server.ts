@@ -5,6 +5,7 @@ import { acceptJsonBodies } from '../http/json-body.js';
 import { listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
 import { remotePredictor } from '../predictors/remote/remote-predictor.js';
+import { isGrpcUrl, resolveGrpcEndpoint } from '../predictors/remote/grpc/endpoint.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
 import { requestScopedPredictor } from './context.js';
@@ -63,7 +64,8 @@ const PROBE_TIMEOUT_MS = 2000;
  */
 export function createExplainerServer(options: ExplainerServerOptions): ExplainerServer {
   const opts = resolveServerOptions(options);
-  resolveEndpoint(opts.predictorUrl, 'auto');
+  if (isGrpcUrl(opts.predictorUrl)) resolveGrpcEndpoint(opts.predictorUrl);
+  else resolveEndpoint(opts.predictorUrl, 'auto');
   const state: ServerState = { phase: 'loading', reason: 'the explainer is loading', explainer: undefined, model: undefined };
   const metrics = new ExplainerMetrics(opts.modelName);
   const runner = new ExplanationRunner(state, metrics, opts);
@@ -156,7 +158,8 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
         headers: opts.predictorHeaders,
         concurrency: opts.predictorConcurrency,
       });
-      await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
+      // A gRPC predictor has asked ModelReady already.
+      if (!isGrpcUrl(state.model.url)) await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
       break;
     } catch (err) {
       if (err instanceof InvalidInputError) throw err;

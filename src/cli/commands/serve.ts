@@ -24,6 +24,7 @@ Every option can also be set by an environment variable (shown); a flag wins ove
 Options:
   --explainer DIR            saved explainer folder (see above)                        GLASSBOX_EXPLAINER
   --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL   GLASSBOX_PREDICTOR_URL
+                             (or grpc://host:port/MODEL: the Open Inference Protocol over gRPC)
   --model-name NAME          name in the explain URLs (default: ${D.modelName})                 GLASSBOX_MODEL_NAME
   --host H                   address to listen on (default ${D.host})                  GLASSBOX_HOST
   --port P                   port (default ${D.port}; 0 picks a free one)                   GLASSBOX_PORT

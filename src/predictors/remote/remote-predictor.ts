@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
+import { isGrpcUrl } from './grpc/endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
@@ -224,11 +225,6 @@ export function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<
   if (protocol === 'seldon' && opts.outputName !== undefined) refuse('outputName', 'v2 and kserve-v1');
   if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
   if (protocol !== 'v2' && opts.binary !== undefined) refuse('binary', 'v2');
-}
-
-/** Whether `url` names a model over gRPC: `grpc://host:port/MODEL[/VERSION]` (or `grpcs://`, TLS). */
-function isGrpcUrl(url: string): boolean {
-  return typeof url === 'string' && /^grpcs?:\/\//i.test(url);
 }
 
 /** Refuses the gRPC-only options for an HTTP URL. */

@@ -15,6 +15,11 @@ export interface GrpcEndpoint {
   url: string;
 }
 
+/** Whether `url` names a model over gRPC: `grpc://host:port/MODEL[/VERSION]` (or `grpcs://`, TLS). */
+export function isGrpcUrl(url: unknown): boolean {
+  return typeof url === 'string' && /^grpcs?:\/\//i.test(url);
+}
+
 /**
  * Parses `grpc://host:port/MODEL[/VERSION]` (`grpcs://` for TLS). The port is required: gRPC has no
  * default one (Triton, KServe and MLServer listen on 8001 or 8081 by convention, not by protocol).

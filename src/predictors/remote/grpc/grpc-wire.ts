@@ -25,6 +25,9 @@ const NEVER = new AbortController().signal;
  *
  * The request and response are the REST binding's JSON bodies in gRPC messages (see ./tensors.ts), so
  * the v2 codec that checks rows, names the input and reads the predictions is the REST one.
+ *
+ * On connecting it also asks `ModelReady`, and refuses a model that is not ready (the explainer server
+ * retries, with backoff, until it is).
  */
 export async function connectGrpc(url: string, opts: ResolvedRemoteOptions, stats: StatsRecorder): Promise<PredictionWire> {
   const endpoint = resolveGrpcEndpoint(url);
@@ -49,6 +52,13 @@ export async function connectGrpc(url: string, opts: ResolvedRemoteOptions, stat
     });
     if (!(created instanceof V2Codec)) throw new Error('internal: the v2 codec is not a V2Codec');
     codec = created;
+    const ready = await transport.call('ModelReady', { name: endpoint.model, version: endpoint.version }, 'model readiness request (ModelReady)', baseSignals);
+    if (ready.response.ready !== true) {
+      throw new RemoteModelError(
+        `model readiness request (ModelReady) to ${endpoint.url} answered ready: ${String(ready.response.ready ?? false)}; the model is not ready for inference yet`,
+        { url: endpoint.url, status: undefined, attempts: ready.attempts, body: JSON.stringify(ready.response), kind: 'grpc-status' },
+      );
+    }
   } catch (err) {
     transport.close();
     if (err instanceof ResponseShapeError && metadataAnswer !== undefined) {

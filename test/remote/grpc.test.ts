@@ -1,0 +1,226 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
+import { InvalidInputError } from '../../src/core/errors.js';
+import { loadAdult } from '../../src/datasets/adult.js';
+import { listenGrpcModelServer } from '../../src/model-server/grpc.js';
+import { loadDemoModel } from '../../src/models/demo-models.js';
+import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
+import { RemoteModelError } from '../../src/predictors/remote/errors.js';
+import { remotePredictor } from '../../src/predictors/remote/remote-predictor.js';
+import { loadServableExplainer } from '../../src/server/servable-explainer.js';
+import { createExplainerServer } from '../../src/server/server.js';
+import { startGrpcSpecServer, type GrpcSpecServer } from './grpc-spec-server.js';
+import { closedPort, logisticPredictor, makeRows, sleep } from './helpers.js';
+
+/**
+ * remotePredictor over the Open Inference Protocol's gRPC binding, against a test server written from
+ * the proto (./grpc-spec-server.ts): raw and typed contents, faults retried or reported, rows never lost,
+ * duplicated or reordered, concurrency, metadata; the glassbox gRPC model server and explainer server.
+ */
+
+const FAST = { backoffBaseMs: 1, backoffMaxMs: 5, random: () => 0.5 };
+const EXPLAIN = { coverageSamples: 500 };
+
+let spec: GrpcSpecServer;
+beforeAll(async () => {
+  spec = await startGrpcSpecServer({ model: 'logistic', nFeatures: 3, predict: logisticPredictor });
+});
+afterAll(async () => spec?.close());
+
+function reset() {
+  spec.faults.length = 0;
+  spec.metadata.length = 0;
+  spec.rawRequests.length = 0;
+  spec.calls.length = 0;
+  Object.assign(spec.counters, { requests: 0, inFlight: 0, maxInFlight: 0, batchSizes: [] });
+  spec.counters.answered.clear();
+}
+
+describe('remotePredictor over gRPC', () => {
+  it('predicts in row order over raw contents by default and typed contents with binary: false', async () => {
+    reset();
+    const rows = makeRows(25);
+    const raw = await remotePredictor(spec.url, { maxBatchSize: 7 });
+    expect(await raw(rows)).toEqual(logisticPredictor(rows));
+    expect(spec.calls.slice(0, 2)).toEqual(['ModelMetadata', 'ModelReady']);
+    expect(spec.counters.batchSizes).toEqual([7, 7, 7, 4]);
+    expect(spec.rawRequests).toEqual([true, true, true, true]);
+    expect(raw.url).toBe(spec.url);
+    expect(raw.protocol).toBe('v2');
+    const stats = raw.stats;
+    expect(stats).toMatchObject({ calls: 1, requests: 6, retries: 0, failures: 0, rows: 25 });
+    // 25 rows × 3 FP64 values go out as 600 bytes of raw contents, plus names and shapes.
+    expect(stats.bytesSent).toBeGreaterThan(600);
+    expect(stats.bytesSent).toBeLessThan(900);
+    raw.close();
+
+    const typed = await remotePredictor(spec.url, { binary: false });
+    expect(await typed(rows)).toEqual(logisticPredictor(rows));
+    expect(spec.rawRequests.at(-1)).toBe(false);
+    typed.close();
+  });
+
+  it('sends headers and metadata as call metadata, and each call its own headers', async () => {
+    reset();
+    const predict = await remotePredictor(spec.url, { headers: { Authorization: 'Bearer t' }, metadata: { tenant: 'a' } });
+    await predict(makeRows(2), { headers: { 'X-Request-Id': 'r-1' } });
+    expect(spec.metadata.at(-1)).toMatchObject({ authorization: 'Bearer t', tenant: 'a', 'x-request-id': 'r-1' });
+    expect(spec.metadata.at(-1)!['user-agent']).toMatch(/^glassbox\//);
+    predict.close();
+  });
+
+  it('retries UNAVAILABLE, RESOURCE_EXHAUSTED and deadline overruns, losing and duplicating no row', async () => {
+    reset();
+    const rows = makeRows(40);
+    const predict = await remotePredictor(spec.url, { ...FAST, maxBatchSize: 10, concurrency: 1, timeoutMs: 150 });
+    spec.faults.push(
+      { kind: 'status', code: grpc.status.UNAVAILABLE },
+      { kind: 'status', code: grpc.status.RESOURCE_EXHAUSTED },
+      { kind: 'slow', ms: 400 },
+    );
+    expect(await predict(rows)).toEqual(logisticPredictor(rows));
+    expect(predict.stats).toMatchObject({ retries: 3, failures: 3, rows: 40 });
+    // The slow attempt answers its rows after the client gave up on it: only those rows twice.
+    await sleep(300);
+    const twice = [...spec.counters.answered].filter(([, n]) => n > 1).map(([id]) => id);
+    expect(twice).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(spec.counters.answered.size).toBe(40);
+    predict.close();
+  });
+
+  it('reports INVALID_ARGUMENT at once, and faults that outlast the retries, as RemoteModelErrors', async () => {
+    reset();
+    const predict = await remotePredictor(spec.url, { ...FAST, retries: 2 });
+    spec.faults.push({ kind: 'status', code: grpc.status.INVALID_ARGUMENT, details: 'bad tensor' });
+    const invalid = await predict(makeRows(3)).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(RemoteModelError);
+    expect(invalid).toMatchObject({ kind: 'grpc-status', status: 3, attempts: 1 });
+    expect((invalid as Error).message).toMatch(/failed with gRPC status 3 INVALID_ARGUMENT after 1 attempt \(not retried.*the server said: "bad tensor"/);
+
+    spec.faults.push(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, code: grpc.status.UNAVAILABLE })));
+    const down = await predict(makeRows(3)).catch((e: unknown) => e);
+    expect(down).toMatchObject({ kind: 'network', status: 14, attempts: 3 });
+    expect((down as Error).message).toMatch(/UNAVAILABLE after 3 attempts \(UNAVAILABLE is retried; gave up after 2 retries/);
+    predict.close();
+
+    const closed = await remotePredictor(`grpc://127.0.0.1:${await closedPort()}/m`, { ...FAST, retries: 1 }).catch((e: unknown) => e);
+    expect(closed).toMatchObject({ kind: 'network', attempts: 2 });
+    expect((closed as Error).message).toMatch(/^model metadata request \(ModelMetadata\) to grpc:\/\/127\.0\.0\.1:\d+\/m failed with gRPC status 14 UNAVAILABLE/);
+  });
+
+  it('refuses wrong shapes and truncated raw contents as bad responses, returning nothing', async () => {
+    reset();
+    const predict = await remotePredictor(spec.url, { ...FAST, maxBatchSize: 5 });
+    spec.faults.push({ kind: 'wrong-shape' });
+    const shape = await predict(makeRows(5)).catch((e: unknown) => e);
+    expect(shape).toMatchObject({ kind: 'bad-response', attempts: 1 });
+    expect((shape as Error).message).toMatch(/has 80 bytes of raw contents; its shape and datatype FP64 call for 12 × 8 = 96 bytes/);
+
+    spec.faults.push({ kind: 'truncated' });
+    const truncated = await predict(makeRows(5)).catch((e: unknown) => e);
+    expect((truncated as Error).message).toMatch(/gRPC output "probabilities" has 77 bytes of raw contents; .* 80 bytes/);
+
+    // A typed answer to a raw request is read too.
+    spec.faults.push({ kind: 'typed-answer' });
+    expect(await predict(makeRows(5))).toEqual(logisticPredictor(makeRows(5)));
+    predict.close();
+  });
+
+  it('keeps at most `concurrency` calls in flight over concurrent predictor calls', async () => {
+    const slow = await startGrpcSpecServer({ model: 'logistic', nFeatures: 3, predict: logisticPredictor, delayMs: 20 });
+    try {
+      const predict = await remotePredictor(slow.url, { maxBatchSize: 10, concurrency: 3 });
+      const a = makeRows(100);
+      const b = makeRows(60).map((r) => [r[0] + 1000, r[1], r[2]]);
+      const [pa, pb] = await Promise.all([predict(a), predict(b)]);
+      expect(pa).toEqual(logisticPredictor(a));
+      expect(pb).toEqual(logisticPredictor(b));
+      expect(slow.counters.maxInFlight).toBe(3);
+      expect(slow.counters.answered.size).toBe(160);
+      expect([...slow.counters.answered.values()].every((n) => n === 1)).toBe(true);
+      predict.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('names bad URLs and options', async () => {
+    await expect(remotePredictor('grpc://127.0.0.1/m')).rejects.toThrow(/has no port; expected grpc:\/\/host:port\/MODEL\[\/VERSION\]/);
+    await expect(remotePredictor('grpc://127.0.0.1:1/')).rejects.toThrow(InvalidInputError);
+    await expect(remotePredictor('grpc://127.0.0.1:1/m', { protocol: 'seldon' })).rejects.toThrow(/speaks the Open Inference Protocol \(v2\) only/);
+    await expect(remotePredictor('grpc://127.0.0.1:1/m', { metadata: { Bad: 'x' } })).rejects.toThrow(/not a gRPC ASCII metadata name/);
+    await expect(remotePredictor('http://127.0.0.1:1/v2/models/m/infer', { tls: true })).rejects.toThrow(/tls applies to grpc:\/\/ URLs only/);
+    await expect(remotePredictor('http://127.0.0.1:1/v1/models/m:predict', { binary: true })).rejects.toThrow(/binary applies to the v2 protocol only/);
+  });
+
+  it('is not loaded by importing glassbox', () => {
+    const script =
+      "import './src/index.ts'; import { createRequire } from 'node:module'; " +
+      "console.log(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@grpc')).length)";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
+});
+
+describe('explanations over gRPC', () => {
+  it('are identical to in-process through injected faults, from the test server and from glassbox serve-model', async () => {
+    const adult = loadAdult();
+    const { predictor } = loadDemoModel('adult-gbt');
+    const explain = async (p: typeof predictor) =>
+      JSON.stringify(
+        await new AnchorTabular(p, adult.featureNames, { categoryMap: adult.categoryMap, seed: 5 }).fit(adult.train.rows).explain(adult.test.rows[3], EXPLAIN),
+      );
+    const local = await explain(predictor);
+
+    const faulty = await startGrpcSpecServer({ model: 'adult', nFeatures: adult.featureNames.length, predict: async (rows) => (await predictor(rows)) as number[][] });
+    const ours = await listenGrpcModelServer({ name: 'adult', nFeatures: adult.featureNames.length, port: 0, predictor });
+    try {
+      faulty.faults.push({ kind: 'status', code: grpc.status.UNAVAILABLE }, { kind: 'slow', ms: 300 }, { kind: 'status', code: grpc.status.RESOURCE_EXHAUSTED });
+      const viaSpec = await remotePredictor(faulty.url, { ...FAST, timeoutMs: 150 });
+      expect(await explain(viaSpec)).toBe(local);
+      expect(viaSpec.stats.retries).toBe(3);
+      viaSpec.close();
+
+      const viaOurs = await remotePredictor(`${ours.url}/adult`);
+      expect(await explain(viaOurs)).toBe(local);
+      viaOurs.close();
+      const typed = await remotePredictor(`${ours.url}/adult`, { binary: false });
+      expect(await explain(typed)).toBe(local);
+      typed.close();
+    } finally {
+      await Promise.all([faulty.close(), ours.close()]);
+    }
+  }, 30_000);
+
+  it('are served by glassbox serve over REST in front of a gRPC model, as the library gives them', async () => {
+    const adult = loadAdult();
+    const { predictor } = loadDemoModel('adult-gbt');
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-grpc-'));
+    await saveExplainer(new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(adult.train.rows), dir);
+    const model = await listenGrpcModelServer({ name: 'adult', nFeatures: adult.featureNames.length, port: 0, predictor });
+    const server = await createExplainerServer({
+      modelName: 'adult',
+      predictorUrl: `${model.url}/adult`,
+      port: 0,
+      logStream: { write: () => true } as unknown as NodeJS.WritableStream,
+      explainer: (p) => loadServableExplainer(dir, p),
+    }).listen();
+    try {
+      await server.ready;
+      const row = adult.test.rows[0];
+      const expected = JSON.stringify(await (await loadExplainer(dir, predictor)).explain(row, EXPLAIN));
+      const res = await fetch(`${server.url}/explain`, { method: 'POST', body: JSON.stringify({ instance: row, parameters: EXPLAIN }) });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(expected);
+    } finally {
+      await server.close();
+      await model.close();
+    }
+  }, 30_000);
+});
