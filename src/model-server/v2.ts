@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VERSION } from '../version.js';
-import { describeJson } from '../predictors/remote/tensor.js';
+import { describeJson, ResponseShapeError } from '../predictors/remote/tensor.js';
+import { BINARY_TENSOR_EXTENSION, fromBinary, toBinary, wantsBinaryOutputs } from '../predictors/remote/protocols/v2-binary.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
 import { checkIntegerValues, requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
@@ -30,26 +31,32 @@ interface ModelParams {
 export function v2Routes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler(jsonErrorHandler);
+    // The binary tensor data extension: a JSON header and raw tensor bytes.
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
     const lookup = (params: ModelParams): ServedModel => lookupModel(model, params);
 
     app.get('/v2/health/live', async () => ({ live: true }));
     app.get('/v2/health/ready', async () => ({ ready: true }));
-    app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [] }));
+    app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [BINARY_TENSOR_EXTENSION] }));
 
     const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => modelMetadata(lookup(req.params));
     const ready = async (req: FastifyRequest<{ Params: ModelParams }>) => ({ name: lookup(req.params).name, ready: true });
     const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const m = lookup(req.params);
-      const { rows, outputs, id } = parseInferRequest(req.body, m);
+      const body = Buffer.isBuffer(req.body) ? binaryRequestBody(req.body, req.headers['inference-header-content-length']) : req.body;
+      const { rows, outputs, id } = parseInferRequest(body, m);
       const prediction = await m.predict(rows);
-      return reply.send({
+      const response = {
         model_name: m.name,
         ...(m.version === undefined ? {} : { model_version: m.version }),
         ...(id === undefined ? {} : { id }),
         parameters: {},
         outputs: outputTensors(m, outputs, prediction, rows.length),
-      });
+      };
+      if (!wantsBinaryOutputs(body as Record<string, unknown>)) return reply.send(response);
+      const { body: bytes, headerLength } = toBinary(response, 'outputs');
+      return reply.header('Inference-Header-Content-Length', String(headerLength)).type('application/octet-stream').send(bytes);
     };
 
     for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
@@ -58,6 +65,29 @@ export function v2Routes(model: ServedModel) {
       app.post(`${prefix}/infer`, infer);
     }
   };
+}
+
+/** A binary-extension request body as the JSON request, each binary input's `data` read from its bytes; a 400 otherwise. */
+function binaryRequestBody(bytes: Buffer, headerLength: unknown): Record<string, unknown> {
+  const length = Number(headerLength);
+  if (headerLength === undefined || !Number.isInteger(length) || length < 0 || length > bytes.length) {
+    throw new HttpError(
+      400,
+      `an application/octet-stream body needs Inference-Header-Content-Length, the length of its JSON header (at most ${bytes.length}); got ${describeJson(headerLength)}`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.subarray(0, length).toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `the JSON header of the binary request is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return fromBinary(header, 'inputs', bytes.subarray(length));
+  } catch (err) {
+    if (err instanceof ResponseShapeError) throw new HttpError(400, err.message);
+    throw err;
+  }
 }
 
 /** The model for these path parameters (a version of undefined asks for any), or a 404. */

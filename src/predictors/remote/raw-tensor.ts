@@ -161,3 +161,32 @@ export function decodeBytesElements(bytes: Uint8Array, count: number, what: stri
   }
   return out;
 }
+
+/** A v2 REST (JSON) tensor: `{name, datatype, shape, data}`, `data` flat or nested, row-major. */
+export interface JsonTensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: unknown[];
+  parameters?: Record<string, unknown>;
+}
+
+/** Row-major values of a JSON tensor's `data`. */
+export function flatData(tensor: JsonTensor): unknown[] {
+  return tensor.data.length > 0 && Array.isArray(tensor.data[0]) ? tensor.data.flat(Infinity) : tensor.data;
+}
+
+/** A JSON tensor's values as raw contents: numbers little-endian, BYTES (strings) length-prefixed. */
+export function rawContentsOf(tensor: JsonTensor): Buffer {
+  const values = flatData(tensor);
+  return tensor.datatype === 'BYTES'
+    ? encodeBytesElements(values.map((v) => (typeof v === 'string' ? v : String(v))))
+    : encodeRawTensor(values as number[], tensor.datatype);
+}
+
+/** The `count` values of raw contents as JSON data: numbers, or strings for BYTES. */
+export function dataOfRawContents(bytes: Uint8Array, datatype: string, count: number, what: string): unknown[] {
+  return datatype === 'BYTES'
+    ? decodeBytesElements(bytes, count, what).map((b) => b.toString('utf8'))
+    : decodeRawTensor(bytes, datatype, count, what);
+}

@@ -6,6 +6,7 @@ import { isGrpcUrl } from './grpc/endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
+import { BINARY_TENSOR_EXTENSION, binaryRequest, fromBinary } from './protocols/v2-binary.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
@@ -105,6 +106,13 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   }
 
   const inferUrl = endpoint.inferUrl;
+  let binary: boolean;
+  try {
+    binary = endpoint.protocol === 'v2' && (await binaryFor(opts.binary, inferUrl, transport, baseSignals));
+  } catch (err) {
+    transport.close();
+    throw err;
+  }
 
   const predictBatch = async (
     rows: number[][],
@@ -115,10 +123,14 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   ) => {
     const slice = rows.slice(range.start, range.end);
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
-    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
+    let answer: JsonAnswer & { binary?: Buffer };
+    if (binary) {
+      const { body, headerLength } = binaryRequest(codec.encode(slice) as Parameters<typeof binaryRequest>[0]);
+      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers);
+    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
     let prediction: RemotePrediction;
     try {
-      prediction = codec.decode(answer.body, slice.length);
+      prediction = codec.decode(answer.binary === undefined ? answer.body : fromBinary(answer.body, 'outputs', answer.binary), slice.length);
     } catch (err) {
       if (!(err instanceof ResponseShapeError)) throw err;
       throw new RemoteModelError(
@@ -225,6 +237,25 @@ export function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<
   if (protocol === 'seldon' && opts.outputName !== undefined) refuse('outputName', 'v2 and kserve-v1');
   if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
   if (protocol !== 'v2' && opts.binary !== undefined) refuse('binary', 'v2');
+}
+
+/**
+ * Whether to send v2 requests in the binary tensor data extension: as `binary` says, or for `'auto'`
+ * when the server metadata (`GET /v2` beside the model URL) lists the extension. A server without
+ * readable metadata gets JSON.
+ */
+async function binaryFor(binary: boolean | 'auto' | undefined, inferUrl: string, transport: Transport, signals: RequestSignals): Promise<boolean> {
+  if (binary !== 'auto') return binary === true;
+  const serverUrl = new URL(inferUrl);
+  serverUrl.pathname = serverUrl.pathname.replace(/\/v2\/models\/.*$/, '/v2');
+  try {
+    const { body } = await transport.requestJson('GET', serverUrl.href, undefined, 'server metadata request', signals);
+    const extensions = (body as { extensions?: unknown } | null)?.extensions;
+    return Array.isArray(extensions) && extensions.includes(BINARY_TENSOR_EXTENSION);
+  } catch (err) {
+    if (err instanceof RemoteModelError && (err.kind === 'http-status' || err.kind === 'bad-response')) return false;
+    throw err;
+  }
 }
 
 /** Refuses the gRPC-only options for an HTTP URL. */

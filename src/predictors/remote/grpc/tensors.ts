@@ -1,4 +1,4 @@
-import { decodeBytesElements, decodeRawTensor, encodeBytesElements, encodeRawTensor } from '../raw-tensor.js';
+import { dataOfRawContents, flatData, rawContentsOf, type JsonTensor } from '../raw-tensor.js';
 import { describeJson, ResponseShapeError } from '../tensor.js';
 
 /**
@@ -8,14 +8,7 @@ import { describeJson, ResponseShapeError } from '../tensor.js';
  * typed contents come back as `data`.
  */
 
-/** A v2 REST input or output tensor: `{name, datatype, shape, data}`. */
-export interface JsonTensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-  data: unknown[];
-  parameters?: Record<string, unknown>;
-}
+export type { JsonTensor } from '../raw-tensor.js';
 
 /** `InferTensorContents`' field for each datatype. */
 const CONTENTS_FIELD: Readonly<Record<string, string>> = {
@@ -33,11 +26,6 @@ const CONTENTS_FIELD: Readonly<Record<string, string>> = {
   BYTES: 'bytes_contents',
 };
 
-/** Row-major values of a v2 JSON tensor's `data` (flat, as the v2 codec writes it). */
-function flatData(tensor: JsonTensor): unknown[] {
-  return tensor.data.length > 0 && Array.isArray(tensor.data[0]) ? tensor.data.flat(Infinity) : tensor.data;
-}
-
 /**
  * v2 JSON tensors as gRPC tensors (`InferInputTensor` / `InferOutputTensor`): each tensor's `data` as
  * raw little-endian bytes, in order, when `raw` (for `raw_input_contents` / `raw_output_contents`), else
@@ -46,11 +34,12 @@ function flatData(tensor: JsonTensor): unknown[] {
 export function encodeTensors(json: readonly JsonTensor[], raw: boolean): { tensors: Record<string, unknown>[]; raw: Buffer[] } {
   const rawContents: Buffer[] = [];
   const tensors = json.map((t) => {
-    const values = flatData(t);
     const tensor: Record<string, unknown> = { name: t.name, datatype: t.datatype, shape: t.shape };
-    const elements = t.datatype === 'BYTES' ? values.map((v) => (typeof v === 'string' ? v : String(v))) : undefined;
-    if (raw) rawContents.push(elements !== undefined ? encodeBytesElements(elements) : encodeRawTensor(values as number[], t.datatype));
-    else tensor.contents = { [CONTENTS_FIELD[t.datatype]]: elements !== undefined ? elements.map((e) => Buffer.from(e, 'utf8')) : values };
+    if (raw) rawContents.push(rawContentsOf(t));
+    else {
+      const values = flatData(t);
+      tensor.contents = { [CONTENTS_FIELD[t.datatype]]: t.datatype === 'BYTES' ? values.map((v) => Buffer.from(String(v), 'utf8')) : values };
+    }
     return tensor;
   });
   return { tensors, raw: rawContents };
@@ -103,15 +92,7 @@ export function decodeTensors(tensorsIn: unknown, rawIn: unknown, side: 'input' 
     const datatype = typeof o.datatype === 'string' ? o.datatype : '';
     const shape = (Array.isArray(o.shape) ? o.shape : []).map((d, j) => exactInt64(d, `${what} shape[${j}]`));
     const count = shape.reduce((a, b) => a * b, 1);
-    let data: unknown[];
-    if (raw.length > 0) {
-      data =
-        datatype === 'BYTES'
-          ? decodeBytesElements(raw[i], count, what).map((b) => b.toString('utf8'))
-          : decodeRawTensor(raw[i], datatype, count, what);
-    } else {
-      data = typedContents(o.contents, datatype, count, what, side);
-    }
+    const data = raw.length > 0 ? dataOfRawContents(raw[i], datatype, count, what) : typedContents(o.contents, datatype, count, what, side);
     return { name, datatype, shape, data };
   });
 }
