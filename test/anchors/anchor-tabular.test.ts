@@ -192,14 +192,15 @@ describe('AnchorTabular errors', () => {
     const e = explainer(broken).explain([8, 0, 1, 50]);
     await expect(e).rejects.toThrow(PredictorError);
     await expect(explainer(broken).explain([8, 0, 1, 50])).rejects.toThrow(
-      'predictor threw on call 1 (a batch of 1 inputs): model file is corrupt',
+      'predictor threw on call 1 (a batch of 101 inputs): model file is corrupt',
     );
   });
 
   it('rejects predictions of the wrong length, shape or type', async () => {
     const cases: Array<[(rows: number[][]) => unknown, string]> = [
-      [(rows) => rows.slice(1).map(() => 0), 'predictor returned 0 predictions for 1 inputs; expected exactly one per input'],
-      [() => 'yes', 'predictor returned the string "yes"; expected an array of 1 labels or 1 probability rows'],
+      // The first call asks about the explained row and the empty anchor's 100 samples.
+      [(rows) => rows.slice(1).map(() => 0), 'predictor returned 100 predictions for 101 inputs; expected exactly one per input'],
+      [() => 'yes', 'predictor returned the string "yes"; expected an array of 101 labels or 101 probability rows'],
       [(rows) => rows.map(() => 0.4), 'predictor returned 0.4 as the label of input 0; expected an integer class label'],
       [(rows) => rows.map(() => [0.5, NaN]), 'predictor returned NaN as probability 1 of input 0; expected a finite number'],
       [(rows) => rows.map(() => []), 'predictor returned an empty probability row for input 0'],
@@ -208,9 +209,8 @@ describe('AnchorTabular errors', () => {
     for (const [predict, message] of cases) {
       await expect(explainer(predict).explain([8, 0, 1, 50])).rejects.toThrow(message);
     }
-    // wrong shape on a later, larger batch: ragged probability rows
-    let calls = 0;
-    const ragged = (rows: number[][]) => (++calls === 1 ? [[0.2, 0.8]] : rows.map((_, i) => (i === 3 ? [1, 0, 0] : [0.2, 0.8])));
+    // ragged probability rows in a batch of samples (the first: the explained row and the empty anchor's samples)
+    const ragged = (rows: number[][]) => rows.map((_, i) => (i === 3 ? [1, 0, 0] : [0.2, 0.8]));
     await expect(explainer(ragged).explain([8, 0, 1, 50])).rejects.toThrow(
       'predictor returned 3 probabilities for input 3 but 2 for input 0',
     );
