@@ -77,16 +77,16 @@ describe('remotePredictor over gRPC', () => {
   it('retries UNAVAILABLE, RESOURCE_EXHAUSTED and deadline overruns, losing and duplicating no row', async () => {
     reset();
     const rows = makeRows(40);
-    const predict = await remotePredictor(spec.url, { ...FAST, maxBatchSize: 10, concurrency: 1, timeoutMs: 150 });
+    const predict = await remotePredictor(spec.url, { ...FAST, maxBatchSize: 10, concurrency: 1, timeoutMs: 500 });
     spec.faults.push(
       { kind: 'status', code: grpc.status.UNAVAILABLE },
       { kind: 'status', code: grpc.status.RESOURCE_EXHAUSTED },
-      { kind: 'slow', ms: 400 },
+      { kind: 'slow', ms: 700 },
     );
     expect(await predict(rows)).toEqual(logisticPredictor(rows));
     expect(predict.stats).toMatchObject({ retries: 3, failures: 3, rows: 40 });
     // The slow attempt answers its rows after the client gave up on it: only those rows twice.
-    await sleep(300);
+    await sleep(500);
     const twice = [...spec.counters.answered].filter(([, n]) => n > 1).map(([id]) => id);
     expect(twice).toEqual(Array.from({ length: 10 }, (_, i) => i));
     expect(spec.counters.answered.size).toBe(40);
@@ -181,10 +181,11 @@ describe('explanations over gRPC', () => {
     const faulty = await startGrpcSpecServer({ model: 'adult', nFeatures: adult.featureNames.length, predict: async (rows) => (await predictor(rows)) as number[][] });
     const ours = await listenGrpcModelServer({ name: 'adult', nFeatures: adult.featureNames.length, port: 0, predictor });
     try {
-      faulty.faults.push({ kind: 'status', code: grpc.status.UNAVAILABLE }, { kind: 'slow', ms: 300 }, { kind: 'status', code: grpc.status.RESOURCE_EXHAUSTED });
-      const viaSpec = await remotePredictor(faulty.url, { ...FAST, timeoutMs: 150 });
+      faulty.faults.push({ kind: 'status', code: grpc.status.UNAVAILABLE }, { kind: 'slow', ms: 1000 }, { kind: 'status', code: grpc.status.RESOURCE_EXHAUSTED });
+      const viaSpec = await remotePredictor(faulty.url, { ...FAST, timeoutMs: 500 });
       expect(await explain(viaSpec)).toBe(local);
-      expect(viaSpec.stats.retries).toBe(3);
+      // The three faults at least (a loaded machine may overrun a deadline more).
+      expect(viaSpec.stats.retries).toBeGreaterThanOrEqual(3);
       viaSpec.close();
 
       const viaOurs = await remotePredictor(`${ours.url}/adult`);

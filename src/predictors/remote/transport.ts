@@ -51,7 +51,7 @@ interface Payload {
 }
 
 type Outcome =
-  | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; bytes: Buffer; text: string }
+  | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; bytes: Buffer }
   | { ok: false; error: unknown; timedOut: boolean };
 
 export type TransportOptions = Pick<
@@ -105,12 +105,10 @@ export class Transport {
     headers?: Record<string, string>,
   ): Promise<JsonAnswer> {
     const payload = body === undefined ? undefined : { data: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } };
-    return this.request(method, url, payload, what, signals, headers, (status, bytes, text, _headers, attempt) => ({
-      status,
-      body: this.parseJson(text, status, url, what, attempt),
-      text,
-      attempts: attempt,
-    }));
+    return this.request(method, url, payload, what, signals, headers, (status, bytes, _headers, attempt) => {
+      const text = bytes.toString('utf8');
+      return { status, body: this.parseJson(text, status, url, what, attempt), text, attempts: attempt };
+    });
   }
 
   /**
@@ -133,17 +131,17 @@ export class Transport {
       data: body,
       headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(headerLength) },
     };
-    return this.request('POST', url, payload, what, signals, headers, (status, bytes, text, resHeaders, attempt) => {
+    return this.request('POST', url, payload, what, signals, headers, (status, bytes, resHeaders, attempt) => {
       const declared = resHeaders['inference-header-content-length'];
       const length = declared === undefined ? bytes.length : Number(declared);
       if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
         throw new RemoteModelError(
           `${what} to ${url} answered HTTP ${status} with Inference-Header-Content-Length ${JSON.stringify(declared)} for a body of ` +
             `${bytes.length} bytes; expected the length of its JSON header`,
-          { url, status, attempts: attempt, body: bodySnippet(text), kind: 'bad-response' },
+          { url, status, attempts: attempt, body: bodySnippet(bytes.toString('utf8')), kind: 'bad-response' },
         );
       }
-      const headerText = length === bytes.length ? text : bytes.subarray(0, length).toString('utf8');
+      const headerText = bytes.subarray(0, length).toString('utf8');
       return { status, body: this.parseJson(headerText, status, url, what, attempt), text: headerText, attempts: attempt, binary: bytes.subarray(length) };
     });
   }
@@ -169,7 +167,7 @@ export class Transport {
     what: string,
     signals: RequestSignals,
     headers: Record<string, string> | undefined,
-    accept: (status: number, bytes: Buffer, text: string, headers: Record<string, unknown>, attempt: number) => T,
+    accept: (status: number, bytes: Buffer, headers: Record<string, unknown>, attempt: number) => T,
   ): Promise<T> {
     const maxAttempts = this.options.retries + 1;
     for (let attempt = 1; ; attempt++) {
@@ -191,8 +189,9 @@ export class Transport {
         new RemoteModelError(message, { url, status, attempts: attempt, body: bodySnippet(text), kind, cause });
 
       if (outcome.ok) {
-        const { status, statusText, text } = outcome;
-        if (status >= 200 && status < 300) return accept(status, outcome.bytes, text, outcome.headers, attempt);
+        const { status, statusText } = outcome;
+        if (status >= 200 && status < 300) return accept(status, outcome.bytes, outcome.headers, attempt);
+        const text = outcome.bytes.toString('utf8');
         this.stats.failures += 1;
         const retryable = RETRYABLE_STATUSES.has(status);
         if (retryable && attempt < maxAttempts) {
@@ -283,7 +282,6 @@ export class Transport {
         statusText: res.statusText ?? '',
         headers: res.headers as Record<string, unknown>,
         bytes: buf,
-        text: buf.toString('utf8'),
       };
     } catch (error) {
       return { ok: false, error, timedOut };
