@@ -41,6 +41,8 @@ export interface GrpcSpecServerOptions {
   predict: (rows: number[][]) => number[][] | Promise<number[][]>;
   /** Milliseconds every ModelInfer waits before answering. */
   delayMs?: number;
+  /** Serve over TLS with this PEM certificate and key (the URL is then grpcs://). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export async function startGrpcSpecServer(options: GrpcSpecServerOptions): Promise<GrpcSpecServer> {
@@ -128,10 +130,16 @@ export async function startGrpcSpecServer(options: GrpcSpecServerOptions): Promi
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(
+      '127.0.0.1:0',
+      options.tls === undefined
+        ? grpc.ServerCredentials.createInsecure()
+        : grpc.ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }]),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    ),
   );
   return {
-    url: `grpc://127.0.0.1:${port}/${model}`,
+    url: `${options.tls === undefined ? 'grpc' : 'grpcs'}://127.0.0.1:${port}/${model}`,
     counters,
     ...state,
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../../src/core/errors.js';
@@ -158,6 +159,30 @@ describe('remotePredictor over gRPC', () => {
     await expect(remotePredictor('http://127.0.0.1:1/v1/models/m:predict', { binary: true })).rejects.toThrow(/binary applies to the v2 protocol only/);
   });
 
+  it('speaks TLS with grpcs:// and a trusted certificate, and refuses an untrusted one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-tls-'));
+    const made = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ]);
+    expect(made.status).toBe(0);
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const secure = await startGrpcSpecServer({ model: 'logistic', nFeatures: 3, predict: logisticPredictor, tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    try {
+      expect(secure.url).toMatch(/^grpcs:\/\//);
+      const predict = await remotePredictor(secure.url, { tls: { ca: cert }, metadata: { authorization: 'Bearer s' } });
+      expect(await predict(makeRows(5))).toEqual(logisticPredictor(makeRows(5)));
+      expect(secure.metadata.at(-1)).toMatchObject({ authorization: 'Bearer s' });
+      predict.close();
+      // The system's roots do not trust a self-signed certificate.
+      const untrusted = await remotePredictor(secure.url, { ...FAST, retries: 0 }).catch((e: unknown) => e);
+      expect(untrusted).toBeInstanceOf(RemoteModelError);
+      expect(untrusted).toMatchObject({ kind: 'network', status: 14 });
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('is not loaded by importing glassbox', () => {
     const script =
       "import './src/index.ts'; import { createRequire } from 'node:module'; " +
@@ -165,6 +190,62 @@ describe('remotePredictor over gRPC', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('0');
+  });
+});
+
+describe('glassbox serve-model over gRPC', () => {
+  it('answers the six RPCs of the proto, raw for raw and typed for typed, with gRPC status codes for mistakes', async () => {
+    const server = await listenGrpcModelServer({ name: 'm', nFeatures: 3, port: 0, version: '2', classNames: ['no', 'yes'], predictor: logisticPredictor });
+    const pkg = await protoLoader.load(join(import.meta.dirname, '../../protos/open_inference_grpc.proto'), { keepCase: true, longs: Number, defaults: true, arrays: true });
+    const Service = (grpc.loadPackageDefinition(pkg).inference as grpc.GrpcObject).GRPCInferenceService as grpc.ServiceClientConstructor;
+    const client = new Service(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+    const call = (method: string, request: object) =>
+      new Promise<any>((resolve, reject) => client[method](request, (err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res))));
+    try {
+      expect(await call('ServerLive', {})).toEqual({ live: true });
+      expect(await call('ServerReady', {})).toEqual({ ready: true });
+      expect(await call('ModelReady', { name: 'm', version: '2' })).toEqual({ ready: true });
+      expect(await call('ServerMetadata', {})).toMatchObject({ name: 'glassbox' });
+      expect(await call('ModelMetadata', { name: 'm' })).toMatchObject({
+        name: 'm',
+        versions: ['2'],
+        inputs: [{ name: 'input-0', datatype: 'FP64', shape: [-1, 3] }],
+        outputs: [{ name: 'predict_proba', datatype: 'FP64', shape: [-1, 2] }, { name: 'predict', datatype: 'INT64', shape: [-1, 1] }],
+      });
+      await expect(call('ModelReady', { name: 'other' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+      await expect(call('ModelMetadata', { name: 'm', version: '9' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+
+      const rows = makeRows(2);
+      const raw = Buffer.alloc(48);
+      rows.flat().forEach((v, i) => raw.writeDoubleLE(v, i * 8));
+      const rawAnswer = await call('ModelInfer', {
+        model_name: 'm',
+        id: 'r1',
+        inputs: [{ name: 'input-0', datatype: 'FP64', shape: [2, 3] }],
+        outputs: [{ name: 'predict' }, { name: 'predict_proba' }],
+        raw_input_contents: [raw],
+      });
+      expect(rawAnswer).toMatchObject({ model_name: 'm', model_version: '2', id: 'r1', outputs: [{ name: 'predict', datatype: 'INT64', shape: [2, 1] }, { name: 'predict_proba', shape: [2, 2] }] });
+      const labels = rawAnswer.raw_output_contents[0] as Buffer;
+      expect([Number(labels.readBigInt64LE(0)), Number(labels.readBigInt64LE(8))]).toEqual(rows.map((r) => (logisticPredictor([r])[0][1] > 0.5 ? 1 : 0)));
+      const probs = rawAnswer.raw_output_contents[1] as Buffer;
+      expect(probs.readDoubleLE(8)).toBe(logisticPredictor(rows)[0][1]);
+
+      const typed = await call('ModelInfer', { model_name: 'm', inputs: [{ name: 'input-0', datatype: 'FP64', shape: [2, 3], contents: { fp64_contents: rows.flat() } }] });
+      expect(typed.raw_output_contents).toEqual([]);
+      expect(typed.outputs[0].contents.fp64_contents).toEqual(logisticPredictor(rows).flat());
+
+      await expect(
+        call('ModelInfer', { model_name: 'm', inputs: [{ name: 'input-0', datatype: 'FP64', shape: [2, 2], contents: { fp64_contents: [1, 2, 3, 4] } }] }),
+      ).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringContaining('expects 3 features per row') });
+      await expect(
+        call('ModelInfer', { model_name: 'm', inputs: [{ name: 'input-0', datatype: 'FP64', shape: [2, 3] }], raw_input_contents: [raw.subarray(0, 40)] }),
+      ).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: expect.stringContaining('has 40 bytes of raw contents') });
+      await expect(call('ModelInfer', { model_name: 'x', inputs: [] })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    } finally {
+      client.close();
+      await server.close();
+    }
   });
 });
 
