@@ -38,8 +38,9 @@ Options:
   -h, --help                 show this help
 
 KServe's container arguments are accepted too: --model_name NAME, --http_port P, --storage_uri DIR (the
-explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2 (default v1) and
---predictor_use_ssl, which make the model URL http://HOST/v1/models/NAME:predict (or /v2/models/NAME/infer),
+explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2|grpc-v2 (default v1) and
+--predictor_use_ssl, which make the model URL http://HOST/v1/models/NAME:predict (or /v2/models/NAME/infer,
+or grpc://HOST:PORT/NAME),
 and --workers N (one process serves; scale with replicas).
 `;
 
