@@ -26,8 +26,9 @@ import { loadDemoModel } from '../src/models/demo-models.js';
 import type { Predictor } from '../src/predictors/predictor.js';
 import { remotePredictor, type RemotePredictor } from '../src/predictors/remote/remote-predictor.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '50' }, calls: { type: 'string', default: '300' } } });
 const nRows = Number(values.rows);
+const nCalls = Number(values.calls);
 const adult = loadAdult();
 const demo = loadDemoModel('adult-gbt');
 const served = { name: 'adult', predictor: demo.predictor, nFeatures: adult.featureNames.length, classNames: adult.targetNames, port: 0 };
@@ -157,6 +158,21 @@ for (let r = 0; r < nRows; r++) {
   }
 }
 
+// Per call: the same 200-row batch (one KL-LUCB round's size) through glassbox and through the bare client,
+// alternating call by call.
+const batch = adult.test.rows.slice(0, 200);
+const perCall = paths.slice(1).map((p) => ({ name: p.name, glassbox: [] as number[], bare: [] as number[] }));
+for (let k = 0; k < nCalls; k++) {
+  for (const [j, p] of paths.slice(1).entries()) {
+    let t = performance.now();
+    await p.predictor(batch);
+    perCall[j].glassbox.push(performance.now() - t);
+    t = performance.now();
+    await p.bare!(batch);
+    perCall[j].bare.push(performance.now() - t);
+  }
+}
+
 for (const r of Object.values(remotes)) r.close();
 grpcClient.close();
 agent.destroy();
@@ -176,4 +192,10 @@ for (const p of paths) {
     `| ${p.name} | ${f(median(p.ms))} | ${f(mean(p.ms))} | ${f(median(p.ms) / median(local.ms))} | ${mean(p.calls).toFixed(2)} | ${p.remote ? mean(p.requests).toFixed(2) : '-'} | ` +
       `${p.remote ? (mean(p.bytes) / 1024).toFixed(1) : '-'} | ${floor === undefined ? '-' : f(floor)} | ${floor === undefined ? '-' : f(median(p.ms) / floor)} |`,
   );
+}
+
+console.log(`\nOne call of 200 Adult rows, ${nCalls} times, glassbox and the bare client alternating:\n`);
+console.log('| path | glassbox median ms | bare client median ms | x bare (median) |\n|---|---|---|---|');
+for (const c of perCall) {
+  console.log(`| ${c.name} | ${f(median(c.glassbox))} | ${f(median(c.bare))} | ${f(median(c.glassbox) / median(c.bare))} |`);
 }
