@@ -9,7 +9,7 @@
  * tensors: the transport's floor. "floor" is in-process time + bare replay time of that explanation's
  * requests; glassbox's overhead is what remains above it.
  *
- *     npx tsx benchmarks/remote-predictor.ts [--rows 50]
+ *     npx tsx benchmarks/remote-predictor.ts [--rows 50] [--calls 300]
  */
 import http from 'node:http';
 import os from 'node:os';

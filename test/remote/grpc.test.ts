@@ -155,6 +155,7 @@ describe('remotePredictor over gRPC', () => {
     await expect(remotePredictor('grpc://127.0.0.1:1/')).rejects.toThrow(InvalidInputError);
     await expect(remotePredictor('grpc://127.0.0.1:1/m', { protocol: 'seldon' })).rejects.toThrow(/speaks the Open Inference Protocol \(v2\) only/);
     await expect(remotePredictor('grpc://127.0.0.1:1/m', { metadata: { Bad: 'x' } })).rejects.toThrow(/not a gRPC ASCII metadata name/);
+    await expect(remotePredictor(spec.url, { headers: { 'X!y': 'v' } })).rejects.toThrow(/metadata name "x!y" is not a gRPC ASCII metadata name/);
     await expect(remotePredictor('http://127.0.0.1:1/v2/models/m/infer', { tls: true })).rejects.toThrow(/tls applies to grpc:\/\/ URLs only/);
     await expect(remotePredictor('http://127.0.0.1:1/v1/models/m:predict', { binary: true })).rejects.toThrow(/binary applies to the v2 protocol only/);
   });

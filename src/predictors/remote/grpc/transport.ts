@@ -3,7 +3,7 @@ import type * as Grpc from '@grpc/grpc-js';
 import { VERSION } from '../../../version.js';
 import { Limiter } from '../batching.js';
 import { RemoteModelError, type RemoteFailureKind } from '../errors.js';
-import type { ResolvedRemoteOptions } from '../options.js';
+import { resolveMetadata, type ResolvedRemoteOptions } from '../options.js';
 import { backoffDelay, sleep } from '../retry.js';
 import type { StatsRecorder } from '../stats.js';
 import { SiblingFailed, type RequestSignals } from '../transport.js';
@@ -143,12 +143,14 @@ export class GrpcTransport {
     this.client.close();
   }
 
-  /** The options' headers (lower-cased) and metadata, then this call's headers, as gRPC metadata. */
+  /**
+   * The options' headers and metadata, then this call's headers, as gRPC metadata (header names
+   * lower-cased, and checked as metadata names: InvalidInputError for one gRPC cannot carry).
+   */
   private metadata(headers: Record<string, string> | undefined): Grpc.Metadata {
     const md = new this.service.grpc.Metadata();
-    for (const [k, v] of Object.entries(this.options.headers)) md.set(k.toLowerCase(), v);
-    for (const [k, v] of Object.entries(this.options.metadata)) md.set(k, v);
-    for (const [k, v] of Object.entries(headers ?? {})) md.set(k.toLowerCase(), v);
+    const lower = (h: Record<string, string>) => resolveMetadata(Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v])));
+    for (const [k, v] of Object.entries({ ...lower(this.options.headers), ...this.options.metadata, ...lower(headers ?? {}) })) md.set(k, v);
     return md;
   }
 
