@@ -110,6 +110,19 @@ describe('AnchorTabular on models with a known answer', () => {
   });
 });
 
+describe('AnchorTabular model calls', () => {
+  it("asks for the explained row's prediction in the first call, before the empty anchor's samples", async () => {
+    const calls: number[][][] = [];
+    const e = await explainer((rows) => (calls.push(rows), rule(rows))).explain([8, 0, 1, 50]);
+    expect(calls[0]).toHaveLength(101); // the row and minSamplesStart = 100 samples
+    expect(calls[0][0]).toEqual([8, 0, 1, 50]);
+    expect(e.data.raw.prediction).toBe(1);
+    expect(e.data.raw.modelCalls).toBe(calls.length);
+    expect(e.data.raw.modelRows).toBe(calls.reduce((n, c) => n + c.length, 0));
+    expect(e.data.raw.modelRows).toBe(e.data.raw.numSamples + 1);
+  });
+});
+
 describe('AnchorTabular explanations', () => {
   it('have the meta/data shape Seldon and KServe clients read, and are plain JSON', async () => {
     const e = await explainer().explain([8, 0, 1, 50], { threshold: 0.9 });
