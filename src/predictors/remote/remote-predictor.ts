@@ -19,7 +19,10 @@ import type { PredictionWire } from './wire.js';
  */
 export interface RemotePredictor extends Predictor<number[]> {
   (inputs: number[][], call?: RemoteCallOptions): Promise<number[] | number[][]>;
-  /** The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it). */
+  /**
+   * The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it), or
+   * the `grpc://host:port/MODEL[/VERSION]` URL of a gRPC model.
+   */
   readonly url: string;
   /** The protocol spoken. */
   readonly protocol: RemoteProtocol;
