@@ -97,6 +97,19 @@ export {
   type FeatureChange,
 } from './counterfactuals/proto/counterfactual-proto.js';
 export { KdTree, KD_TREE_LEAF_SIZE, type Neighbours } from './counterfactuals/proto/kd-tree.js';
+export {
+  DiverseCounterfactuals,
+  DIVERSE_DEFAULTS,
+  DIVERSE_METHODS,
+  type DiverseCounterfactualsOptions,
+  type DiverseFitOptions,
+  type DiverseExplainOptions,
+  type DiverseConstraints,
+  type DiverseMethod,
+  type DiverseCounterfactual,
+  type DiverseCounterfactualsData,
+  type DiverseCounterfactualsState,
+} from './counterfactuals/diverse/diverse-counterfactuals.js';
 export { cutEncoder } from './counterfactuals/proto/encoder.js';
 export { TreePrototypes, EncoderPrototypes, type Prototype, type PrototypeKType } from './counterfactuals/proto/prototypes.js';
 export {
@@ -247,6 +260,7 @@ export { renderAnchorTextHtml, type TextRenderOptions } from './viz/anchor-text-
 export { renderAnchorImageHtml, type ImageRenderOptions } from './viz/anchor-image-card.js';
 export { renderCounterfactualHtml, renderCemHtml, type CounterfactualRenderOptions } from './viz/counterfactual-card.js';
 export { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './viz/counterfactual-proto-card.js';
+export { renderDiverseCounterfactualsHtml, type DiverseCounterfactualsRenderOptions } from './viz/diverse-counterfactuals-card.js';
 export { escapeHtml } from './viz/html.js';
 export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
 export {
@@ -395,3 +409,13 @@ export {
   type CounterfactualLikeData,
   type CounterfactualSearch,
 } from './keeps-and-flips/anchor-counterfactual.js';
+// Limits (issue 14, docs/limits.md): the bounds of options, caches and reads, and their helpers.
+export { ANCHOR_SEARCH_LIMITS, COVERAGE_SAMPLES_MAX } from './anchors/options.js';
+export { COUNTERFACTUAL_LIMITS } from './counterfactuals/setup.js';
+export { ByteBudgetCache } from './core/byte-budget-cache.js';
+export { responseByteLimit } from './predictors/remote/options.js';
+export { redactUrl, splitUrlCredentials } from './predictors/remote/credentials.js';
+export { MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK } from './predictors/remote/tensor.js';
+export { MAX_EXPLAINER_FILE_BYTES, MAX_JSON_DEPTH, MAX_MANIFEST_BYTES } from './persistence/folder-files.js';
+export { REQUEST_OPTION_LIMITS } from './server/options.js';
+export { ListenError } from './http/listening-url.js';

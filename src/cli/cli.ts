@@ -6,7 +6,7 @@ import { EXPLAIN_BATCH_USAGE, explainBatchCommand } from './commands/explain-bat
 import { FIT_USAGE, fitCommand } from './commands/fit.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.js';
-import { UsageError, type CliIO } from './io.js';
+import { joinNegativeValues, UsageError, type CliIO } from './io.js';
 import { SUMMARIZE_USAGE, summarizeCommand } from './commands/summarize.js';
 import { AUDIT_USAGE, auditCommand } from './commands/audit.js';
 
@@ -31,6 +31,7 @@ Commands:
   explain-batch adult --out FILE.jsonl [--workers N] [--shard I/N]   explain many rows on worker threads, as resumable JSON lines
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
   counterfactual adult --row N --method proto   a prototype-guided counterfactual: what this person would have to change (also mnist)
+  counterfactual adult --row N --count 4   several diverse alternatives (genetic, random or k-d tree search, no gradients)
   fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
   serve --explainer DIR --predictor-url URL   serve a saved explainer beside a deployed model (KServe, Seldon, plain HTTP)
@@ -60,7 +61,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(joinNegativeValues(rest), io);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
       io.stderr(`glassbox ${name}: ${(err as Error).message}\n\n${command.usage}`);

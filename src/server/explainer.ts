@@ -11,6 +11,16 @@ export interface ServableExplainer {
   explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
   /** What one instance is, e.g. "a row of 12 features: Age (number), Workclass (one of ...), ...". */
   readonly instanceDescription: string;
+  /**
+   * Values per row the explainer sends the model, when it knows: the server checks it against the
+   * model's metadata and stays not ready, with the reason, while they disagree.
+   */
+  readonly rowWidth?: number;
+  /**
+   * What values the explainer's rows hold, when it knows: the server stays not ready while the model's
+   * input datatype cannot hold them (an integer datatype for fractional values, or a range too small).
+   */
+  readonly rowValues?: { integers: boolean; min: number; max: number };
 }
 
 /**

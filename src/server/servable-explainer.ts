@@ -1,3 +1,4 @@
+import type { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
 import { loadExplainer, readSavedExplainer, type LoadedExplainer } from '../persistence/explainer-dir.js';
 import type { ExplainerType } from '../persistence/format.js';
@@ -11,7 +12,7 @@ import type { Predictor } from '../predictors/predictor.js';
  */
 
 /** The saved explainer types `glassbox serve` serves, with rows of numbers as instances. */
-export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze(['AnchorTabular', 'CounterfactualProto', 'Counterfactual', 'CEM']);
+export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze(['AnchorTabular', 'CounterfactualProto', 'Counterfactual', 'CEM', 'DiverseCounterfactuals']);
 
 /** Why each other type cannot be served. */
 const UNSERVABLE: Partial<Record<ExplainerType, string>> = {
@@ -25,7 +26,7 @@ const UNSERVABLE: Partial<Record<ExplainerType, string>> = {
 
 /**
  * Loads the explainer saved in `dir` for the server's `predictor` (the remote model), after checking
- * that the server can serve it: an AnchorTabular, or a Counterfactual, CEM or CounterfactualProto whose
+ * that the server can serve it: an AnchorTabular or a DiverseCounterfactuals, or a Counterfactual, CEM or CounterfactualProto whose
  * instances are rows (shape `[N]`), which asks the model for predictions only (no autodiff gradients, no
  * autoencoder or encoder, which are models the server cannot load).
  *
@@ -41,7 +42,8 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<nu
   };
   const unservable = UNSERVABLE[manifest.type];
   if (unservable !== undefined) cannot(unservable);
-  if (manifest.type !== 'AnchorTabular') {
+  // AnchorTabular and DiverseCounterfactuals explain rows and ask the model for predictions only.
+  if (manifest.type !== 'AnchorTabular' && manifest.type !== 'DiverseCounterfactuals') {
     const shape = options.shape;
     if (Array.isArray(shape) && shape.length !== 1) {
       cannot(
@@ -53,5 +55,31 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<nu
     if (state.ae === true) cannot('it was saved with an autoencoder (option ae), a TensorFlow.js model the server cannot load beside the explainer');
     if (state.encoder === true) cannot('it was saved with an encoder (encoder prototypes), a TensorFlow.js model the server cannot load beside the explainer');
   }
-  return loadExplainer(dir, predictor);
+  const loaded = await loadExplainer(dir, predictor);
+  if (manifest.type === 'AnchorTabular') {
+    // Its samples are made of training values (and the explained row): their range is the rows'.
+    const anchors = loaded.explainer as AnchorTabular;
+    return Object.assign(loaded, { rowWidth: anchors.schema.numFeatures, rowValues: valueRange(anchors.toState().values) });
+  }
+  // Counterfactuals move values continuously: their rows are fractional.
+  const rowWidth = rowWidthOf(options.shape);
+  return Object.assign(loaded, { rowValues: { integers: false, min: -Infinity, max: Infinity } }, rowWidth === undefined ? {} : { rowWidth });
+}
+
+/** Whether `values` are all integers, and their smallest and largest. */
+function valueRange(values: Float64Array): { integers: boolean; min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let integers = true;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integers && !Number.isInteger(v)) integers = false;
+  }
+  return { integers, min, max };
+}
+
+/** The width of a row of shape `[N]`, or undefined. */
+function rowWidthOf(shape: unknown): number | undefined {
+  return Array.isArray(shape) && shape.length === 1 && Number.isInteger(shape[0]) ? (shape[0] as number) : undefined;
 }

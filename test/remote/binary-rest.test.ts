@@ -118,6 +118,19 @@ describe('remotePredictor with the REST binary tensor extension', () => {
     predict.close();
   });
 
+  it('reads at most maxResponseBytes of a binary answer: a larger one is response-too-large, not retried', async () => {
+    const before = server.counters.requests;
+    // 20 rows answer a JSON header and 320 bytes of FP64 probabilities; the metadata is skipped.
+    const predict = await remotePredictor(`${server.url}/v2/models/m/infer`, { binary: true, inputName: 'x', inputDatatype: 'FP64', maxResponseBytes: 300, retries: 3 });
+    const err = (await predict(makeRows(20)).catch((e: unknown) => e)) as RemoteModelError;
+    expect(err).toBeInstanceOf(RemoteModelError);
+    expect(err.kind).toBe('response-too-large');
+    expect(err.message).toMatch(/answered more than 300 bytes \(maxResponseBytes\)/);
+    expect(server.counters.requests - before).toBe(1);
+    expect(await predict(makeRows(1))).toEqual(logisticPredictor(makeRows(1)));
+    predict.close();
+  });
+
   it('explains through glassbox serve-model in binary exactly as in-process', async () => {
     const adult = loadAdult();
     const { predictor } = loadDemoModel('adult-gbt');

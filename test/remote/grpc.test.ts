@@ -53,6 +53,7 @@ describe('remotePredictor over gRPC', () => {
     expect(spec.rawRequests).toEqual([true, true, true, true]);
     expect(raw.url).toBe(spec.url);
     expect(raw.protocol).toBe('v2');
+    expect(raw.modelInput).toEqual({ name: 'features', datatype: 'FP64', features: 3 });
     const stats = raw.stats;
     expect(stats).toMatchObject({ calls: 1, requests: 6, retries: 0, failures: 0, rows: 25 });
     // 25 rows × 3 FP64 values go out as 600 bytes of raw contents, plus names and shapes.
@@ -148,6 +149,38 @@ describe('remotePredictor over gRPC', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('sends credentials in the URL as authorization metadata and never shows them', async () => {
+    reset();
+    const withCredentials = spec.url.replace('grpc://', 'grpc://user:pa%40ss@');
+    const predict = await remotePredictor(withCredentials);
+    await predict(makeRows(2));
+    expect(spec.metadata.at(-1)!.authorization).toBe(`Basic ${Buffer.from('user:pa@ss').toString('base64')}`);
+    expect(predict.url).toBe(spec.url);
+    predict.close();
+    // An explicit header wins over the URL's credentials.
+    const explicit = await remotePredictor(withCredentials, { headers: { Authorization: 'Bearer t' } });
+    await explicit(makeRows(1));
+    expect(spec.metadata.at(-1)!.authorization).toBe('Bearer t');
+    explicit.close();
+    const err = (await remotePredictor('grpc://user:secret@127.0.0.1/m').catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.message).toMatch(/has no port/);
+    expect(err.message).not.toContain('secret');
+  });
+
+  it('reads at most maxResponseBytes per answer (the channel receive limit): a larger one is response-too-large, not retried', async () => {
+    reset();
+    // 20 rows answer 320 bytes of raw FP64 probabilities, plus names and shapes; the metadata is skipped.
+    const predict = await remotePredictor(spec.url, { inputName: 'features', inputDatatype: 'FP64', maxResponseBytes: 300, retries: 3, ...FAST });
+    const err = (await predict(makeRows(20)).catch((e: unknown) => e)) as RemoteModelError;
+    expect(err).toBeInstanceOf(RemoteModelError);
+    expect(err.kind).toBe('response-too-large');
+    expect(err.message).toMatch(/answered more than 300 bytes \(maxResponseBytes\); the answer was cut off unread and not retried/);
+    expect(spec.counters.requests).toBe(1);
+    expect(await predict(makeRows(2))).toEqual(logisticPredictor(makeRows(2)));
+    predict.close();
   });
 
   it('names bad URLs and options', async () => {

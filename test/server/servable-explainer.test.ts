@@ -49,7 +49,7 @@ describe('loadServableExplainer', () => {
     expect(await refusal(dir)).toBe(
       `glassbox serve cannot serve the AnchorText saved in ${dir}: it explains strings, and the model is called through the remote predictor, ` +
         'which sends rows of numbers, not v2 BYTES tensors of strings; explain texts in-process (AnchorText with the model, or glassbox explain sentiment). ' +
-        'It serves AnchorTabular, CounterfactualProto, Counterfactual, CEM with rows of numbers as instances',
+        'It serves AnchorTabular, CounterfactualProto, Counterfactual, CEM, DiverseCounterfactuals with rows of numbers as instances',
     );
     expect(await refusal(await saved(new AnchorImage((images) => images.map(() => 0), { shape: [8, 8, 1] })))).toMatch(
       /^glassbox serve cannot serve the AnchorImage saved in .*: it explains images through a predictor of images, and the remote predictor sends the model \[rows, features\] tensors/,

@@ -7,7 +7,7 @@ import { toImage, type Image } from '../../image/image.js';
 import { renderAnchorPng } from '../../image/render.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 /** The bundled image data sets `glassbox explain` knows. */
@@ -35,7 +35,7 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
   if (row >= mnist.test.count) {
     throw new UsageError(`--row ${row} is out of range; ${dataset} has ${mnist.test.count} held-out digits (0..${mnist.test.count - 1})`);
   }
-  const threshold = numberFlag('threshold', flags.threshold);
+  const threshold = thresholdFlag(flags.threshold);
   const seed = flags.seed === undefined ? undefined : (numberFlag('seed', flags.seed) as number);
   if (flags.png !== undefined && flags.png.trim() === '') throw new UsageError('--png needs a file name');
   checkRenderingFiles({ html: flags.html });

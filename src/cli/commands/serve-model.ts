@@ -32,7 +32,7 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
-  const port = numberFlag('port', values.port, { integer: true, min: 0 }) ?? 8000;
+  const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 }) ?? 8000;
   const task = loadBundledTask(positionals[0]);
   const { dataset } = task;
   const grpcPort = numberFlag('grpc-port', values['grpc-port'], { integer: true, min: 0 });

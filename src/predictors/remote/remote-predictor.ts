@@ -2,10 +2,12 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
+import { splitUrlCredentials, withUrlCredentials } from './credentials.js';
 import { isGrpcUrl } from './grpc/endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
+import { V2Codec, type V2InputSpec } from './protocols/v2.js';
 import { BINARY_TENSOR_EXTENSION, binaryRequest, fromBinary } from './protocols/v2-binary.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
@@ -26,6 +28,8 @@ export interface RemotePredictor extends Predictor<number[]> {
   readonly url: string;
   /** The protocol spoken. */
   readonly protocol: RemoteProtocol;
+  /** The v2 input tensor rows are sent as (name, datatype, and width when the metadata fixes it); undefined for other protocols. */
+  readonly modelInput: V2InputSpec | undefined;
   /** A snapshot of the traffic so far: requests, retries, rows, bytes, latency. */
   readonly stats: RemotePredictorStats;
   /** Sets every statistic back to zero. */
@@ -71,8 +75,12 @@ const NEVER = new AbortController().signal;
  *
  * @throws InvalidInputError for a bad URL or option; RemoteModelError when the v2 metadata cannot be read.
  */
-export async function remotePredictor(url: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
-  const opts = resolveRemoteOptions(options);
+export async function remotePredictor(modelUrl: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
+  const resolved = resolveRemoteOptions(options);
+  // Credentials in the URL go as an Authorization header (over gRPC, `authorization` metadata), and no
+  // message ever shows them.
+  const { url, authorization } = typeof modelUrl === 'string' ? splitUrlCredentials(modelUrl) : { url: modelUrl, authorization: undefined };
+  const opts = { ...resolved, headers: withUrlCredentials(resolved.headers, authorization) };
   if (isGrpcUrl(url)) {
     // Loaded only here, so that importing glassbox does not load grpc-js.
     const { connectGrpc } = await import('./grpc/grpc-wire.js');
@@ -129,8 +137,8 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     let answer: JsonAnswer & { binary?: Buffer };
     if (binary) {
       const { body, headerLength } = binaryRequest(codec.encode(slice) as Parameters<typeof binaryRequest>[0]);
-      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers);
-    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
+      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers, slice.length);
+    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, slice.length);
     let prediction: RemotePrediction;
     try {
       prediction = codec.decode(answer.binary === undefined ? answer.body : fromBinary(answer.body, 'outputs', answer.binary), slice.length);
@@ -149,6 +157,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   const wire: PredictionWire = {
     url: inferUrl,
     protocol: endpoint.protocol,
+    modelInput: codec instanceof V2Codec ? { ...codec.input } : undefined,
     checkRows: (rows) => codec.checkRows(rows),
     send: predictBatch,
     close: () => transport.close(),
@@ -211,6 +220,7 @@ function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats:
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
     protocol: { value: wire.protocol, enumerable: true },
+    modelInput: { value: wire.modelInput, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
     close: { value: () => wire.close() },

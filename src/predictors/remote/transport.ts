@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance } from 'axios';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
-import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
-import type { ResolvedRemoteOptions } from './options.js';
+import { bodySnippet, RemoteModelError, serverMessage, TOO_LARGE_ADVICE, type RemoteFailureKind } from './errors.js';
+import { responseByteLimit, type ResolvedRemoteOptions } from './options.js';
 import { backoffDelay, isRetryableNetworkError, networkErrorCode, RETRYABLE_STATUSES, retryAfterMs, sleep } from './retry.js';
 import type { StatsRecorder } from './stats.js';
 
@@ -52,11 +52,11 @@ interface Payload {
 
 type Outcome =
   | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; bytes: Buffer }
-  | { ok: false; error: unknown; timedOut: boolean };
+  | { ok: false; error: unknown; timedOut: boolean; tooLarge: boolean };
 
 export type TransportOptions = Pick<
   ResolvedRemoteOptions,
-  'headers' | 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
+  'headers' | 'timeoutMs' | 'maxResponseBytes' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
 >;
 
 export class Transport {
@@ -93,6 +93,7 @@ export class Transport {
    *
    * @param what says what the request is for, in error messages ("prediction request for rows 0..299").
    * @param headers sent with this request, over the transport's own headers.
+   * @param rows rows the answer is for (0 for metadata), which size its byte limit ({@link responseByteLimit}).
    * @throws RemoteModelError when it fails for good, when the caller aborts, or when a 2xx body is not JSON;
    *   {@link SiblingFailed} when the call was abandoned because another request of it failed.
    */
@@ -103,9 +104,10 @@ export class Transport {
     what: string,
     signals: RequestSignals,
     headers?: Record<string, string>,
+    rows = 0,
   ): Promise<JsonAnswer> {
     const payload = body === undefined ? undefined : { data: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } };
-    return this.request(method, url, payload, what, signals, headers, (status, bytes, _headers, attempt) => {
+    return this.request(method, url, payload, what, signals, headers, rows, (status, bytes, _headers, attempt) => {
       const text = bytes.toString('utf8');
       return { status, body: this.parseJson(text, status, url, what, attempt), text, attempts: attempt };
     });
@@ -117,6 +119,7 @@ export class Transport {
    * the answer's JSON header and the bytes after it: the answer's `Inference-Header-Content-Length`
    * says where its header ends; without it, the whole body is JSON.
    *
+   * @param rows rows the answer is for, which size its byte limit as for {@link requestJson}.
    * @throws RemoteModelError as {@link requestJson} does, and for a header length beyond the body.
    */
   async requestBinary(
@@ -125,13 +128,14 @@ export class Transport {
     headerLength: number,
     what: string,
     signals: RequestSignals,
-    headers?: Record<string, string>,
+    headers: Record<string, string> | undefined,
+    rows: number,
   ): Promise<BinaryAnswer> {
     const payload = {
       data: body,
       headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(headerLength) },
     };
-    return this.request('POST', url, payload, what, signals, headers, (status, bytes, resHeaders, attempt) => {
+    return this.request('POST', url, payload, what, signals, headers, rows, (status, bytes, resHeaders, attempt) => {
       const declared = resHeaders['inference-header-content-length'];
       const length = declared === undefined ? bytes.length : Number(declared);
       if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
@@ -167,8 +171,10 @@ export class Transport {
     what: string,
     signals: RequestSignals,
     headers: Record<string, string> | undefined,
+    rows: number,
     accept: (status: number, bytes: Buffer, headers: Record<string, unknown>, attempt: number) => T,
   ): Promise<T> {
+    const maxBytes = responseByteLimit(rows, this.options.maxResponseBytes);
     const maxAttempts = this.options.retries + 1;
     for (let attempt = 1; ; attempt++) {
       this.checkSignals(url, what, attempt - 1, signals);
@@ -180,7 +186,7 @@ export class Transport {
       }
       let outcome: Outcome;
       try {
-        outcome = await this.once(method, url, payload, signals.call, headers);
+        outcome = await this.once(method, url, payload, signals.call, headers, maxBytes);
       } finally {
         this.limiter.release();
       }
@@ -212,8 +218,18 @@ export class Transport {
         );
       }
 
-      // No answer: a network error, our timeout, or an abort.
-      const { error, timedOut } = outcome;
+      // No answer: a network error, our timeout, an abort, or an answer cut off at the byte limit.
+      const { error, timedOut, tooLarge } = outcome;
+      if (tooLarge) {
+        this.stats.failures += 1;
+        throw fail(
+          'response-too-large',
+          `${what} to ${url} answered more than ${maxBytes} bytes (maxResponseBytes${this.options.maxResponseBytes === undefined ? ', sized from the rows asked' : ''}); ${TOO_LARGE_ADVICE}`,
+          undefined,
+          '',
+          error,
+        );
+      }
       if (!timedOut && signals.call.aborted) {
         this.checkSignals(url, what, attempt, signals);
         throw new SiblingFailed();
@@ -254,6 +270,7 @@ export class Transport {
     payload: Payload | undefined,
     signal: AbortSignal,
     headers: Record<string, string> | undefined,
+    maxBytes: number,
   ): Promise<Outcome> {
     const controller = new AbortController();
     let timedOut = false;
@@ -273,6 +290,7 @@ export class Transport {
         data: payload?.data,
         headers: { ...headers, ...payload?.headers },
         signal: controller.signal,
+        maxContentLength: maxBytes,
       });
       const buf = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
       this.stats.bytesReceived += buf.length;
@@ -284,7 +302,9 @@ export class Transport {
         bytes: buf,
       };
     } catch (error) {
-      return { ok: false, error, timedOut };
+      // axios stops reading an answer at maxContentLength and rejects with this message.
+      const tooLarge = error instanceof Error && /^maxContentLength size of \d+ exceeded/.test(error.message);
+      return { ok: false, error, timedOut, tooLarge };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);

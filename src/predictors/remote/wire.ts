@@ -1,5 +1,6 @@
 import type { BatchRange } from './batching.js';
 import type { RemoteProtocol } from './options.js';
+import type { V2InputSpec } from './protocols/v2.js';
 import type { RemotePrediction } from './tensor.js';
 import type { RequestSignals } from './transport.js';
 
@@ -13,6 +14,8 @@ export interface PredictionWire {
   /** Where predictions are asked for, as error messages and `predictor.url` name it. */
   readonly url: string;
   readonly protocol: RemoteProtocol;
+  /** The v2 input tensor rows are sent as; undefined for other protocols. */
+  readonly modelInput: V2InputSpec | undefined;
   /** Throws InvalidInputError for rows this model or encoding cannot take, before any request. */
   checkRows(rows: readonly (readonly number[])[]): void;
   /**

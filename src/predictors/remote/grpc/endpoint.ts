@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../../core/errors.js';
+import { redactUrl } from '../credentials.js';
 import { describe } from '../options.js';
 
 /** A model behind an Open Inference Protocol gRPC endpoint. */
@@ -28,22 +29,23 @@ export function isGrpcUrl(url: unknown): boolean {
  */
 export function resolveGrpcEndpoint(url: string): GrpcEndpoint {
   const expected = 'expected grpc://host:port/MODEL[/VERSION] (grpcs:// for TLS)';
+  const shown = JSON.stringify(redactUrl(url));
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (err) {
-    throw new InvalidInputError(`the model URL ${describe(url)} does not parse; ${expected}`, { cause: err });
+    throw new InvalidInputError(`the model URL ${typeof url === 'string' ? shown : describe(url)} does not parse; ${expected}`, { cause: err });
   }
   const tls = parsed.protocol === 'grpcs:';
   if (parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '') {
-    throw new InvalidInputError(`the model URL ${JSON.stringify(url)} has credentials, a ?query or a #fragment; ${expected} (pass metadata for credentials)`);
+    throw new InvalidInputError(`the model URL ${shown} has credentials, a ?query or a #fragment; ${expected} (remotePredictor sends a URL's credentials as authorization metadata)`);
   }
   if (parsed.hostname === '' || parsed.port === '') {
-    throw new InvalidInputError(`the model URL ${JSON.stringify(url)} has no ${parsed.hostname === '' ? 'host' : 'port'}; ${expected}`);
+    throw new InvalidInputError(`the model URL ${shown} has no ${parsed.hostname === '' ? 'host' : 'port'}; ${expected}`);
   }
   const segments = parsed.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
   if (segments.length < 1 || segments.length > 2) {
-    throw new InvalidInputError(`the model URL ${JSON.stringify(url)} has the path ${JSON.stringify(parsed.pathname)}; ${expected}`);
+    throw new InvalidInputError(`the model URL ${shown} has the path ${JSON.stringify(parsed.pathname)}; ${expected}`);
   }
   const [model, version = ''] = segments;
   const target = `${parsed.hostname}:${parsed.port}`;

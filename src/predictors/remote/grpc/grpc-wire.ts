@@ -101,6 +101,7 @@ export async function connectGrpc(url: string, opts: ResolvedRemoteOptions, stat
   return {
     url: endpoint.url,
     protocol: 'v2',
+    modelInput: { ...codec.input },
     checkRows: (rows) => codec.checkRows(rows),
     send,
     close: () => transport.close(),

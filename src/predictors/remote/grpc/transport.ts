@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type * as Grpc from '@grpc/grpc-js';
 import { VERSION } from '../../../version.js';
 import { Limiter } from '../batching.js';
-import { RemoteModelError, type RemoteFailureKind } from '../errors.js';
-import { resolveMetadata, type ResolvedRemoteOptions } from '../options.js';
+import { RemoteModelError, TOO_LARGE_ADVICE, type RemoteFailureKind } from '../errors.js';
+import { resolveMetadata, responseByteLimit, type ResolvedRemoteOptions } from '../options.js';
 import { backoffDelay, sleep } from '../retry.js';
 import type { StatsRecorder } from '../stats.js';
 import { SiblingFailed, type RequestSignals } from '../transport.js';
@@ -27,20 +27,25 @@ import type { InferenceMethod, InferenceService } from './service.js';
 /** gRPC status codes (grpc/grpc doc/statuscodes.md) that are retried. */
 export const RETRYABLE_GRPC_CODES: ReadonlySet<number> = new Set([4, 8, 14]);
 
-/** Keep-alive pings and message size limits of the channel. */
+/**
+ * Keep-alive pings and message size limits of the channel. The receive limit is set per predictor (see
+ * the constructor): grpc-js has it per channel, not per call.
+ */
 const CHANNEL_OPTIONS = {
   /** A ping after a minute without traffic keeps idle connections through proxies and detects dead ones. */
   'grpc.keepalive_time_ms': 60_000,
   'grpc.keepalive_timeout_ms': 20_000,
-  /** 64 MiB each way: a batch of 1,000 rows of 1,000 FP64 features is 8 MB. */
-  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  /** 64 MiB: a batch of 1,000 rows of 1,000 FP64 features is 8 MB. */
   'grpc.max_send_message_length': 64 * 1024 * 1024,
   'grpc.primary_user_agent': `glassbox/${VERSION}`,
 };
 
+/** How grpc-js words a response past `grpc.max_receive_message_length` (stream-decoder.js), under RESOURCE_EXHAUSTED. */
+const TOO_LARGE_DETAILS = /^Received message larger than max/;
+
 export type GrpcTransportOptions = Pick<
   ResolvedRemoteOptions,
-  'headers' | 'metadata' | 'tls' | 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
+  'headers' | 'metadata' | 'tls' | 'timeoutMs' | 'maxResponseBytes' | 'maxBatchSize' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
 >;
 
 /** A successful call: its response and how many attempts it took. */
@@ -54,6 +59,8 @@ type Outcome = { ok: true; response: Record<string, unknown> } | { ok: false; er
 export class GrpcTransport {
   readonly limiter: Limiter;
   private readonly client: Grpc.Client;
+  /** The most bytes of one response message: `maxResponseBytes`, or sized from the largest batch. */
+  private readonly maxBytes: number;
 
   constructor(
     private readonly service: InferenceService,
@@ -67,7 +74,10 @@ export class GrpcTransport {
     const pem = (v: string | Buffer | undefined) => (v === undefined ? null : Buffer.from(v));
     const t = options.tls === false ? {} : options.tls;
     const credentials = tls ? grpc.credentials.createSsl(pem(t.ca), pem(t.key), pem(t.cert)) : grpc.credentials.createInsecure();
-    this.client = new grpc.Client(endpoint.target, credentials, CHANNEL_OPTIONS);
+    // The REST transport sizes its limit from each request's rows; a channel has one limit, so it is
+    // sized from the largest request (maxBatchSize rows). grpc-js stops reading a longer message.
+    this.maxBytes = responseByteLimit(options.maxBatchSize, options.maxResponseBytes);
+    this.client = new grpc.Client(endpoint.target, credentials, { ...CHANNEL_OPTIONS, 'grpc.max_receive_message_length': this.maxBytes });
   }
 
   /**
@@ -111,6 +121,13 @@ export class GrpcTransport {
         throw new SiblingFailed();
       }
       this.stats.failures += 1;
+      if (error.code === grpc.status.RESOURCE_EXHAUSTED && TOO_LARGE_DETAILS.test(error.details ?? '')) {
+        throw new RemoteModelError(
+          `${what} to ${url} answered more than ${this.maxBytes} bytes (maxResponseBytes` +
+            `${this.options.maxResponseBytes === undefined ? `, sized from maxBatchSize = ${this.options.maxBatchSize} rows` : ''}); ${TOO_LARGE_ADVICE}`,
+          { url, status: error.code, attempts: attempt, body: error.details ?? '', kind: 'response-too-large', cause: error },
+        );
+      }
       const retryable = RETRYABLE_GRPC_CODES.has(error.code);
       if (retryable && attempt < maxAttempts) {
         this.stats.retries += 1;

@@ -2,6 +2,8 @@ import { InvalidInputError } from '../../../core/errors.js';
 import { V2_INPUT_DATATYPES, type ResolvedRemoteOptions, type V2InputDatatype } from '../options.js';
 import {
   describeJson,
+  firstInexactValue,
+  INTEGER_DATATYPE_RANGES,
   predictionsFromTensor,
   ResponseShapeError,
   shapedTensor,
@@ -30,18 +32,6 @@ import { asObject, type GetJson, type ProtocolCodec } from './codec.js';
 
 const DEFAULT_INPUT_NAME = 'predict';
 const DEFAULT_DATATYPE: V2InputDatatype = 'FP64';
-
-/** The range of each integer datatype that fits a JavaScript number exactly. */
-const INTEGER_RANGES: Partial<Record<V2InputDatatype, [number, number]>> = {
-  INT8: [-128, 127],
-  INT16: [-32768, 32767],
-  INT32: [-2147483648, 2147483647],
-  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  UINT8: [0, 255],
-  UINT16: [0, 65535],
-  UINT32: [0, 4294967295],
-  UINT64: [0, Number.MAX_SAFE_INTEGER],
-};
 
 /** What the codec sends: resolved from the options and the model metadata. */
 export interface V2InputSpec {
@@ -155,7 +145,7 @@ export class V2Codec implements ProtocolCodec {
         `rows have ${rows[0].length} values but the model's input ${JSON.stringify(name)} takes ${features} per row (its metadata shape)`,
       );
     }
-    const range = INTEGER_RANGES[datatype];
+    const range = INTEGER_DATATYPE_RANGES[datatype];
     if (range === undefined) return;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
@@ -218,6 +208,10 @@ export class V2Codec implements ProtocolCodec {
       throw new ResponseShapeError(`${what} has datatype BYTES; expected numbers (labels or class probabilities)`);
     }
     const tensor = shapedTensor(chosen.data, chosen.shape, what, datatype === 'BOOL');
+    const inexact = firstInexactValue(tensor.values, datatype);
+    if (inexact.index >= 0) {
+      throw new ResponseShapeError(`${what} is ${String(datatype)} but value ${inexact.index} is ${tensor.values[inexact.index]}; expected ${inexact.expected}`);
+    }
     return predictionsFromTensor(tensor, n, what);
   }
 }
