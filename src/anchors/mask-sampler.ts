@@ -48,8 +48,8 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
   constructor(
     private readonly perturbation: MaskPerturbation<Input>,
     private readonly model: LabelModel<Input>,
-    /** The explained class, or the interval the predicted value must stay in. */
-    private readonly target: AnchorTarget,
+    /** The explained class, or the interval the predicted value must stay in; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => AnchorTarget,
     private readonly rng: Rng,
     private readonly options: MaskSamplerOptions,
   ) {

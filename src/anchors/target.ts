@@ -16,19 +16,22 @@ export type AnchorTarget = number | PredictionInterval;
 export type PredictionInterval = readonly [number, number];
 
 /**
- * 1 where the model's prediction for `inputs[k]` agrees with `target`, else 0: one model call.
+ * 1 where the model's prediction for `inputs[k]` agrees with the target, else 0: one model call. The
+ * target is read once the batch is answered (the first batch may bring the explained prediction, see
+ * `LabelModel.predictWithNextBatch`).
  *
- * @throws PredictorError when the model's answer is not one class (or, for an interval, one value) per input.
+ * @throws PredictorError when the model's answer is not one class (or, for a regression model, one
+ *   value) per input.
  */
-export async function agreement<Input>(model: LabelModel<Input>, inputs: Input[], target: AnchorTarget): Promise<Uint8Array> {
+export async function agreement<Input>(model: LabelModel<Input>, inputs: Input[], target: () => AnchorTarget): Promise<Uint8Array> {
+  const predictions = await model.predictions(inputs);
+  const t = target();
   const agrees = new Uint8Array(inputs.length);
-  if (typeof target === 'number') {
-    const labels = await model.labels(inputs);
-    for (let k = 0; k < labels.length; k++) agrees[k] = labels[k] === target ? 1 : 0;
+  if (typeof t === 'number') {
+    for (let k = 0; k < predictions.length; k++) agrees[k] = predictions[k] === t ? 1 : 0;
   } else {
-    const [low, high] = target;
-    const values = await model.values(inputs);
-    for (let k = 0; k < values.length; k++) agrees[k] = values[k] >= low && values[k] <= high ? 1 : 0;
+    const [low, high] = t;
+    for (let k = 0; k < predictions.length; k++) agrees[k] = predictions[k] >= low && predictions[k] <= high ? 1 : 0;
   }
   return agrees;
 }
@@ -112,47 +115,63 @@ function noSpread(): InvalidInputError {
   return new InvalidInputError("interval 'auto' needs the model's predictions on training rows; give interval [low, high] or { width }");
 }
 
-/** The explained prediction, and what samples must get to agree with it. */
+/**
+ * The explained prediction, known once the first batch of samples is answered, and what samples must
+ * get to agree with it.
+ */
 export interface ExplainedPrediction {
+  /** The explained class, or (regression) the interval around the predicted value. */
+  target: () => AnchorTarget;
   /** The explained class, or (regression) the predicted value. */
-  prediction: number;
-  target: AnchorTarget;
+  prediction: () => number;
   /** The fields a regression explanation adds to `data.raw`; empty for a classifier. */
-  raw: { task?: 'regression'; prediction_interval?: [number, number]; interval_rule?: IntervalRule };
+  raw: () => { task?: 'regression'; prediction_interval?: [number, number]; interval_rule?: IntervalRule };
   /** What `meta.params` records of the task and interval; empty for a classifier. */
   params: { task?: 'regression'; interval?: IntervalOption };
 }
 
 /**
- * Asks the model about the explained input, in one call: its class, or (regression) its value, with
- * the values of `spreadInputs` (training rows, for the `'auto'` interval) in the same batch.
+ * Asks the model (`model.task`) about the explained input in its first batch of samples
+ * (`predictWithNextBatch`), with, for a regression model and the `'auto'` interval, the training rows
+ * `spreadInputs` gives in the same batch; the interval is resolved from their predictions once that
+ * batch is answered.
  *
- * @throws InvalidInputError for an `interval` given to a classifier, a bad interval, or one that does
- *   not hold the prediction.
+ * @throws InvalidInputError at once for an `interval` given to a classifier, a malformed interval, or
+ *   `'auto'` without training rows; when the target is first read, for bounds that do not hold the
+ *   prediction.
  */
-export async function predictExplained<Input>(
+export function predictExplained<Input>(
   model: LabelModel<Input>,
   instance: Input,
-  task: 'classification' | 'regression',
   intervalOption: unknown,
   spreadInputs: () => Input[] | undefined,
-): Promise<ExplainedPrediction> {
-  if (task === 'classification') {
+): ExplainedPrediction {
+  if (model.task === 'classification') {
     if (intervalOption !== undefined) {
       throw new InvalidInputError("option interval is for regression models; this explainer explains a classifier (give task: 'regression' for a regressor)");
     }
-    const [label] = await model.labels([instance]);
-    return { prediction: label, target: label, raw: {}, params: {} };
+    model.predictWithNextBatch(instance);
+    return { target: () => model.instanceLabel, prediction: () => model.instanceLabel, raw: () => ({}), params: {} };
   }
   const option = checkIntervalOption(intervalOption ?? 'auto');
   const spread = option === 'auto' ? spreadInputs() : undefined;
   if (option === 'auto' && spread === undefined) throw noSpread();
-  const values = await model.values(spread === undefined ? [instance] : [instance, ...spread]);
-  const { interval, rule } = resolveInterval(option, values[0], spread === undefined ? undefined : values.subarray(1));
+  model.predictWithNextBatch(instance, ...(spread ?? []));
+  let resolved: ReturnType<typeof resolveInterval> | undefined;
+  const resolve = () => {
+    if (resolved === undefined) {
+      const leading = model.leadingPredictions;
+      resolved = resolveInterval(option, leading[0], spread === undefined ? undefined : leading.subarray(1));
+    }
+    return resolved;
+  };
   return {
-    prediction: values[0],
-    target: interval,
-    raw: { task: 'regression', prediction_interval: [interval[0], interval[1]], interval_rule: rule },
+    target: () => resolve().interval,
+    prediction: () => model.instanceLabel,
+    raw: () => {
+      const { interval, rule } = resolve();
+      return { task: 'regression', prediction_interval: [interval[0], interval[1]], interval_rule: rule };
+    },
     params: { task: 'regression', interval: option === 'auto' || 'width' in option ? option : [option[0], option[1]] },
   };
 }

@@ -199,40 +199,86 @@ export function assertPredictor<Input>(predictor: Predictor<Input>): Predictor<I
 
 /**
  * A predictor with bookkeeping: it counts calls and inputs, validates every answer with
- * {@link toLabels} (or {@link toValues} for regression), and wraps anything the model throws in a {@link PredictorError} that says which
- * call failed. Explainers talk to their model only through this.
+ * {@link toLabels} (or, for a regression model, {@link toValues}), and wraps anything the model throws
+ * in a {@link PredictorError} that says which call failed. Explainers talk to their model only through
+ * this.
  */
 export class LabelModel<Input = number[]> {
   readonly usage: ModelUsage = { calls: 0, rows: 0 };
+  /** The inputs waiting to ride along with the next batch (see {@link predictWithNextBatch}). */
+  private pending: Input[] | undefined;
+  private leading: Int32Array | Float64Array | undefined;
 
-  constructor(private readonly predictor: Predictor<Input>) {
+  /** @param task what the model predicts: {@link predictions} are labels, or (regression) values. */
+  constructor(
+    private readonly predictor: Predictor<Input>,
+    readonly task: Task = 'classification',
+  ) {
     assertPredictor(predictor);
+  }
+
+  /**
+   * Asks for the prediction of `input` (the explained instance), and of `more` inputs, in the next call
+   * of {@link labels} or {@link values}, as the first rows of its batch, instead of in a call of their
+   * own: an explainer whose first samples do not depend on the prediction saves one model call, a round
+   * trip when the model is remote. Their predictions are {@link leadingPredictions} (the instance's is
+   * {@link instanceLabel}) once that batch is answered; the batch's own come back as before.
+   */
+  predictWithNextBatch(input: Input, ...more: Input[]): void {
+    this.pending = [input, ...more];
+    this.leading = undefined;
+  }
+
+  /** The predictions of the inputs given to {@link predictWithNextBatch}, once their batch has been answered. */
+  get leadingPredictions(): Int32Array | Float64Array {
+    if (this.leading === undefined) throw new Error('internal: the explained instance has not been predicted yet');
+    return this.leading;
+  }
+
+  /** The prediction of the explained instance (a label, or a regression model's value), once answered. */
+  get instanceLabel(): number {
+    return this.leadingPredictions[0];
   }
 
   /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */
   async labels(inputs: Input[]): Promise<Int32Array> {
-    return toLabels(await this.call(inputs), inputs.length);
+    const { output, lead } = await this.call(inputs);
+    return this.split(toLabels(output, lead + inputs.length), lead);
   }
 
   /** Predicts a regression model's values for a batch of inputs (one predictor call), validated by {@link toValues}. */
   async values(inputs: Input[]): Promise<Float64Array> {
-    return toValues(await this.call(inputs), inputs.length);
+    const { output, lead } = await this.call(inputs);
+    return this.split(toValues(output, lead + inputs.length), lead);
   }
 
-  private async call(inputs: Input[]): Promise<unknown> {
+  /** Labels, or for a regression model values: what the model predicts for a batch (one call). */
+  predictions(inputs: Input[]): Promise<Int32Array | Float64Array> {
+    return this.task === 'regression' ? this.values(inputs) : this.labels(inputs);
+  }
+
+  /** Keeps the first `lead` predictions as the leading inputs' and returns the rest. */
+  private split<T extends Int32Array | Float64Array>(all: T, lead: number): T {
+    if (lead === 0) return all;
+    this.leading = all.subarray(0, lead);
+    return all.subarray(lead) as T;
+  }
+
+  private async call(inputs: Input[]): Promise<{ output: unknown; lead: number }> {
+    const leading = this.pending ?? [];
+    this.pending = undefined;
+    const batch = leading.length === 0 ? inputs : [...leading, ...inputs];
     this.usage.calls += 1;
-    this.usage.rows += inputs.length;
-    let output: PredictorOutput;
+    this.usage.rows += batch.length;
     try {
-      output = await this.predictor(inputs);
+      return { output: await this.predictor(batch), lead: leading.length };
     } catch (err) {
       if (err instanceof GlassboxError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new PredictorError(
-        `predictor threw on call ${this.usage.calls} (a batch of ${inputs.length} inputs): ${reason}`,
+        `predictor threw on call ${this.usage.calls} (a batch of ${batch.length} inputs): ${reason}`,
         { cause: err },
       );
     }
-    return output;
   }
 }

@@ -272,14 +272,15 @@ export class AnchorImage {
     const perturbation = await this.perturbationFor(image);
     const { segments } = perturbation;
 
-    const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))));
-    const explained = await predictExplained(model, perturbation.original(), this.task, interval, () => undefined);
-    const { prediction } = explained;
+    const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))), this.task);
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    const explained = predictExplained(model, perturbation.original(), interval, () => undefined);
     const sampler = new MaskSampler(perturbation, model, explained.target, createRng(this.seed), {
       perturbProbability: pSample,
       coverageSamples,
     });
     const found = await searchAnchor(sampler, search);
+    const prediction = explained.prediction();
 
     const warning = found.success
       ? undefined
@@ -301,7 +302,7 @@ export class AnchorImage {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
-        ...explained.raw,
+        ...explained.raw(),
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
         modelRows: model.usage.rows,

@@ -280,9 +280,9 @@ export class AnchorTabular {
     const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples', 'interval']);
     const instance = this.encodeRow(row, 'the explained row');
 
-    const model = new LabelModel(this.predictor);
-    const explained = await predictExplained(model, instance, this.task, interval, () => this.spreadRows(training));
-    const { prediction } = explained;
+    const model = new LabelModel(this.predictor, this.task);
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    const explained = predictExplained(model, instance, interval, () => this.spreadRows(training));
     const codes = instance.map((x, f) => training.codeOf(f, x));
     const specs = candidatePredicates(this.schema, training.bins, codes);
     const sampler = new TabularSampler(
@@ -295,6 +295,7 @@ export class AnchorTabular {
       this.coverageSample(training, coverageSamples),
     );
     const found = await searchAnchor(sampler, search);
+    const prediction = explained.prediction();
 
     const anchorSpecs = found.anchor.map((j) => specs[j]);
     const predicates = describeAnchor(this.schema, anchorSpecs);
@@ -315,7 +316,7 @@ export class AnchorTabular {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
-        ...explained.raw,
+        ...explained.raw(),
         instance,
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,

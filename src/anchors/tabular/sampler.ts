@@ -42,8 +42,8 @@ export class TabularSampler implements AnchorSampler<number[]> {
     private readonly instance: readonly number[],
     private readonly predicates: readonly PredicateSpec[],
     private readonly model: LabelModel<number[]>,
-    /** The explained class, or the interval the predicted value must stay in. */
-    private readonly target: AnchorTarget,
+    /** The explained class, or the interval the predicted value must stay in; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => AnchorTarget,
     private readonly rng: Rng,
     coverage: CodeIndex,
   ) {

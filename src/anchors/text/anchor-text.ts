@@ -345,9 +345,9 @@ export class AnchorText {
     const tokens = checkText(text);
     const o = this.options;
 
-    const model = new LabelModel(this.predictor);
-    const explained = await predictExplained(model, text, this.task, interval, () => undefined);
-    const { prediction } = explained;
+    const model = new LabelModel(this.predictor, this.task);
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    const explained = predictExplained(model, text, interval, () => undefined);
     const perturbation = await this.perturbationFor(text);
     const sampler = new MaskSampler(perturbation, model, explained.target, createRng(o.seed), {
       perturbProbability: o.sampleProba,
@@ -355,6 +355,7 @@ export class AnchorText {
       ...(o.sampling === 'language_model' && { templateFraction: o.fracMaskTemplates }),
     });
     const found = await searchAnchor(sampler, search);
+    const prediction = explained.prediction();
 
     const tokenOf = (feature: number): Token => tokens[perturbation.featureTokens[feature]];
     const warning = found.success
@@ -375,7 +376,7 @@ export class AnchorText {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
-        ...explained.raw,
+        ...explained.raw(),
         instance: text,
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
