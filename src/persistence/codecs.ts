@@ -18,7 +18,6 @@ import {
 } from '../counterfactuals/proto/counterfactual-proto.js';
 import { DiverseCounterfactuals, type DiverseExplainOptions } from '../counterfactuals/diverse/diverse-counterfactuals.js';
 import type { FeatureStats } from '../counterfactuals/diverse/feature-stats.js';
-import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
 import type { Predictor } from '../predictors/predictor.js';
@@ -39,8 +38,13 @@ export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Count
 export interface LoadExplainerOptions {
   /** Refuse a folder holding another type of explainer. */
   type?: ExplainerType;
-  /** AnchorText with `similarity` sampling: the word vectors it was saved with (by name; the bundled GloVe vectors are found by themselves). */
+  /** AnchorText with `similarity` sampling: the word vectors it was saved with (checked by name). */
   embeddings?: WordEmbeddings;
+  /**
+   * AnchorText with `similarity` sampling and no `embeddings`: finds word vectors by the name the explainer
+   * was saved with (`bundledEmbeddings` of glassbox/demo finds the bundled GloVe vectors; the CLI passes it).
+   */
+  findEmbeddings?: (name: string) => WordEmbeddings | undefined;
   /** AnchorText with `language_model` sampling: a masked-word model that is not a `ContextFillMask` (those are saved with the explainer). */
   fillMask?: FillMask;
   /** AnchorImage saved with a segmentation function of its own: the same function. */
@@ -173,9 +177,8 @@ const text: ExplainerCodec<AnchorText> = {
     const sampling = r.string(o.sampling, 'options.sampling');
     if (Object.hasOwn(TEXT_STATE_KEYS, sampling)) r.requireKeys(o, 'options', TEXT_STATE_KEYS[sampling as TextSampling]);
     let { embeddings, fillMask } = load;
-    // The bundled GloVe vectors are found by name (loadGloVe reads nothing until first used); other word vectors are passed.
-    const glove = loadGloVe();
-    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === glove.name) embeddings = glove;
+    // Word vectors not passed are looked up by the name saved (glassbox/demo's bundledEmbeddings finds the bundled GloVe).
+    if (sampling === 'similarity' && embeddings === undefined && typeof o.embeddings === 'string') embeddings = load.findEmbeddings?.(o.embeddings);
     if (sampling === 'language_model' && fillMask === undefined && s.fillMaskFile !== undefined) {
       r.literal(s.fillMaskFile, 'state.fillMaskFile', FILL_MASK_FILE);
       fillMask = ContextFillMask.fromJSON(await readJson(FILL_MASK_FILE), FILL_MASK_FILE);

@@ -1,6 +1,6 @@
 import type { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
-import { loadExplainer, readSavedExplainer, type LoadedExplainer } from '../persistence/explainer-dir.js';
+import { loadExplainer, readSavedExplainer, type LoadedExplainer, type LoadExplainerOptions } from '../persistence/explainer-dir.js';
 import type { ExplainerType } from '../persistence/format.js';
 import type { Predictor } from '../predictors/predictor.js';
 
@@ -30,10 +30,11 @@ const UNSERVABLE: Partial<Record<ExplainerType, string>> = {
  * instances are rows (shape `[N]`), which asks the model for predictions only (no autodiff gradients, no
  * autoencoder or encoder, which are models the server cannot load).
  *
+ * @param load what loading needs besides the folder and the model, as `loadExplainer` takes it.
  * @throws InvalidInputError naming the type and why it cannot be served; ExplainerFileError as
  *   `loadExplainer` for a folder that is not a saved explainer.
  */
-export async function loadServableExplainer(dir: string, predictor: Predictor<number[]>): Promise<LoadedExplainer> {
+export async function loadServableExplainer(dir: string, predictor: Predictor<number[]>, load: LoadExplainerOptions = {}): Promise<LoadedExplainer> {
   const { manifest, options, state } = await readSavedExplainer(dir);
   const cannot = (why: string): never => {
     throw new InvalidInputError(
@@ -55,7 +56,7 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<nu
     if (state.ae === true) cannot('it was saved with an autoencoder (option ae), a TensorFlow.js model the server cannot load beside the explainer');
     if (state.encoder === true) cannot('it was saved with an encoder (encoder prototypes), a TensorFlow.js model the server cannot load beside the explainer');
   }
-  const loaded = await loadExplainer(dir, predictor);
+  const loaded = await loadExplainer(dir, predictor, load);
   if (manifest.type === 'AnchorTabular') {
     // Its samples are made of training values (and the explained row): their range is the rows'.
     const anchors = loaded.explainer as AnchorTabular;

@@ -5,12 +5,12 @@ import {
   CEM,
   Counterfactual,
   InvalidInputError,
-  loadServableExplainer,
-  loadTf,
   saveExplainer,
   type Predictor,
   type SaveableExplainer,
 } from '../../src/index.js';
+import { loadTf } from '../../src/entries/predictors.js';
+import { loadServableExplainer } from '../../src/entries/server.js';
 import { cli } from '../cli/run-cli.js';
 import { tempDir } from '../persistence/helpers.js';
 import { saveAdultExplainer } from './helpers.js';

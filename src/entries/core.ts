@@ -1,0 +1,4 @@
+/** glassbox/core: the seeded random generator, the tabular schema and the byte-budgeted cache. */
+export { createRng, type Rng } from '../core/rng.js';
+export { TabularSchema } from '../core/tabular-schema.js';
+export { ByteBudgetCache } from '../core/byte-budget-cache.js';
