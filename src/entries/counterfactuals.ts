@@ -2,7 +2,7 @@
  * glassbox/counterfactuals: the defaults, limits, states and progress reports of Counterfactual, CEM,
  * CounterfactualProto and DiverseCounterfactuals; gradient sources, constraints, prototypes, input
  * scaling and categorical distances. The optimiser's steps (shrink, fistaMomentum, polynomialDecay, the
- * weight search), the k-d tree, the distance functions and MDS are internals, exported from no entry.
+ * weight search), the k-d tree, and the distance functions are internals, exported from no entry.
  */
 export {
   COUNTERFACTUAL_DEFAULTS,
@@ -55,6 +55,7 @@ export {
 export { MinMaxScaling, type MinMaxScalingState, type MinMaxScalingFitOptions } from '../core/min-max-scaling.js';
 export { abdmDistances, ABDM_DEFAULTS, type AbdmOptions } from '../counterfactuals/categorical/abdm.js';
 export { mvdmDistances, type RowPredictions } from '../counterfactuals/categorical/mvdm.js';
+export { mdsEmbedding } from '../counterfactuals/categorical/mds.js';
 export type { CategoryDistances } from '../counterfactuals/categorical/category-rows.js';
 export { CategoricalLayout, CATEGORICAL_ENCODINGS, type CategoricalEncoding } from '../counterfactuals/categorical/layout.js';
 export {
