@@ -31,7 +31,7 @@ export type { InstanceInput, NestedNumbers } from './counterfactuals/instance.js
 // Predictors: your model in-process, as ONNX or TensorFlow.js, or behind a URL.
 export type { Predictor, PredictorOutput, ModelUsage } from './predictors/predictor.js';
 export { remotePredictor, type RemotePredictor, type RemoteCallOptions } from './predictors/remote/remote-predictor.js';
-export type { RemotePredictorOptions, RemoteProtocol } from './predictors/remote/options.js';
+export type { RemotePredictorOptions, RemoteProtocol, RemoteTlsOptions } from './predictors/remote/options.js';
 export type { RemotePredictorStats } from './predictors/remote/stats.js';
 export { onnxPredictor, type OnnxPredictor, type OnnxPredictorOptions } from './predictors/onnx.js';
 export { tfjsModel, tfjsPredictor, type TfjsPredictor, type TfjsModelOptions } from './predictors/tfjs.js';

@@ -42,5 +42,6 @@ export {
 } from '../models/sentiment-models.js';
 export { loadBundledModel, bundledModelPath, type BundledTfModelName } from '../tf/models.js';
 export { createModelServer, type ModelServer, type ListeningModelServer } from '../model-server/server.js';
+export { listenGrpcModelServer, type GrpcModelServerOptions, type ListeningGrpcModelServer } from '../model-server/grpc.js';
 export { MODEL_SERVER_DEFAULTS, type ModelServerOptions, type ServedPredictor } from '../model-server/model.js';
 export { BATCH_DEMO_MODULE } from '../cli/batch-demo.js';

@@ -3,13 +3,14 @@ import { createModelServer } from '../../model-server/server.js';
 import { loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 
-export const SERVE_MODEL_USAGE = `Usage: glassbox serve-model DATASET [--port 8000] [--host 127.0.0.1]
+export const SERVE_MODEL_USAGE = `Usage: glassbox serve-model DATASET [--port 8000] [--grpc-port 8001] [--host 127.0.0.1]
 
 Serves the bundled demo model of a bundled data set over the Open Inference Protocol (v2), KServe v1 and
 Seldon, so that 'glassbox explain DATASET --row N --model-url URL' can explain it by URL. Stops on Ctrl-C.
 
 Options:
   --port P       port to listen on (default 8000; 0 picks a free port)
+  --grpc-port P  also serve the Open Inference Protocol over gRPC on this port (0 picks a free port)
   --host H       address to listen on (default 127.0.0.1)
   -h, --help     show this help
 `;
@@ -21,6 +22,7 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
     allowPositionals: true,
     options: {
       port: { type: 'string' },
+      'grpc-port': { type: 'string' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -33,20 +35,30 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
   const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 }) ?? 8000;
   const task = loadBundledTask(positionals[0]);
   const { dataset } = task;
-  const server = await createModelServer({
+  const grpcPort = numberFlag('grpc-port', values['grpc-port'], { integer: true, min: 0 });
+  const served = {
     name: dataset.name,
     predictor: task.predictor,
     nFeatures: dataset.featureNames.length,
     featureNames: dataset.featureNames,
     classNames: dataset.targetNames,
     host: values.host ?? '127.0.0.1',
-    port,
-  }).listen();
+  };
+  const server = await createModelServer({ ...served, port }).listen();
+  // Loaded only with --grpc-port, so that the REST server alone does not load grpc-js.
+  let grpcServer: Awaited<ReturnType<typeof import('../../model-server/grpc.js').listenGrpcModelServer>> | undefined;
+  try {
+    if (grpcPort !== undefined) grpcServer = await (await import('../../model-server/grpc.js')).listenGrpcModelServer({ ...served, port: grpcPort });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
   io.stdout(
     `Serving ${task.modelName} at ${server.url}\n` +
       `  v2:        POST ${server.url}/v2/models/${dataset.name}/infer\n` +
       `  KServe v1: POST ${server.url}/v1/models/${dataset.name}:predict\n` +
-      `  Seldon:    POST ${server.url}/api/v1.0/predictions\n`,
+      `  Seldon:    POST ${server.url}/api/v1.0/predictions\n` +
+      (grpcServer === undefined ? '' : `  gRPC:      ${grpcServer.url}/${dataset.name} (inference.GRPCInferenceService)\n`),
   );
   await new Promise<void>((resolve) => {
     const done = () => resolve();
@@ -56,6 +68,6 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
       process.once('SIGTERM', done);
     }
   });
-  await server.close();
+  await Promise.all([server.close(), grpcServer?.close()]);
   return 0;
 }
