@@ -21,20 +21,19 @@ export {
   ExplanationTypeError,
   HeldOutColumnsError,
 } from './core/errors.js';
-export { RemoteModelError, type RemoteFailureKind } from './predictors/remote/errors.js';
+export { RemoteModelError } from './predictors/remote/errors.js';
 
 // The explanation, and the inputs every explainer takes.
-export type { Explanation, ExplanationMeta } from './core/explanation.js';
+export type { Explanation } from './core/explanation.js';
 export type { CategoryMap, TabularRowInput } from './core/tabular-schema.js';
-export type { InstanceInput, NestedNumbers } from './counterfactuals/instance.js';
+export type { InstanceInput } from './counterfactuals/instance.js';
 
 // Predictors: your model in-process, as ONNX or TensorFlow.js, or behind a URL.
-export type { Predictor, PredictorOutput, ModelUsage } from './predictors/predictor.js';
+export type { Predictor } from './predictors/predictor.js';
 export { remotePredictor, type RemotePredictor, type RemoteCallOptions } from './predictors/remote/remote-predictor.js';
-export type { RemotePredictorOptions, RemoteProtocol, RemoteTlsOptions } from './predictors/remote/options.js';
-export type { RemotePredictorStats } from './predictors/remote/stats.js';
+export type { RemotePredictorOptions, RemoteProtocol } from './predictors/remote/options.js';
 export { onnxPredictor, type OnnxPredictor, type OnnxPredictorOptions } from './predictors/onnx.js';
-export { tfjsModel, tfjsPredictor, type TfjsPredictor, type TfjsModelOptions } from './predictors/tfjs.js';
+export { tfjsModel, tfjsPredictor, type TfjsPredictor } from './predictors/tfjs.js';
 export { loadTfModel, type TfModel } from './tf/models.js';
 
 // Anchors.
@@ -45,35 +44,31 @@ export {
   type AnchorTabularExplainOptions,
   type AnchorTabularData,
 } from './anchors/tabular/anchor-tabular.js';
-export type { TabularPredicate } from './anchors/tabular/predicates.js';
 export {
   AnchorText,
   type AnchorTextOptions,
   type AnchorTextExplainOptions,
   type AnchorTextData,
-  type TextSampling,
 } from './anchors/text/anchor-text.js';
 export type { FillMask, WordEmbeddings } from './anchors/text/fill-mask.js';
 export { AnchorImage, type AnchorImageOptions, type AnchorImageExplainOptions, type AnchorImageData } from './anchors/image/anchor-image.js';
 export type { Image, ImageInput } from './image/image.js';
 
 // Counterfactuals.
-export { Counterfactual, type CounterfactualOptions, type CounterfactualData, type TargetClass } from './counterfactuals/counterfactual.js';
-export { CEM, type CEMOptions, type CEMFitOptions, type CEMData, type CEMMode } from './counterfactuals/cem.js';
+export { Counterfactual, type CounterfactualOptions, type CounterfactualData } from './counterfactuals/counterfactual.js';
+export { CEM, type CEMOptions, type CEMFitOptions, type CEMData } from './counterfactuals/cem.js';
 export {
   CounterfactualProto,
   type CounterfactualProtoOptions,
   type CounterfactualProtoData,
   type ProtoFitOptions,
   type ProtoExplainOptions,
-  type FeatureChange,
 } from './counterfactuals/proto/counterfactual-proto.js';
 export {
   DiverseCounterfactuals,
   type DiverseCounterfactualsOptions,
   type DiverseFitOptions,
   type DiverseExplainOptions,
-  type DiverseMethod,
   type DiverseCounterfactualsData,
 } from './counterfactuals/diverse/diverse-counterfactuals.js';
 export type { FeatureConstraints } from './counterfactuals/constraints.js';
@@ -85,8 +80,6 @@ export {
   type LoadedExplainer,
   type SaveExplainerOptions,
   type LoadExplainerOptions,
-  type SaveableExplainer,
-  type ExplainerType,
 } from './persistence/explainer-dir.js';
 
 // Rendering (PNG pictures, which need a browser, are in glassbox/viz).

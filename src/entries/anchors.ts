@@ -14,7 +14,7 @@ export { searchAnchor, type AnchorSearchResult, type AnchorStep } from '../ancho
 export type { AnchorSampler, SampleBatch, SampleRequest } from '../anchors/sampler.js';
 export { MaskSampler, type MaskPerturbation, type MaskSamplerOptions } from '../anchors/mask-sampler.js';
 export { ANCHOR_TABULAR_DEFAULTS, type AnchorTabularState, type AnchorExamples } from '../anchors/tabular/anchor-tabular.js';
-export { satisfiesAnchor } from '../anchors/tabular/predicates.js';
+export { satisfiesAnchor, type TabularPredicate } from '../anchors/tabular/predicates.js';
 export {
   pickAnchors,
   MAX_SUMMARY_BUDGET,

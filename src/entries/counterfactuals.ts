@@ -10,9 +10,10 @@ export {
   type CounterfactualCandidate,
   type CounterfactualStep,
   type CounterfactualProgress,
+  type TargetClass,
 } from '../counterfactuals/counterfactual.js';
 export { COUNTERFACTUAL_LIMITS, type FistaOptions } from '../counterfactuals/setup.js';
-export { CEM_DEFAULTS, type CEMState, type CEMCandidate, type CEMStep, type CEMProgress } from '../counterfactuals/cem.js';
+export { CEM_DEFAULTS, type CEMState, type CEMCandidate, type CEMStep, type CEMProgress, type CEMMode } from '../counterfactuals/cem.js';
 export type { WeightSearchProgress } from '../counterfactuals/fista.js';
 export {
   COUNTERFACTUAL_PROTO_DEFAULTS,
@@ -20,6 +21,7 @@ export {
   type ProtoProgress,
   type ProtoCandidate,
   type ProtoStep,
+  type FeatureChange,
 } from '../counterfactuals/proto/counterfactual-proto.js';
 export {
   DIVERSE_DEFAULTS,
@@ -27,6 +29,7 @@ export {
   type DiverseConstraints,
   type DiverseCounterfactual,
   type DiverseCounterfactualsState,
+  type DiverseMethod,
 } from '../counterfactuals/diverse/diverse-counterfactuals.js';
 export { cutEncoder } from '../counterfactuals/proto/encoder.js';
 export { TreePrototypes, EncoderPrototypes, type Prototype, type PrototypeKType } from '../counterfactuals/proto/prototypes.js';
@@ -52,6 +55,7 @@ export {
   type Bound,
   type Box,
 } from '../counterfactuals/constraints.js';
+export type { NestedNumbers } from '../counterfactuals/instance.js';
 export { MinMaxScaling, type MinMaxScalingState, type MinMaxScalingFitOptions } from '../core/min-max-scaling.js';
 export { abdmDistances, ABDM_DEFAULTS, type AbdmOptions } from '../counterfactuals/categorical/abdm.js';
 export { mvdmDistances, type RowPredictions } from '../counterfactuals/categorical/mvdm.js';

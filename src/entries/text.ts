@@ -9,6 +9,7 @@ export {
   type AnchorTextState,
   type TextResources,
   type TextAnchorExamples,
+  type TextSampling,
 } from '../anchors/text/anchor-text.js';
 export type { FillMaskRequest, FillCandidate, Neighbour } from '../anchors/text/fill-mask.js';
 export { UNKNOWN_TOKEN, type TextPerturbation, type LanguageModelPerturbation, type FillMaskUsage } from '../anchors/text/perturbations.js';

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AnchorImage,
-  AnchorText,
-  CEM,
-  Counterfactual,
-  InvalidInputError,
-  saveExplainer,
-  type Predictor,
-  type SaveableExplainer,
-} from '../../src/index.js';
+import { AnchorImage, AnchorText, CEM, Counterfactual, InvalidInputError, saveExplainer, type Predictor } from '../../src/index.js';
+import type { SaveableExplainer } from '../../src/entries/persistence.js';
 import { loadTf } from '../../src/entries/predictors.js';
 import { loadServableExplainer } from '../../src/entries/server.js';
 import { cli } from '../cli/run-cli.js';
