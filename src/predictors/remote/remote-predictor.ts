@@ -4,18 +4,25 @@ import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
+import { batchSize, readInstances, type InstanceBatch, type InstanceShape, type RemoteInstance } from './instances.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
-import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
+import { ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
 
 /**
- * A {@link Predictor} backed by a model behind a URL. Call it with a batch of rows; it resolves to one
- * class label per row (`number[]`) or one row of class probabilities per row (`number[][]`), whichever
- * the model returns, in the order of the rows.
+ * A {@link Predictor} backed by a model behind a URL. Call it with a batch of instances (rows of numbers,
+ * texts, images or other arrays of one shape: a predictor for AnchorTabular, AnchorText, AnchorImage and
+ * the counterfactual explainers alike); it resolves to one class label per instance (`number[]`) or one
+ * row of class probabilities per instance (`number[][]`), whichever the model returns, in their order.
  */
-export interface RemotePredictor extends Predictor<number[]> {
-  (inputs: number[][], call?: RemoteCallOptions): Promise<number[] | number[][]>;
+export interface RemotePredictor extends Predictor<RemoteInstance> {
+  (inputs: readonly RemoteInstance[], call?: RemoteCallOptions): Promise<number[] | number[][]>;
+  /**
+   * What the model takes per instance, as far as its metadata says (v2 only): `'string'` for a `BYTES`
+   * input, the shape of one instance when the metadata fixes every dimension, else undefined.
+   */
+  readonly takes: InstanceShape | undefined;
   /** The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it). */
   readonly url: string;
   /** The protocol spoken. */
@@ -98,34 +105,35 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   const inferUrl = endpoint.inferUrl;
 
   const predictBatch = async (
-    rows: number[][],
+    batch: InstanceBatch,
     range: BatchRange,
     whole: boolean,
     signals: RequestSignals,
     headers: Record<string, string> | undefined,
   ) => {
-    const slice = rows.slice(range.start, range.end);
+    const slice = sliceBatch(batch, range);
+    const n = range.end - range.start;
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
     const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
     let prediction: RemotePrediction;
     try {
-      prediction = codec.decode(answer.body, slice.length);
+      prediction = codec.decode(answer.body, n);
     } catch (err) {
       if (!(err instanceof ResponseShapeError)) throw err;
       throw new RemoteModelError(
-        `${what} to ${inferUrl} (${slice.length} rows) answered HTTP ${answer.status} but ${err.message}; ` +
+        `${what} to ${inferUrl} (${n} rows) answered HTTP ${answer.status} but ${err.message}; ` +
           `response body: ${JSON.stringify(bodySnippet(answer.text))}`,
         { url: inferUrl, status: answer.status, attempts: answer.attempts, body: bodySnippet(answer.text), kind: 'bad-response', cause: err },
       );
     }
-    stats.rows += slice.length;
+    stats.rows += n;
     return prediction;
   };
 
-  const predict = async (inputs: number[][], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
+  const predict = async (inputs: readonly RemoteInstance[], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
     stats.calls += 1;
-    const rows = checkRows(inputs);
-    codec.checkRows(rows);
+    const rows = readInstances(inputs, opts.shape);
+    codec.checkInstances(rows);
     const { signal: callSignal, headers } = checkCallOptions(callOptions);
     const caller =
       callSignal === undefined ? opts.signal : opts.signal === undefined ? callSignal : AbortSignal.any([opts.signal, callSignal]);
@@ -135,9 +143,10 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
         { url: inferUrl, status: undefined, attempts: 0, body: '', kind: 'aborted', cause: caller.reason },
       );
     }
-    if (rows.length === 0) return [];
+    const count = batchSize(rows);
+    if (count === 0) return [];
 
-    const batches = splitBatches(rows.length, opts.maxBatchSize);
+    const batches = splitBatches(count, Math.min(opts.maxBatchSize, codec.maxPerRequest ?? Infinity));
     const parts: RemotePrediction[] = new Array(batches.length);
     const call = new AbortController();
     const onCallerAbort = () => call.abort(caller!.reason);
@@ -174,6 +183,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
     protocol: { value: endpoint.protocol, enumerable: true },
+    takes: { value: codec.takes, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
     close: { value: () => transport.close() },
@@ -204,31 +214,11 @@ function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof 
   if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
 }
 
-/** Checks that `inputs` is an array of rows of one width holding finite numbers only. */
-function checkRows(inputs: unknown): number[][] {
-  if (!Array.isArray(inputs)) {
-    throw new InvalidInputError(`a remote predictor was called with ${describe(inputs)}; expected an array of rows (arrays of numbers)`);
-  }
-  let width = -1;
-  for (let i = 0; i < inputs.length; i++) {
-    const row: unknown = inputs[i];
-    if (!Array.isArray(row)) {
-      throw new InvalidInputError(`row ${i} is ${describe(row)}; expected an array of numbers`);
-    }
-    if (width < 0) width = row.length;
-    if (row.length !== width) {
-      throw new InvalidInputError(`row ${i} has ${row.length} values but row 0 has ${width}; expected rows of one width`);
-    }
-    for (let j = 0; j < row.length; j++) {
-      const v: unknown = row[j];
-      if (!isFiniteNumber(v)) {
-        throw new InvalidInputError(
-          `row ${i}, value ${j} is ${describe(v)}; expected a finite number (JSON cannot carry NaN or Infinity)`,
-        );
-      }
-    }
-  }
-  return inputs as number[][];
+/** The instances of one request. */
+function sliceBatch(batch: InstanceBatch, { start, end }: BatchRange): InstanceBatch {
+  return batch.kind === 'strings'
+    ? { kind: 'strings', texts: batch.texts.slice(start, end) }
+    : { kind: 'numbers', shape: batch.shape, values: batch.values.slice(start, end) };
 }
 
 /** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */
