@@ -27,13 +27,13 @@ const texts = loadSentiment().test.texts.slice(0, 30);
 const mnist = loadMnist();
 const digits = Array.from({ length: 12 }, (_, i) => mnist.test.image(i));
 
-const plain = (out: unknown) => (out as ArrayLike<ArrayLike<number>>[] & unknown[]).map((row) => Array.from(row as ArrayLike<number>));
+const plain = (out: unknown) => Array.from(out as ArrayLike<ArrayLike<number>>, (row) => Array.from(row));
 
 describe('serve-model sentiment and mnist', () => {
   it('declares BYTES [-1] and FP32 [-1, 28, 28, 1] inputs in the v2 metadata', async () => {
-    const text = await (await fetch(`${served.sentiment.server.url}/v2/models/sentiment`)).json();
+    const text: any = await (await fetch(`${served.sentiment.server.url}/v2/models/sentiment`)).json();
     expect(text.inputs).toEqual([{ name: 'input-0', datatype: 'BYTES', shape: [-1], parameters: { content_type: 'str' } }]);
-    const image = await (await fetch(`${served.mnist.server.url}/v2/models/mnist`)).json();
+    const image: any = await (await fetch(`${served.mnist.server.url}/v2/models/mnist`)).json();
     expect(image.inputs).toEqual([{ name: 'input-0', datatype: 'FP32', shape: [-1, 28, 28, 1] }]);
   });
 
@@ -90,16 +90,16 @@ describe('serve-model sentiment and mnist', () => {
       fetch(served.mnist.server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const v2 = await post('/v2/models/mnist/infer', { inputs: [{ name: 'input-0', datatype: 'FP32', shape: [1, 784], data: digits[0] ? Array.from(digits[0]) : [] }] });
     expect(v2.status).toBe(400);
-    expect((await v2.json()).error).toMatch(/shape \[1,784\]; model mnist takes \[N, 28, 28, 1\]/);
+    expect(((await v2.json()) as any).error).toMatch(/shape \[1,784\]; model mnist takes \[N, 28, 28, 1\]/);
     const v1 = await post('/v1/models/mnist:predict', { instances: ['a digit'] });
     expect(v1.status).toBe(400);
-    expect((await v1.json()).error).toMatch(/holds strings; model mnist takes an array of shape \[28, 28, 1\]/);
+    expect(((await v1.json()) as any).error).toMatch(/holds strings; model mnist takes an array of shape \[28, 28, 1\]/);
     const seldon = await fetch(`${served.sentiment.server.url}/api/v1.0/predictions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ data: { ndarray: [[1, 2]] } }),
     });
     expect(seldon.status).toBe(400);
-    expect((await seldon.json()).status.info).toMatch(/data.ndarray\[0\] is an array of length 2; model sentiment takes texts/);
+    expect(((await seldon.json()) as any).status.info).toMatch(/data.ndarray\[0\] is an array of length 2; model sentiment takes texts/);
   });
 });
