@@ -7,6 +7,8 @@ import { Limiter } from '../predictors/remote/batching.js';
 import { runForRequest, type RequestContext } from './context.js';
 import type { ExplainFailure, ExplainerMetrics } from './metrics.js';
 import type { ServerState } from './state.js';
+import type { ServableExplainer } from './explainer.js';
+import { describe } from '../predictors/remote/options.js';
 
 /** Why an explanation's signal aborted. */
 class Stopped extends Error {
@@ -90,6 +92,7 @@ export class ExplanationRunner {
     if (explainer === undefined || this.state.phase !== 'ready') {
       throw new ExplainError(503, `the explainer is not ready: ${this.state.reason}`, 'not_ready', { 'retry-after': '1' });
     }
+    checkInstanceKind(explainer, instance);
     const { maxConcurrent, maxQueue, explainTimeoutMs } = this.limits;
     if (this.slots.inFlight >= maxConcurrent && this.slots.queued >= maxQueue) {
       throw new ExplainError(
@@ -161,6 +164,17 @@ export class ExplanationRunner {
     if (err instanceof GlassboxError) return new ExplainError(500, `${err.name}: ${err.message}`, 'internal');
     return err;
   }
+}
+
+/**
+ * Refuses an instance of the wrong kind before any work: a non-string for an explainer of texts, a string
+ * for one of numbers (the explainer checks the rest: row length, image shape, values), with a 400 that
+ * says what an instance is.
+ */
+function checkInstanceKind(explainer: ServableExplainer, instance: unknown): void {
+  const shape = explainer.instanceShape;
+  if (shape === undefined || (typeof instance === 'string') === (shape === 'string')) return;
+  throw new ExplainError(400, `the instance is ${describe(instance)}; expected ${explainer.instanceDescription}`, 'bad_request');
 }
 
 /** Settles as `work` does, or rejects as soon as `signal` aborts. */

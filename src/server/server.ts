@@ -4,7 +4,8 @@ import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
 import { listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
-import { remotePredictor } from '../predictors/remote/remote-predictor.js';
+import type { InstanceShape } from '../predictors/remote/instances.js';
+import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
 import { requestScopedPredictor } from './context.js';
@@ -152,14 +153,23 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
   for (;;) {
     if (closing.aborted) return;
     try {
+      const shape = state.explainer.instanceShape;
       state.model ??= await remotePredictor(opts.predictorUrl, {
         headers: opts.predictorHeaders,
         concurrency: opts.predictorConcurrency,
+        ...(shape !== undefined && shape !== 'string' && { shape }),
       });
+      checkModelTakes(state.model, shape);
       await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
       break;
     } catch (err) {
-      if (err instanceof InvalidInputError) throw err;
+      if (err instanceof InvalidInputError) {
+        // The model's metadata does not fit the explainer: readiness stays off and says why.
+        state.phase = 'failed';
+        state.reason = `the model at ${opts.predictorUrl} cannot be explained by this explainer: ${err.message}`;
+        app.log.error({ err }, state.reason);
+        throw err;
+      }
       state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
       app.log.warn({ retryInMs: delay }, state.reason);
       await sleep(delay, closing).catch(() => undefined);
@@ -170,6 +180,17 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
   state.phase = 'ready';
   state.reason = '';
   app.log.info({ model: state.model.url, protocol: state.model.protocol }, 'ready: the explainer is loaded and the model answers');
+}
+
+/** Refuses a model whose metadata says it takes texts when the explainer's instances are numbers, or the other way round. */
+function checkModelTakes(model: RemotePredictor, shape: InstanceShape | undefined): void {
+  const takes = model.takes;
+  if (shape === undefined || takes === undefined || (takes === 'string') === (shape === 'string')) return;
+  throw new InvalidInputError(
+    shape === 'string'
+      ? `the explainer's instances are texts, but the model's metadata declares an input of shape [-1, ${(takes as readonly number[]).join(', ')}] (numbers); expected BYTES`
+      : `the explainer's instances are numbers of shape [${shape.join(', ')}], but the model's metadata declares a BYTES input (texts)`,
+  );
 }
 
 /** `GET /`: what this server answers. */

@@ -15,8 +15,11 @@ export interface RouteDeps {
   bodyLimit: number;
 }
 
-/** A JSON-schema object for a row: an array of values or an object keyed by feature name; the explainer checks the values. */
-export const INSTANCE_SCHEMA = { type: ['array', 'object'] } as const;
+/**
+ * A JSON-schema object for an instance: a row (an array of values, or an object keyed by feature name), a
+ * text (a string) or an image (nested arrays); the runner checks its kind and the explainer its values.
+ */
+export const INSTANCE_SCHEMA = { type: ['array', 'object', 'string'] } as const;
 
 /** Explain options: an object whose names and values the explainer checks. */
 export const OPTIONS_SCHEMA = { type: 'object' } as const;
