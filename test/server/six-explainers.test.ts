@@ -7,8 +7,9 @@ import { loadAdult } from '../../src/datasets/adult.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
 import { loadExplainer } from '../../src/persistence/explainer-dir.js';
+import type { Predictor } from '../../src/predictors/predictor.js';
 import { cli } from '../cli/run-cli.js';
-import { startExplainerServer, stop, waitUntilReady, type CliProcess } from './helpers.js';
+import { startCli, stop, waitUntilReady, type CliProcess } from './helpers.js';
 
 /**
  * `glassbox serve` as a child process with each of the six explainer types saved by `glassbox fit`, in
@@ -67,14 +68,17 @@ beforeAll(async () => {
     const path = `/v2/models/${c.model}/infer`;
     // Each server starts while the next explainer is fitted.
     starting.push(
-      startExplainerServer(['--explainer', dir, '--predictor-url', models[c.model].server.url + path, '--model-name', c.model]).then(async (server) => {
-        running[c.type] = { dir, ...server };
-        await waitUntilReady(server.url, 40_000);
-      }),
+      (async () => {
+        // As startExplainerServer, with more time: six servers start at once on a shared machine.
+        const server = startCli(['serve', '--port', '0', '--explainer', dir, '--predictor-url', models[c.model].server.url + path, '--model-name', c.model]);
+        const [, url] = await server.waitFor(/"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/, 60_000);
+        running[c.type] = { dir, cli: server, url };
+        await waitUntilReady(url, 60_000);
+      })(),
     );
   }
   await Promise.all(starting);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all(Object.values(running).map(({ cli: p }) => stop(p)));
@@ -95,8 +99,8 @@ describe('glassbox serve with each of the six explainer types', () => {
     const instance = c.instance();
     // The same folder in-process, with the model as a black box (a plain function, as the URL is).
     const local = models[c.model].predictor;
-    const predictor = c.type === 'AnchorImage' ? (images: Array<{ data: Float32Array }>) => local(images.map((im) => im.data)) : (xs: unknown[]) => local(xs);
-    const expected = JSON.stringify(await (await loadExplainer(dir, predictor)).explain(instance));
+    const predictor = c.type === "AnchorImage" ? (images: Array<{ data: Float32Array }>) => local(images.map((im) => im.data)) : (xs: unknown[]) => local(xs);
+    const expected = JSON.stringify(await (await loadExplainer(dir, predictor as Predictor<any>)).explain(instance));
     expect(JSON.parse(expected).meta.name).toBe(c.type);
     expect(await post(`${url}/v1/models/${c.model}:explain`, { instances: [instance] })).toEqual({ status: 200, text: expected });
     const v2 = await post(`${url}/v2/models/${c.model}/infer`, { inputs: [c.v2Input(instance)] });
