@@ -25,6 +25,7 @@ export {
 } from './predictors/remote/options.js';
 export { RemoteModelError, type RemoteFailureKind } from './predictors/remote/errors.js';
 export type { RemotePredictorStats, RemoteLatency } from './predictors/remote/stats.js';
+export type { InstanceShape, RemoteInstance, TensorLayout } from './predictors/remote/instances.js';
 export {
   createModelServer,
   type ModelServer,
