@@ -75,7 +75,8 @@ export class ExplanationRunner {
    */
   async explain(req: FastifyRequest, reply: FastifyReply, instance: unknown, options: Record<string, unknown>): Promise<Explanation<unknown>> {
     try {
-      return await this.run(req, reply, instance, options);
+      const omit = omittedFields((req.query as Record<string, unknown> | undefined)?.omit);
+      return omitFields(await this.run(req, reply, instance, options), omit);
     } catch (err) {
       if (!(err instanceof ExplainError)) {
         this.metrics.failed('internal');
@@ -164,6 +165,42 @@ export class ExplanationRunner {
     if (err instanceof GlassboxError) return new ExplainError(500, `${err.name}: ${err.message}`, 'internal');
     return err;
   }
+}
+
+/** The fields a client may leave out of an answer with `?omit=`: the bulky ones, image anchors' examples above all. */
+const OMITTABLE = ['data.raw.examples', 'data.raw.segments', 'data.segments'] as const;
+
+/**
+ * The fields `?omit=a,b` names (comma-separated dotted paths), checked against {@link OMITTABLE}; a 400
+ * for another. An explanation of an image carries its covered examples (images) in `data.raw.examples`,
+ * hundreds of kilobytes that a client showing the anchor does not need.
+ */
+function omittedFields(query: unknown): string[] {
+  if (query === undefined) return [];
+  const fields = String(query).split(',').filter((f) => f !== '');
+  for (const field of fields) {
+    if (!(OMITTABLE as readonly string[]).includes(field)) {
+      throw new ExplainError(400, `?omit names ${JSON.stringify(field)}; expected a comma-separated list of ${OMITTABLE.join(', ')}`, 'bad_request');
+    }
+  }
+  return fields;
+}
+
+/** The explanation without the fields named (a shallow copy along each path; absent fields are skipped). */
+function omitFields(explanation: Explanation<unknown>, fields: readonly string[]): Explanation<unknown> {
+  let out = explanation as unknown as Record<string, unknown>;
+  for (const field of fields) {
+    const keys = field.split('.');
+    const strip = (node: unknown, depth: number): unknown => {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, keys[depth])) return node;
+      const copy = { ...(node as Record<string, unknown>) };
+      if (depth === keys.length - 1) delete copy[keys[depth]];
+      else copy[keys[depth]] = strip(copy[keys[depth]], depth + 1);
+      return copy;
+    };
+    out = strip(out, 0) as Record<string, unknown>;
+  }
+  return out as unknown as Explanation<unknown>;
 }
 
 /**

@@ -112,6 +112,20 @@ describe('glassbox serve with each of the six explainer types', () => {
     expect(JSON.parse(bad.text).error).toMatch(c.badMessage);
   }, 60_000);
 
+  it('AnchorImage: ?omit=data.raw.examples leaves the covered examples out, and ?omit names only what can be left out', async () => {
+    const { url } = running.AnchorImage;
+    const full = JSON.parse((await post(`${url}/explain`, { instance: digit() })).text);
+    const trimmed = await post(`${url}/explain?omit=data.raw.examples`, { instance: digit() });
+    expect(trimmed.status).toBe(200);
+    const { examples, ...raw } = full.data.raw;
+    expect(examples.length).toBeGreaterThan(0);
+    expect(JSON.parse(trimmed.text)).toEqual({ ...full, data: { ...full.data, raw } });
+    expect(trimmed.text.length).toBeLessThan(JSON.stringify(full).length);
+    const bad = await post(`${url}/v1/models/mnist:explain?omit=meta`, { instances: [digit()] });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error).toMatch(/\?omit names "meta"; expected a comma-separated list of data.raw.examples/);
+  });
+
   it('AnchorText over Seldon strData, and its v2 metadata declares a BYTES input', async () => {
     const { url } = running.AnchorText;
     const seldon = await post(`${url}/api/v1.0/explain`, { strData: text });
