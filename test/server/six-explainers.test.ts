@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedBundledModel } from '../../src/cli/commands/serve-model.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
+import { decodePng, encodePng } from '../../src/image/codecs.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
 import { loadExplainer } from '../../src/persistence/explainer-dir.js';
 import type { Predictor } from '../../src/predictors/predictor.js';
@@ -124,6 +125,20 @@ describe('glassbox serve with each of the six explainer types', () => {
     const bad = await post(`${url}/v1/models/mnist:explain?omit=meta`, { instances: [digit()] });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).error).toMatch(/\?omit names "meta"; expected a comma-separated list of data.raw.examples/);
+  });
+
+  it('AnchorImage: a base64 PNG in a v2 BYTES input is decoded to the explainer\'s shape', async () => {
+    const { url } = running.AnchorImage;
+    const pixels = loadMnist().test.image(1);
+    const png = encodePng({ height: 28, width: 28, channels: 1, data: pixels }).toString('base64');
+    const expected = (await post(`${url}/explain`, { instance: Array.from(decodePng(Buffer.from(png, 'base64')).data) })).text;
+    const v2 = await post(`${url}/v2/models/mnist/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [png] }] });
+    expect(v2.status).toBe(200);
+    expect(JSON.parse(v2.text).outputs[0].data).toEqual([expected]);
+    const rgb = encodePng({ height: 2, width: 2, channels: 3, data: new Float32Array(12) }).toString('base64');
+    const bad = await post(`${url}/v2/models/mnist/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [rgb] }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error).toBe('input "image" decodes to an image of shape [2, 2, 3]; expected [28, 28, 1]');
   });
 
   it('AnchorText over Seldon strData, and its v2 metadata declares a BYTES input', async () => {

@@ -54,15 +54,20 @@ const NEVER = new AbortController().signal;
  * Connects to a model served over HTTP and returns it as a {@link Predictor}: the Open Inference
  * Protocol (KServe v2: MLServer, Triton, Seldon Core 2), KServe v1 (TF Serving style) or Seldon Core v1,
  * chosen from the URL path or by `options.protocol`. For v2 it first reads the model metadata (the input
- * tensor's name, datatype and width) unless `inputName` and `inputDatatype` are given.
+ * tensor's name, datatype and shape) unless `inputName` and `inputDatatype` are given.
  *
- * Each call splits its rows into requests of at most `maxBatchSize` rows, sends them with at most
+ * It takes the instances it is called with as they are: rows of numbers, texts (v2 `BYTES`, KServe v1
+ * strings, Seldon `ndarray` or `strData`), or arrays of one shape such as `[28, 28, 1]` images (v2
+ * `[N, ...shape]`, NHWC or NCHW; nested arrays for KServe v1 and Seldon); see `instances.ts`.
+ *
+ * Each call splits its instances into requests of at most `maxBatchSize` rows, sends them with at most
  * `concurrency` in flight (over all calls), retries network errors, timeouts and 429/502/503/504 answers
  * with exponential backoff and full jitter, and reassembles the predictions in row order. A call either
  * resolves to exactly one prediction per row or rejects: with {@link RemoteModelError} (URL, status,
  * attempts and the start of the response body) when the endpoint fails, answers garbage or the caller
  * aborts, and then every other request of the call is aborted and nothing is returned; with
- * InvalidInputError for rows that are not rectangular arrays of finite numbers.
+ * InvalidInputError for instances that are not all texts or all finite numbers of one shape, or that the
+ * model's metadata says it does not take.
  *
  * @example
  * const predict = await remotePredictor('http://models.internal/v2/models/income/infer', {
