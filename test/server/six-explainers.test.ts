@@ -127,7 +127,7 @@ describe('glassbox serve with each of the six explainer types', () => {
     expect(JSON.parse(bad.text).error).toMatch(/\?omit names "meta"; expected a comma-separated list of data.raw.examples/);
   });
 
-  it('AnchorImage: a base64 PNG in a v2 BYTES input is decoded to the explainer\'s shape', async () => {
+  it('AnchorImage: a base64 PNG in a v2 BYTES input or a KServe v1 {"b64"} instance is decoded to the explainer\'s shape', async () => {
     const { url } = running.AnchorImage;
     const pixels = loadMnist().test.image(1);
     const png = encodePng({ height: 28, width: 28, channels: 1, data: pixels }).toString('base64');
@@ -135,6 +135,7 @@ describe('glassbox serve with each of the six explainer types', () => {
     const v2 = await post(`${url}/v2/models/mnist/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [png] }] });
     expect(v2.status).toBe(200);
     expect(JSON.parse(v2.text).outputs[0].data).toEqual([expected]);
+    expect(await post(`${url}/v1/models/mnist:explain`, { instances: [{ b64: png }] })).toEqual({ status: 200, text: expected });
     const rgb = encodePng({ height: 2, width: 2, channels: 3, data: new Float32Array(12) }).toString('base64');
     const bad = await post(`${url}/v2/models/mnist/infer`, { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [rgb] }] });
     expect(bad.status).toBe(400);

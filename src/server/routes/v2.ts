@@ -3,10 +3,8 @@ import { jsonErrorBody } from '../../http/error-replies.js';
 import { HttpError } from '../../http/http-error.js';
 import { checkIntegerValues, requestTensor, V2_NUMERIC_DATATYPES } from '../../http/request-tensors.js';
 import { VERSION } from '../../version.js';
-import { decodeImage } from '../../image/codecs.js';
-import type { Image } from '../../image/image.js';
 import type { InstanceShape } from '../../predictors/remote/instances.js';
-import { explainOptions, OPTIONS_SCHEMA, protocolErrorHandler, schemaErrors, type RouteDeps } from './common.js';
+import { decodeImageInstance, explainOptions, OPTIONS_SCHEMA, protocolErrorHandler, schemaErrors, type RouteDeps } from './common.js';
 
 const EXPECTED =
   '{"inputs": [{"name", "datatype", "shape": [1, ...], "data": [ONE INSTANCE]}], "parameters"?: {"explain_parameters"?: {explain options}}}';
@@ -131,17 +129,7 @@ function v2Instance(input: InferBody['inputs'][number], shape: InstanceShape | u
     }
     const text = data[0];
     if (shape === undefined || shape === 'string') return text;
-    if (shape.length !== 3) throw new HttpError(400, `${what} is BYTES (a text or an image file), but the explainer's instances are rows of ${shape.join('x')} numbers`);
-    let image: Image;
-    try {
-      image = decodeImage(Buffer.from(text, 'base64'), `${what} (base64)`);
-    } catch (err) {
-      throw new HttpError(400, `${what} is not a base64 PNG or JPEG image: ${(err as Error).message}`);
-    }
-    if (image.height !== shape[0] || image.width !== shape[1] || image.channels !== shape[2]) {
-      throw new HttpError(400, `${what} decodes to an image of shape [${image.height}, ${image.width}, ${image.channels}]; expected [${shape.join(', ')}]`);
-    }
-    return image.data;
+    return decodeImageInstance(text, shape, what);
   }
   const tensor = requestTensor(input.data, what, input.shape);
   checkIntegerValues(tensor.values, input.datatype, what);
