@@ -353,3 +353,44 @@ export { createExplainerServer, type ExplainerServer, type ListeningExplainerSer
 export { EXPLAINER_SERVER_DEFAULTS, type ExplainerServerOptions, type LogLevel } from './server/options.js';
 export type { ServableExplainer, ExplainerFactory } from './server/explainer.js';
 export { loadServableExplainer, SERVABLE_TYPES } from './server/servable-explainer.js';
+export { UnsupportedModelError, MissingDependencyError } from './core/errors.js';
+export type { OnnxInputLayout, OnnxInputType, OnnxValue } from './predictors/onnx.js';
+export type { OnnxSession } from './predictors/onnx.js';
+export { ExplanationTypeError, HeldOutColumnsError } from './core/errors.js';
+export { satisfiesAnchor } from './anchors/tabular/predicates.js';
+export {
+  summarizeAnchors,
+  pickAnchors,
+  MAX_SUMMARY_BUDGET,
+  type SummaryOptions,
+  type SummarizeAnchorsOptions,
+  type RowAnchorExplainer,
+  type ExplainedRow,
+  type PickedAnchor,
+  type SummaryGroup,
+  type AnchorSummaryData,
+} from './summary/anchor-summary.js';
+export { summarizeBatch, summarizeBatchFile } from './summary/batch-summary.js';
+export { greedyCover, type GreedyCover } from './summary/greedy-cover.js';
+export { readExplanationFile, MAX_EXPLANATION_FILE_BYTES, type ExplanationFile, type ExplanationLine } from './summary/explanation-file.js';
+export {
+  auditAnchors,
+  AUDIT_DEFAULTS,
+  AUDITED_EXPLAINERS,
+  type AuditOptions,
+  type AuditReport,
+  type AuditFinding,
+  type AnchorFinding,
+  type CounterfactualFinding,
+  type AuditStatus,
+  type AuditReason,
+} from './audit/audit.js';
+export { wilsonInterval, klInterval, normalQuantile, type Interval, type IntervalMethod } from './audit/intervals.js';
+export { heldOutFromRecords, type HeldOutSet } from './audit/held-out.js';
+export {
+  explainWithCounterfactual,
+  pairAnchorCounterfactual,
+  type AnchorCounterfactualData,
+  type CounterfactualLikeData,
+  type CounterfactualSearch,
+} from './keeps-and-flips/anchor-counterfactual.js';

@@ -7,6 +7,8 @@ import { FIT_USAGE, fitCommand } from './commands/fit.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.js';
 import { UsageError, type CliIO } from './io.js';
+import { SUMMARIZE_USAGE, summarizeCommand } from './commands/summarize.js';
+import { AUDIT_USAGE, auditCommand } from './commands/audit.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: EXPLAIN_USAGE },
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIO) => Promise<num
   'explain-batch': { run: explainBatchCommand, usage: EXPLAIN_BATCH_USAGE },
   'serve-model': { run: serveModelCommand, usage: SERVE_MODEL_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  summarize: { run: summarizeCommand, usage: SUMMARIZE_USAGE },
+  audit: { run: auditCommand, usage: AUDIT_USAGE },
 };
 
 export const USAGE = `Usage: glassbox COMMAND [options]
@@ -30,6 +34,8 @@ Commands:
   fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
   serve --explainer DIR --predictor-url URL   serve a saved explainer beside a deployed model (KServe, Seldon, plain HTTP)
+  summarize adult --rows 0:2000 --budget 10   the few anchors that together cover the most rows: what the model does, globally
+  audit --explanations FILE --data HELDOUT.csv   re-check anchors on held-out rows; exit code 1 when any is flagged
 
 Run 'glassbox COMMAND --help' for a command's options. 'glassbox --version' prints the version.
 `;

@@ -51,3 +51,58 @@ export class ExplainerFileError extends GlassboxError {
     super('EXPLAINER_FILE', `${file}: ${message}`, options);
   }
 }
+
+/**
+ * The model is of a kind glassbox does not explain (yet): a regressor where a classifier is needed,
+ * for instance. The message names what the model is and what glassbox takes.
+ */
+export class UnsupportedModelError extends GlassboxError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNSUPPORTED_MODEL', message, options);
+  }
+}
+
+/** An optional peer dependency (e.g. onnxruntime-node) a feature needs is not installed or does not load. */
+export class MissingDependencyError extends GlassboxError {
+  constructor(
+    readonly packageName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('MISSING_DEPENDENCY', message, options);
+  }
+}
+
+/**
+ * An explanation of another explainer than the one expected (e.g. a CounterfactualProto explanation
+ * given to the anchor summary), or a value that is not an explanation at all. `expected` lists the
+ * explainers accepted, `received` the `meta.name` found (or a description of the value).
+ */
+export class ExplanationTypeError extends InvalidInputError {
+  constructor(
+    readonly expected: readonly string[],
+    readonly received: string,
+    where: string,
+  ) {
+    super(`${where} is ${received}; expected an explanation ({meta, data}) of ${expected.join(' or ')}`);
+  }
+}
+
+/**
+ * A held-out data set whose columns do not match the explainer's features: `missing` features have no
+ * column, `extra` columns are no feature (and not the target column named).
+ */
+export class HeldOutColumnsError extends InvalidInputError {
+  constructor(
+    readonly missing: readonly string[],
+    readonly extra: readonly string[],
+    where: string,
+    features: readonly string[],
+  ) {
+    const parts = [
+      missing.length > 0 ? `no column for feature${missing.length === 1 ? '' : 's'} ${missing.map((c) => `"${c}"`).join(', ')}` : '',
+      extra.length > 0 ? `column${extra.length === 1 ? '' : 's'} ${extra.map((c) => `"${c}"`).join(', ')} that ${extra.length === 1 ? 'is' : 'are'} no feature (name the label column with --target / the target option)` : '',
+    ].filter((p) => p !== '');
+    super(`${where} has ${parts.join(' and ')}; expected one column per feature: ${features.join(', ')}`);
+  }
+}

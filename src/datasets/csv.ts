@@ -11,8 +11,14 @@ import { InvalidInputError } from '../core/errors.js';
  * a byte-order mark dropped, blanks around fields trimmed and empty lines skipped.
  *
  * Column types: a column is numeric when every value is a decimal number (`39`, `-1.5`, `2e3`; not
- * `NaN`, `Infinity` or hex), categorical otherwise; the `categorical` and `numeric` options override
- * this per column (a column of integer codes or 0/1 flags is read as numeric unless named categorical).
+ * `NaN`, `Infinity` or hex), categorical when most values are not; a column of mostly numbers with a
+ * few other values (`abc`, `NaN`) is an error rather than a column of categories, since coding it
+ * would feed the model rank codes for numbers. The `categorical` and `numeric` options override this
+ * per column (a column of integer codes or 0/1 flags is read as numeric unless named categorical).
+ *
+ * Strict reading: the file must be UTF-8 (a UTF-16 byte-order mark, NUL bytes or invalid UTF-8 are
+ * errors), a header of one column that holds another delimiter is an error suggesting `delimiter`,
+ * and an unclosed quote is named by the line where it opens.
  *
  * Category codes follow scikit-learn's OrdinalEncoder and LabelEncoder (`numpy.unique` order): a
  * column's distinct values sorted, by number when they are all numbers, else by their UTF-8 bytes
@@ -29,6 +35,8 @@ export interface CsvOptions {
   categorical?: readonly string[];
   /** Columns read as numbers (every value must be one). */
   numeric?: readonly string[];
+  /** The field delimiter: one character, `,` by default. */
+  delimiter?: string;
 }
 
 /** A CSV file's feature columns, coded, and its target column. */
@@ -56,18 +64,48 @@ export interface CsvTable {
 /** A decimal number as CSV files write them: no blanks, `NaN`, `Infinity` or hex. */
 export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A value that looks like a number but is not a finite decimal one: `NaN`, `Infinity`, `-inf`. */
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
+/** Delimiters a one-column header is checked for (`;` is Excel's in many locales). */
+const OTHER_DELIMITERS = [';', '\t', '|', ','];
+
 /** Reads a CSV file with a header line; see the module comment for typing and coding. */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InvalidInputError(code === 'ENOENT' ? `CSV file not found: ${path}` : `cannot read CSV file ${path}: ${(err as Error).message}`, {
       cause: err,
     });
   }
-  return parseCsv(text, { ...options, source: path });
+  return parseCsv(utf8Text(bytes, path), { ...options, source: path });
+}
+
+/** The bytes as UTF-8 text; a UTF-16 byte-order mark or bytes that are not UTF-8 are errors naming the line. */
+function utf8Text(bytes: Buffer, source: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InvalidInputError(
+      `${source} is UTF-16 text (it starts with the byte-order mark ${bytes[0].toString(16).toUpperCase()} ${bytes[1].toString(16).toUpperCase()}); ` +
+        'expected UTF-8: save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)',
+    );
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const at = text.indexOf('\uFFFD');
+    throw new InvalidInputError(`${source} line ${lineAt(text, at)} holds bytes that are not UTF-8; expected a UTF-8 text file`);
+  }
+}
+
+/** The 1-based line of character `index` of `text`. */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /**
@@ -79,12 +117,21 @@ export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
  *   both categorical and numeric), malformed CSV (an unclosed quote).
  */
 export function parseCsv(text: string, options: CsvOptions & { source?: string } = {}): CsvTable {
-  rejectUnknownOptions(options, ['target', 'categorical', 'numeric', 'source']);
+  rejectUnknownOptions(options, ['target', 'categorical', 'numeric', 'delimiter', 'source']);
   const source = options.source ?? 'the CSV text';
-  const records = parseRecords(text, source);
+  const delimiter = options.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || [...delimiter].length !== 1 || /["\r\n]/.test(delimiter)) {
+    throw new InvalidInputError(`option delimiter is ${JSON.stringify(delimiter)}; expected one character other than a quote or a line break`);
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    throw new InvalidInputError(`${source} line ${lineAt(text, nul)} holds a NUL byte; expected UTF-8 text (is the file UTF-16 or binary?)`);
+  }
+  const records = parseRecords(text, source, delimiter);
   if (records.length === 0) throw new InvalidInputError(`${source} is empty; expected a header line and at least one row`);
   const header = records[0].record;
   checkHeader(header, source);
+  checkDelimiter(header, delimiter, source);
   if (records.length === 1) throw new InvalidInputError(`${source} has a header but no rows`);
   const columnOf = new Map(header.map((name, c) => [name, c]));
 
@@ -128,7 +175,7 @@ export function parseCsv(text: string, options: CsvOptions & { source?: string }
   const rows = body.map(() => new Array<number>(featureColumns.length));
   featureColumns.forEach((c, j) => {
     const values = body.map((r) => r.record[c]);
-    const isNumeric = forced.get(c) === 'numeric' || (!forced.has(c) && values.every((v) => NUMBER.test(v)));
+    const isNumeric = forced.get(c) === 'numeric' || (!forced.has(c) && numericColumn(values, header[c], body, source));
     if (isNumeric) {
       values.forEach((v, i) => {
         if (!NUMBER.test(v)) {
@@ -214,17 +261,127 @@ export function csvModelRows(table: CsvTable, rows: readonly number[][]): readon
   });
 }
 
+/**
+ * How to feed `table`'s rows to a model that takes one input per column (an ONNX pipeline): for each
+ * input, the feature of the same name, categories as their names where the input takes strings, numbers
+ * (values, or the numbers categories stand for) where it takes numbers. Returns the row mapping.
+ *
+ * @throws InvalidInputError naming the column for an input the CSV lacks, a feature no input takes, a
+ *   numeric column fed to a string input (`--categorical COL` makes it categorical), or a column of
+ *   category names fed to a number input.
+ */
+export function csvColumnFeeder(
+  table: CsvTable,
+  inputNames: readonly string[],
+  takesStrings: readonly boolean[],
+  model = 'the model',
+): (rows: readonly number[][]) => (number | string)[][] {
+  const featureOf = new Map(table.featureNames.map((name, j) => [name, j]));
+  const missing = inputNames.filter((name) => !featureOf.has(name));
+  if (missing.length > 0) {
+    throw new InvalidInputError(
+      `${model} takes input${missing.length === 1 ? '' : 's'} ${missing.map((m) => JSON.stringify(m)).join(', ')}, not ${missing.length === 1 ? 'a column' : 'columns'} of ` +
+        `${table.source}; it takes one input per column, named after it: ${inputNames.join(', ')}`,
+    );
+  }
+  const unused = table.featureNames.filter((name) => !inputNames.includes(name));
+  if (unused.length > 0) {
+    throw new InvalidInputError(
+      `${table.source} has feature column${unused.length === 1 ? '' : 's'} ${unused.map((u) => JSON.stringify(u)).join(', ')} that ${model} does not take ` +
+        `(its inputs: ${inputNames.join(', ')}); remove ${unused.length === 1 ? 'it' : 'them'} from the CSV`,
+    );
+  }
+  const decoders = inputNames.map((name, k) => {
+    const j = featureOf.get(name) as number;
+    const names = table.categoryMap[j];
+    const numbers = table.modelValues[j];
+    if (takesStrings[k]) {
+      if (names === undefined) {
+        throw new InvalidInputError(
+          `${model} takes column "${name}" as strings (categories), but it is numeric in ${table.source}; pass --categorical ${name} (option categorical) to read it as categories`,
+        );
+      }
+      return (row: readonly number[]) => names[row[j]];
+    }
+    if (names === undefined) return (row: readonly number[]) => row[j];
+    if (numbers === undefined) {
+      throw new InvalidInputError(`${model} takes column "${name}" as numbers, but ${table.source} holds category names in it (${names.slice(0, 3).join(', ')}, ...)`);
+    }
+    return (row: readonly number[]) => numbers[row[j]];
+  });
+  return (rows) => rows.map((row) => decoders.map((decode) => decode(row)));
+}
+
 interface CsvRecord {
   record: string[];
   info: { lines: number };
 }
 
-function parseRecords(text: string, source: string): CsvRecord[] {
+/**
+ * Whether a column whose type no option forces is numeric: every value a decimal number. A column of
+ * mostly number-like values (decimal numbers, `NaN`, `Infinity`) with others is an error naming the
+ * first value that is not a number, never a column of categories.
+ */
+function numericColumn(values: readonly string[], name: string, body: readonly CsvRecord[], source: string): boolean {
+  let numbers = 0;
+  let numberLike = 0;
+  let first = -1;
+  values.forEach((v, i) => {
+    if (NUMBER.test(v)) numbers++;
+    else if (first < 0) first = i;
+    if (NUMBER.test(v) || NON_FINITE.test(v)) numberLike++;
+  });
+  if (first < 0) return true;
+  if (2 * numberLike <= values.length) return false;
+  throw new InvalidInputError(
+    `${source} line ${body[first].info.lines}, column "${name}" is ${JSON.stringify(values[first])}, but ${numbers} of the column's ` +
+      `${values.length} values are numbers; a numeric column must hold only finite numbers: fix the value, or pass --categorical ${name} ` +
+      '(option categorical) to read the column as categories',
+  );
+}
+
+function parseRecords(text: string, source: string, delimiter: string): CsvRecord[] {
   try {
-    return parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as CsvRecord[];
+    return parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, delimiter }) as unknown as CsvRecord[];
   } catch (err) {
+    const opens = (err as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuoteLine(text, delimiter) : undefined;
+    if (opens !== undefined) {
+      throw new InvalidInputError(`${source} line ${opens} opens a quoted field that is never closed; expected a closing quote (")`, { cause: err });
+    }
     throw new InvalidInputError(`${source} is not valid CSV: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The line where the quoted field left open at the end of `text` starts (RFC 4180 quoting); `undefined` if none is. */
+function unclosedQuoteLine(text: string, delimiter: string): number | undefined {
+  let line = 1;
+  let opened: number | undefined;
+  let atFieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (opened !== undefined) {
+      if (ch === '"' && text[i + 1] === '"') i++;
+      else if (ch === '"') opened = undefined;
+      else if (ch === '\n') line++;
+      continue;
+    }
+    if (ch === '"' && atFieldStart) opened = line;
+    else if (ch === '\n') line++;
+    atFieldStart = ch === delimiter || ch === '\n' || ch === '\r' || (atFieldStart && (ch === ' ' || ch === '\t'));
+  }
+  return opened;
+}
+
+/** A header of one column holding another delimiter: the file is delimited by that one. */
+function checkDelimiter(header: readonly string[], delimiter: string, source: string): void {
+  if (header.length !== 1) return;
+  const other = OTHER_DELIMITERS.find((d) => d !== delimiter && header[0].includes(d));
+  if (other === undefined) return;
+  const shown = other === '\t' ? '\\t' : other;
+  throw new InvalidInputError(
+    `${source} has one column, "${header[0]}": its fields look separated by ${JSON.stringify(other)}, not ${JSON.stringify(delimiter)}; ` +
+      `pass --delimiter '${shown}' (option delimiter) to read it`,
+  );
 }
 
 function checkHeader(header: string[], source: string): void {

@@ -114,6 +114,7 @@ const tabular: ExplainerCodec<AnchorTabular> = {
       featureNames: r.strings(o.featureNames, 'options.featureNames'),
       categoryMap: categoryMap as Record<number, string[]>,
       seed: r.seed(o.seed, 'options.seed'),
+      ...(s.ohe !== undefined && { ohe: s.ohe === true ? true : r.fail('state.ohe', 'true, or absent', s.ohe) }),
       discPerc: r.numbers(s.discPerc, 'state.discPerc'),
       edges: (s.edges as unknown[]).map((e, f) => (e === null ? null : r.numbers(e, `state.edges[${f}]`))),
       values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),

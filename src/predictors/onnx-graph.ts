@@ -22,7 +22,7 @@ import {
  *
  * Field numbers below are those of onnx.proto: ModelProto.graph = 7; GraphProto.node = 1,
  * output = 12; NodeProto.input = 1, output = 2, op_type = 4, attribute = 5, domain = 7;
- * AttributeProto.name = 1, ints = 8, strings = 9; ValueInfoProto.name = 1, type = 2;
+ * AttributeProto.name = 1, s = 4, ints = 8, strings = 9; ValueInfoProto.name = 1, type = 2;
  * TypeProto.tensor_type = 1; TypeProto.Tensor.elem_type = 1, shape = 2; TensorShapeProto.dim = 1;
  * Dimension.dim_value = 1, dim_param = 2; TensorProto.DataType FLOAT = 1.
  */
@@ -39,6 +39,10 @@ export interface OnnxNode {
   outputs: string[];
   /** The class labels in its `classlabels_int64s`, `classlabels_ints` or `classlabels_strings` attribute. */
   classes?: ClassLabel[];
+  /** A TreeEnsembleClassifier's distinct `class_ids` (the classes its leaves carry weights for), sorted. */
+  weightClassIds?: number[];
+  /** A TreeEnsembleClassifier's `post_transform` (`NONE` when the attribute is absent). */
+  postTransform?: string;
 }
 
 /** The main graph of a model: its nodes and the names of its outputs, in order. */
@@ -75,15 +79,51 @@ export function readOnnxGraph(bytes: Uint8Array): OnnxGraph {
  * through Identity and Cast nodes; `undefined` when that node declares none.
  */
 export function classesOf(graph: OnnxGraph, name: string): ClassLabel[] | undefined {
+  return producerOf(graph, name)?.classes;
+}
+
+/** The node producing the tensor `name`, looking through Identity and Cast nodes; `undefined` for a graph input. */
+export function producerOf(graph: OnnxGraph, name: string): OnnxNode | undefined {
   let tensor = name;
   for (let hops = 0; hops <= graph.nodes.length; hops++) {
     const node = graph.nodes.find((n) => n.outputs.includes(tensor));
-    if (node === undefined) return undefined;
-    if (node.classes !== undefined) return node.classes;
-    if ((node.opType !== 'Identity' && node.opType !== 'Cast') || node.domain !== '') return undefined;
+    if (node === undefined || (node.opType !== 'Identity' && node.opType !== 'Cast') || node.domain !== '') return node;
     tensor = node.inputs[0];
   }
   return undefined;
+}
+
+/** The ONNX-ML operators of regression models (ai.onnx.ml, opset 1 to 5). */
+const REGRESSORS = new Set(['TreeEnsembleRegressor', 'LinearRegressor', 'SVMRegressor']);
+
+/**
+ * What a model is, as glassbox must know before explaining it: `'regressor'` when the output read is
+ * made by a regression operator, or is skl2onnx's regressor output `variable` beside no label output;
+ * `'classifier'` otherwise (a classifier's scores or labels).
+ */
+export function modelTask(graph: OnnxGraph, output: string, hasLabelOutput: boolean): 'classifier' | 'regressor' {
+  const node = producerOf(graph, output);
+  if (node !== undefined && node.domain === 'ai.onnx.ml' && REGRESSORS.has(node.opType)) return 'regressor';
+  return output === 'variable' && !hasLabelOutput ? 'regressor' : 'classifier';
+}
+
+/**
+ * Whether the probabilities `name` are a binary TreeEnsembleClassifier's whose leaves carry weights
+ * for class id 1 only, with no post-transform: onnxruntime then returns `[0, p]` (it completes
+ * `[1 - p, p]` only for weights on class id 0, as skl2onnx writes them), while its label is that of
+ * `[1 - p, p]`.
+ */
+export function scoresOnlyClassOne(graph: OnnxGraph, name: string): boolean {
+  const node = producerOf(graph, name);
+  return (
+    node !== undefined &&
+    node.opType === 'TreeEnsembleClassifier' &&
+    node.domain === 'ai.onnx.ml' &&
+    node.classes?.length === 2 &&
+    node.postTransform === 'NONE' &&
+    node.weightClassIds?.length === 1 &&
+    node.weightClassIds[0] === 1
+  );
 }
 
 /** The ZipMap nodes (ai.onnx.ml) whose output is a graph output read by no other node. */
@@ -149,16 +189,20 @@ function readNode(bytes: Uint8Array, node: WireField): OnnxNode {
     else if (f.field === 2) out.outputs.push(fieldString(bytes, f));
     else if (f.field === 4) out.opType = fieldString(bytes, f);
     else if (f.field === 7) out.domain = fieldString(bytes, f);
-    else if (f.field === 5) {
-      const classes = readClassAttribute(bytes, f);
-      if (classes !== undefined) out.classes = classes;
-    }
+    else if (f.field === 5) readAttribute(bytes, f, out);
+  }
+  if (out.opType === 'TreeEnsembleClassifier') {
+    out.postTransform ??= 'NONE';
+    out.weightClassIds = [...new Set(out.weightClassIds)].sort((a, b) => a - b);
+  } else {
+    delete out.postTransform;
+    delete out.weightClassIds;
   }
   return out;
 }
 
-/** The labels of a `classlabels_*` attribute; `undefined` for any other attribute. */
-function readClassAttribute(bytes: Uint8Array, attribute: WireField): ClassLabel[] | undefined {
+/** Reads into `node` the attributes it keeps: class labels, and a tree ensemble's `class_ids` and `post_transform`. */
+function readAttribute(bytes: Uint8Array, attribute: WireField, node: OnnxNode): void {
   // The name first, so that the large attributes of tree ensembles (tens of thousands of node ids)
   // are skipped rather than decoded.
   let name = '';
@@ -168,14 +212,16 @@ function readClassAttribute(bytes: Uint8Array, attribute: WireField): ClassLabel
       break;
     }
   }
-  if (!CLASS_ATTRIBUTES.has(name)) return undefined;
+  if (!CLASS_ATTRIBUTES.has(name) && name !== 'class_ids' && name !== 'post_transform') return;
   const ints: bigint[] = [];
   const strings: string[] = [];
   for (const f of fields(bytes, attribute.valueStart, attribute.end)) {
     if (f.field === 8) ints.push(...fieldInt64s(bytes, f));
-    else if (f.field === 9 && f.wireType === 2) strings.push(fieldString(bytes, f));
+    else if ((f.field === 9 || f.field === 4) && f.wireType === 2) strings.push(fieldString(bytes, f));
   }
-  return name === 'classlabels_strings' ? strings : ints.map(Number);
+  if (name === 'class_ids') node.weightClassIds = ints.map(Number);
+  else if (name === 'post_transform') node.postTransform = strings[0] ?? 'NONE';
+  else node.classes = name === 'classlabels_strings' ? strings : ints.map(Number);
 }
 
 function valueInfoName(bytes: Uint8Array, valueInfo: WireField): string {

@@ -137,6 +137,7 @@ export class ExplanationRunner {
     try {
       const explanation = await untilAborted(work, controller.signal);
       this.metrics.explainSeconds.observe(labels, (performance.now() - started) / 1000);
+      this.metrics.explanations.observe(explanation);
       return explanation;
     } catch (err) {
       if (controller.signal.aborted) throw this.stopped(controller.signal, context, 'explaining');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ModelTally } from './context.js';
+import { ExplanationMetrics } from './explanation-metrics.js';
 
 /** Why an explain request failed, as the `reason` label of `glassbox_explain_errors_total`. */
 export type ExplainFailure =
@@ -30,6 +31,8 @@ export class ExplainerMetrics {
   readonly errors: Counter<'model_name' | 'reason'>;
   readonly inProgress: Gauge<'model_name'>;
   readonly queued: Gauge<'model_name'>;
+  /** Histograms of what the explanations say (precision, coverage, anchor size, model calls, counterfactual distance). */
+  readonly explanations: ExplanationMetrics;
 
   /** Explanations running (holding a slot) and waiting for one, read when the gauges are scraped. */
   private load: () => { running: number; queued: number } = () => ({ running: 0, queued: 0 });
@@ -96,6 +99,7 @@ export class ExplainerMetrics {
         this.set({ model_name: metrics.modelName }, metrics.load().queued);
       },
     });
+    this.explanations = new ExplanationMetrics(modelName, this.registry);
   }
 
   /** Makes the in-progress and queued gauges report `load()`. */

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { GlassboxError, InvalidInputError } from '../core/errors.js';
 import { htmlDocument } from './html.js';
+import { importPeer } from '../peer-dependency.js';
 
 /** The environment variable that names the Chromium (or Chrome) executable to use. */
 export const CHROMIUM_PATH_ENV = 'GLASSBOX_CHROMIUM';
@@ -82,7 +83,8 @@ export class PngRenderer {
 
   /**
    * Starts Chromium (`executablePath`, default {@link chromiumPath}). Throws a `GlassboxError` with code
-   * `NO_BROWSER` when there is no such executable or `puppeteer-core` is not installed.
+   * `NO_BROWSER` when there is no such executable, a `MissingDependencyError` when `puppeteer-core` is
+   * not installed.
    */
   static async launch({ executablePath = chromiumPath() }: { executablePath?: string } = {}): Promise<PngRenderer> {
     if (!existsSync(executablePath)) {
@@ -92,12 +94,7 @@ export class PngRenderer {
           `or set ${CHROMIUM_PATH_ENV} to a Chromium or Chrome executable`,
       );
     }
-    let launch: typeof import('puppeteer-core').launch;
-    try {
-      ({ launch } = await import('puppeteer-core'));
-    } catch (err) {
-      throw new GlassboxError('NO_BROWSER', 'PNG pictures need the puppeteer-core package: npm install puppeteer-core', { cause: err });
-    }
+    const { launch } = await importPeer(() => import('puppeteer-core'), 'puppeteer-core', 'PNG pictures');
     const browser = await launch({
       executablePath,
       ignoreDefaultArgs: true,

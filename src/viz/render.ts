@@ -12,6 +12,10 @@ import { renderAnchorTextHtml, type TextRenderOptions } from './anchor-text-card
 import { renderCemHtml, renderCounterfactualHtml } from './counterfactual-card.js';
 import { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './counterfactual-proto-card.js';
 import { htmlDocument } from './html.js';
+import { renderSummaryHtml } from './summary-card.js';
+import type { AnchorSummaryData } from '../summary/anchor-summary.js';
+import { renderAnchorCounterfactualHtml } from './anchor-counterfactual-card.js';
+import type { AnchorCounterfactualData } from '../keeps-and-flips/anchor-counterfactual.js';
 
 /** Options of {@link renderHtml}: what each kind of card needs to name things (see each card's options). */
 export type RenderOptions = TabularRenderOptions & TextRenderOptions & ImageRenderOptions & CounterfactualProtoRenderOptions;
@@ -26,6 +30,8 @@ const CARDS: Record<string, Renderer> = {
   Counterfactual: (e, o) => renderCounterfactualHtml(e as Explanation<CounterfactualData>, o),
   CEM: (e, o) => renderCemHtml(e as Explanation<CEMData>, o),
   CounterfactualProto: (e, o) => renderCounterfactualProtoHtml(e as Explanation<CounterfactualProtoData>, o),
+  AnchorSummary: (e, o) => renderSummaryHtml(e as Explanation<AnchorSummaryData>, o),
+  AnchorCounterfactual: (e, o) => renderAnchorCounterfactualHtml(e as Explanation<AnchorCounterfactualData>, o, renderHtml),
 };
 
 /** The explainers whose explanations {@link renderHtml} draws. */

@@ -117,7 +117,62 @@ describe('parseCsv and loadCsv errors', () => {
     expect(error('a,b\n1,\n')).toBe('data.csv line 2, column "b" is empty; expected a value (fill in missing values, e.g. with "?" in a categorical column)');
     expect(error('a,a\n1,2\n')).toBe('data.csv header names column "a" twice; column names must be unique');
     expect(error('a,,c\n1,2,3\n')).toBe('data.csv header: column 2 has no name; expected a name for every column');
-    expect(error('a,b\n"1,2\n')).toMatch(/^data\.csv is not valid CSV: Quote Not Closed/);
+    expect(error('a,b\n"1,2\n')).toBe('data.csv line 2 opens a quoted field that is never closed; expected a closing quote (")');
+    expect(error('a,b\n1,"x"y\n')).toMatch(/^data\.csv is not valid CSV: Invalid Closing Quote: got "y" at line 2/);
+  });
+
+  it('an unclosed quote is named by the line where it opens, past closed quotes, doubled quotes and line breaks', () => {
+    const text = ['a,b', '1,"two\nlines"', '2,"say ""hi"""', '3,  "open', '4,x', '5,y'].join('\n');
+    expect(error(text)).toBe('data.csv line 5 opens a quoted field that is never closed; expected a closing quote (")');
+  });
+
+  it('a mostly numeric column with other values is an error naming the first, never a silent recode', () => {
+    const ages = (bad: string, at = 5) => ['age,job', ...Array.from({ length: 8 }, (_, i) => `${i === at ? bad : 30 + i},clerk`)].join('\n');
+    for (const bad of ['abc', 'NaN', 'Infinity', '-inf', '0x1F']) {
+      expect(error(ages(bad))).toBe(
+        `data.csv line 7, column "age" is ${JSON.stringify(bad)}, but 7 of the column's 8 values are numbers; a numeric column must hold ` +
+          'only finite numbers: fix the value, or pass --categorical age (option categorical) to read the column as categories',
+      );
+    }
+    expect(error(ages(''))).toBe('data.csv line 7, column "age" is empty; expected a value (fill in missing values, e.g. with "?" in a categorical column)');
+    // Named categorical, the column is read as categories; a column of mostly words stays categorical.
+    expect(parseCsv(ages('abc'), { categorical: ['age'] }).categoryMap[0]).toContain('abc');
+    expect(parseCsv('code\nA1\nB2\n7\n').categoryMap).toEqual({ 0: ['7', 'A1', 'B2'] });
+    expect(error('x\nNaN\nNaN\n')).toMatch(/^data\.csv line 2, column "x" is "NaN", but 0 of the column's 2 values are numbers/);
+  });
+
+  it('one column that holds another delimiter, and the delimiter option', () => {
+    expect(error('age;job\n39;clerk\n')).toBe(
+      `data.csv has one column, "age;job": its fields look separated by ";", not ","; pass --delimiter ';' (option delimiter) to read it`,
+    );
+    expect(error('age\tjob\n39\tclerk\n')).toMatch(/its fields look separated by "\\t", not ","; pass --delimiter '\\t'/);
+    expect(parseCsv('age;job\n39;"a;b"\n', { delimiter: ';' }).categoryMap).toEqual({ 1: ['a;b'] });
+    expect(parseCsv('age\n39\n').featureNames).toEqual(['age']);
+    expect(error('a\n1\n', { delimiter: ';;' })).toBe('option delimiter is ";;"; expected one character other than a quote or a line break');
+  });
+
+  it('files that are not UTF-8: a UTF-16 byte-order mark, NUL bytes, invalid bytes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glassbox-csv-'));
+    const file = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const utf16 = file('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]));
+    expect(() => loadCsv(utf16)).toThrow(/utf16\.csv is UTF-16 text \(it starts with the byte-order mark FF FE\); expected UTF-8: save it as UTF-8/);
+    const nul = file('nul.csv', Buffer.from('a,b\n1,2\n3,\u00004\n'));
+    expect(() => loadCsv(nul)).toThrow(/nul\.csv line 3 holds a NUL byte; expected UTF-8 text \(is the file UTF-16 or binary\?\)$/);
+    const latin1 = file('latin1.csv', Buffer.from('a,b\n1,x\n2,\xe9t\xe9\n', 'latin1'));
+    expect(() => loadCsv(latin1)).toThrow(/latin1\.csv line 3 holds bytes that are not UTF-8; expected a UTF-8 text file$/);
+  });
+
+  it('a good file still round-trips: written back as CSV, it reads the same', () => {
+    const t = parseCsv(PEOPLE, { target: 'label' });
+    const field = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const lines = t.rows.map((row, i) =>
+      [...row.map((v, j) => (t.categoryMap[j] === undefined ? String(v) : t.categoryMap[j][v])), t.target?.[i] ?? ''].map(field).join(','),
+    );
+    const again = parseCsv([[...t.featureNames, 'label'].join(','), ...lines].join('\n'), { target: 'label' });
+    expect(again).toEqual(t);
   });
 
   it('a missing target and unknown or conflicting columns in the options', () => {

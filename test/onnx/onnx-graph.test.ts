@@ -56,7 +56,7 @@ describe('ONNX graphs', () => {
     const graph = readOnnxGraph(rfBytes);
     expect(graph.outputs).toEqual(['output_label', 'output_probability']);
     expect(graph.nodes).toEqual([
-      { opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['X'], outputs: ['output_label', 'probabilities'], classes: [0, 1] },
+      { opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['X'], outputs: ['output_label', 'probabilities'], classes: [0, 1], weightClassIds: [0], postTransform: 'NONE' },
       { opType: 'ZipMap', domain: 'ai.onnx.ml', inputs: ['probabilities'], outputs: ['output_probability'], classes: [0, 1] },
     ]);
     expect(zipMapOutputs(graph)).toEqual([{ output: 'output_probability', input: 'probabilities', classes: [0, 1] }]);

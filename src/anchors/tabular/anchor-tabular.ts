@@ -3,6 +3,7 @@ import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
 import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { CategoricalLayout } from '../../counterfactuals/categorical/layout.js';
 import { searchAnchor } from '../beam-search.js';
 import {
   checkInteger,
@@ -22,6 +23,14 @@ export interface AnchorTabularOptions {
   categoryMap?: CategoryMap;
   /** Seed of every random choice; the same seed and inputs give the same explanation. */
   seed?: number | string;
+  /**
+   * The model takes one-hot rows (Alibi Explain's `ohe=True`): each categorical feature of `categoryMap`
+   * (keyed by feature, as without `ohe`) is `k` adjacent 0/1 columns in feature order, every numeric
+   * feature one column. `fit` and `explain` then take rows in that encoding (or records keyed by
+   * feature name); the anchor is stated on the original features, the model is fed one-hot rows, and
+   * the explanation's rows (`raw.instance`, examples) are in the ordinal encoding. Default `false`.
+   */
+  ohe?: boolean;
 }
 
 export interface AnchorTabularFitOptions {
@@ -45,6 +54,8 @@ export interface AnchorTabularState {
   /** Category names by column index. */
   categoryMap: Record<number, string[]>;
   seed: number | string;
+  /** The model takes one-hot rows (see {@link AnchorTabularOptions.ohe}); absent when it does not. */
+  ohe?: true;
   discPerc: number[];
   /** Per feature, its bin edges (ascending), or `null` for a categorical feature. */
   edges: (number[] | null)[];
@@ -111,19 +122,34 @@ export class AnchorTabular {
   readonly schema: TabularSchema;
   private readonly predictor: Predictor<number[]>;
   private readonly seed: number | string;
+  /** The model's one-hot encoding with `ohe`; `undefined` when it takes the ordinal rows. */
+  private readonly onehot: CategoricalLayout | undefined;
   private training: TrainingData | undefined;
   /** Coverage samples of the fitted training data, by sample size. */
   private coverageSamples = new Map<number, CodeIndex>();
   private discPerc: number[] = [...ANCHOR_TABULAR_DEFAULTS.discPerc];
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
-    this.predictor = assertPredictor(predictor);
-    rejectUnknownOptions(options, ['categoryMap', 'seed']);
+    assertPredictor(predictor);
+    rejectUnknownOptions(options, ['categoryMap', 'seed', 'ohe']);
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.seed = options.seed ?? ANCHOR_TABULAR_DEFAULTS.seed;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
       throw new InvalidInputError(`option seed is ${typeof this.seed}; expected a number or a string`);
     }
+    if (options.ohe !== undefined && typeof options.ohe !== 'boolean') {
+      throw new InvalidInputError(`option ohe is ${typeof options.ohe}; expected true or false`);
+    }
+    this.onehot = options.ohe === true ? oneHotLayout(this.schema) : undefined;
+    const onehot = this.onehot;
+    this.predictor = onehot === undefined ? predictor : (rows) => predictor(rows.map((row) => onehot.fromOrdinal(row)));
+  }
+
+  /** A row as the explainer takes it (one-hot with `ohe`, else ordinal; or a record), encoded ordinally. */
+  private encodeRow(row: TabularRowInput, what: string): number[] {
+    const onehot = this.onehot;
+    if (onehot === undefined || row === null || typeof row !== 'object' || !Array.isArray(row)) return this.schema.encodeRow(row, what);
+    return this.schema.encodeRow(onehot.toOrdinal(row as number[], `${what} (one-hot, option ohe)`), what);
   }
 
   /** Learns the training distribution: bin edges of numeric features and the rows to sample from. */
@@ -134,7 +160,7 @@ export class AnchorTabular {
     if (!Array.isArray(trainRows) || trainRows.length === 0) {
       throw new InvalidInputError('fit needs a non-empty array of training rows');
     }
-    const rows = this.schema.encodeRows(trainRows, 'training row');
+    const rows = trainRows.map((row, i) => this.encodeRow(row, `training row ${i}`));
     const edges = binEdges(this.schema, rows, discPerc);
     const max = options.maxTrainingRows ?? rows.length;
     const kept = rows.length <= max ? rows : Array.from(sampleIndices(rows.length, max, createRng(`${this.seed}/training`)), (i) => rows[i]);
@@ -165,6 +191,7 @@ export class AnchorTabular {
       featureNames: [...this.schema.featureNames],
       categoryMap,
       seed: this.seed,
+      ...(this.onehot !== undefined && { ohe: true as const }),
       discPerc: [...this.discPerc],
       edges: training.bins.map((b) => (b === undefined ? null : Array.from(b.edges))),
       values: Float64Array.from(training.values),
@@ -178,7 +205,7 @@ export class AnchorTabular {
    *   rows of the wrong width, or values the schema rejects.
    */
   static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
-    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed });
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, ohe: state.ohe });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const discPerc = checkPercentiles(state.discPerc);
@@ -214,7 +241,7 @@ export class AnchorTabular {
     const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
     checkInteger('coverageSamples', coverageSamples, 1);
     const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples']);
-    const instance = this.schema.encodeRow(row, 'the explained row');
+    const instance = this.encodeRow(row, 'the explained row');
 
     const model = new LabelModel(this.predictor);
     const [prediction] = await model.labels([instance]);
@@ -257,7 +284,23 @@ export class AnchorTabular {
         ...(warning !== undefined && { warning }),
       },
     };
-    const params = { seed: this.seed, discPerc: this.discPerc, ...searchParams(search, coverageSamples) };
+    const params = {
+      seed: this.seed,
+      discPerc: this.discPerc,
+      ...(this.onehot !== undefined && { ohe: true }),
+      ...searchParams(search, coverageSamples),
+    };
     return { meta: blackboxLocalMeta('AnchorTabular', params), data };
   }
+}
+
+/** The one-hot columns of `schema`'s features, each feature expanded in place (Alibi Explain's `ohe` layout). */
+function oneHotLayout(schema: TabularSchema): CategoricalLayout {
+  const groups: Record<number, readonly string[]> = {};
+  let width = 0;
+  for (const names of schema.categories) {
+    if (names !== undefined) groups[width] = names;
+    width += names?.length ?? 1;
+  }
+  return new CategoricalLayout(width, groups as Record<number, string[]>, 'onehot');
 }

@@ -65,3 +65,20 @@ export function describeAnchor(schema: TabularSchema, specs: readonly PredicateS
     return { feature, name, op: 'range', ...(lower !== undefined && { lower }), ...(upper !== undefined && { upper }), text };
   });
 }
+
+/**
+ * Whether an encoded row satisfies every condition of an anchor: a category equal to the predicate's
+ * code, a number inside `lower < x <= upper` (the bin edges' sides, as the sampler draws them). The
+ * empty anchor holds everywhere.
+ */
+export function satisfiesAnchor(predicates: readonly TabularPredicate[], row: ArrayLike<number>): boolean {
+  for (const p of predicates) {
+    const x = row[p.feature];
+    if (p.op === 'eq') {
+      if (x !== p.value) return false;
+    } else if ((p.lower !== undefined && !(x > p.lower)) || (p.upper !== undefined && !(x <= p.upper))) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -110,7 +110,7 @@ interface Flags {
  * The source that DATASET, or --explainer and --data, name, and the bundled model explained unless
  * --model or --model-url say otherwise: the data set's, or the one the saved explainer's manifest names.
  */
-async function sourceFromFlags(positionals: string[], values: Flags): Promise<{ source: BatchSource; modelName?: DemoModelName }> {
+export async function sourceFromFlags(positionals: string[], values: Flags): Promise<{ source: BatchSource; modelName?: DemoModelName }> {
   if (values.explainer === undefined) {
     if (values.data !== undefined) throw new UsageError('--data is for explaining with a saved explainer: --explainer DIR --data FILE');
     if (positionals.length !== 1) {
@@ -137,7 +137,7 @@ function isDemoModelName(name: string | undefined): name is DemoModelName {
 }
 
 /** The model that --model, or --model-url with --protocol and --header, name; `fallback` without either. */
-function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): BatchModel {
+export function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): BatchModel {
   const url = values['model-url'];
   const remoteFlag = (['protocol', 'header'] as const).find((f) => values[f] !== undefined);
   if (remoteFlag !== undefined && url === undefined) throw new UsageError(`--${remoteFlag} needs --model-url URL`);
@@ -153,14 +153,14 @@ function modelFromFlags(values: Flags, fallback: DemoModelName | undefined): Bat
 }
 
 /** A precision threshold, checked here rather than in every worker for every row. */
-function parseThreshold(text: string): number {
+export function parseThreshold(text: string): number {
   const threshold = numberFlag('threshold', text) as number;
   checkNumber('threshold', threshold, 0, 1, { openLow: true });
   return threshold;
 }
 
 /** Parses a flag's value, turning the parser's InvalidInputError into a UsageError that names the flag. */
-function asUsage<T>(flag: string, value: string, parse: (text: string) => T): T {
+export function asUsage<T>(flag: string, value: string, parse: (text: string) => T): T {
   try {
     return parse(value);
   } catch (err) {
@@ -170,10 +170,10 @@ function asUsage<T>(flag: string, value: string, parse: (text: string) => T): T 
 }
 
 /** Prints progress to stderr: on a terminal one line rewritten after every row, elsewhere a line per tenth of the rows. */
-function progressPrinter(io: CliIO): (p: BatchProgress) => void {
+export function progressPrinter(io: CliIO, command = 'explain-batch'): (p: BatchProgress) => void {
   let lastTenth = -1;
   return ({ done, total, failed }) => {
-    const line = `explain-batch: ${done}/${total} rows${failed > 0 ? `, ${failed} failed` : ''}`;
+    const line = `${command}: ${done}/${total} rows${failed > 0 ? `, ${failed} failed` : ''}`;
     if (io.interactive) {
       io.stderr(`\r${line}${done === total ? '\n' : ''}`);
       return;

@@ -3,8 +3,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { csvModelRows, encodeCsvRecord, loadCsv, type CsvTable } from '../../datasets/csv.js';
-import { onnxPredictor } from '../../predictors/onnx.js';
+import { csvColumnFeeder, csvModelRows, encodeCsvRecord, loadCsv, type CsvTable } from '../../datasets/csv.js';
+import { onnxPredictor, type OnnxOutputKind } from '../../predictors/onnx.js';
 import type { Predictor } from '../../predictors/predictor.js';
 import { tfjsPredictor } from '../../predictors/tfjs.js';
 import { formatAnchor } from '../format.js';
@@ -16,8 +16,11 @@ export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train 
 Explains your model's prediction for one row with an anchor. The model is an ONNX file (.onnx, e.g.
 exported from scikit-learn, XGBoost or LightGBM) or a TensorFlow.js model (model.json or its folder)
 taking one row of the CSV's feature columns, in file order, with categories coded 0..k-1 in sorted
-order of their names (scikit-learn's OrdinalEncoder). The training CSV has a header line; every
-column but the target is a feature, numeric when all its values are numbers, else categorical.
+order of their names (scikit-learn's OrdinalEncoder). An ONNX model with one input per column, named
+after it (a scikit-learn pipeline), is fed each column under its name, categories as their names.
+The training CSV has a header line; every column but the target is a feature, numeric when all its
+values are numbers, categorical when none is (a column of both is an error: name it --categorical).
+An ONNX classifier is explained for its own label output; regressors are refused.
 
 Options:
   --model FILE         the model: FILE.onnx, or a TensorFlow.js model.json (or its folder)
@@ -27,6 +30,9 @@ Options:
   --instance JSON      explain this record instead, e.g. '{"Age": 39, "Workclass": "State-gov", ...}'
   --categorical A,B    read these columns as categorical whatever their values
   --numeric C,D        read these columns as numbers
+  --delimiter C        the CSV's field delimiter (default ','), e.g. ';', or '\\t' for a tab
+  --output KIND        ONNX: explain the model's 'labels' or its 'probabilities' output alone
+                       (default: the probabilities, checked against the label output)
   --threshold P        precision the anchor must reach (default 0.95)
   --seed S             seed of the sampling (default 0); same seed, same explanation
   --json               print the explanation JSON ({meta, data}) instead of the summary
@@ -67,6 +73,8 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       instance: { type: 'string' },
       categorical: { type: 'string' },
       numeric: { type: 'string' },
+      delimiter: { type: 'string' },
+      output: { type: 'string' },
       threshold: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -92,9 +100,15 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   const threshold = numberFlag('threshold', values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const modelKind = kindOfModel(modelPath);
+  const output = outputFlag(values.output, modelKind);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
 
-  const table = loadCsv(trainPath, { target, categorical: columnList(values.categorical), numeric: columnList(values.numeric) });
+  const table = loadCsv(trainPath, {
+    target,
+    categorical: columnList(values.categorical),
+    numeric: columnList(values.numeric),
+    delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter,
+  });
   let instance: number[];
   if (rowIndex !== undefined) {
     if (rowIndex >= table.rows.length) {
@@ -105,7 +119,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     instance = encodeCsvRecord(table, parseInstance(values.instance as string), '--instance');
   }
 
-  const model = await loadModel(modelPath, modelKind, table);
+  const model = await loadModel(modelPath, modelKind, table, output);
   try {
     checkWidth(model, modelPath, table);
     const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed });
@@ -129,11 +143,21 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
 }
 
 /** The model, fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
-async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable): Promise<LoadedModel> {
+async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, output: OnnxOutputKind | undefined): Promise<LoadedModel> {
   if (kind === 'onnx') {
-    const onnx = await onnxPredictor(path);
+    const onnx = await onnxPredictor(path, output === undefined ? {} : { output });
+    let feed: (rows: number[][]) => readonly (number | string)[][];
+    try {
+      feed =
+        onnx.inputs === 'columns'
+          ? csvColumnFeeder(table, onnx.inputNames, onnx.inputTypes.map((t) => t === 'string'), `the model ${path}`)
+          : (rows) => csvModelRows(table, rows);
+    } catch (err) {
+      await onnx.release();
+      throw err;
+    }
     return {
-      predictor: (rows) => onnx(csvModelRows(table, rows)),
+      predictor: (rows) => onnx(feed(rows)),
       numFeatures: onnx.numFeatures,
       classes: onnx.classes,
       release: () => onnx.release(),
@@ -148,6 +172,13 @@ async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable): 
       tfjs.model.dispose();
     },
   };
+}
+
+function outputFlag(value: string | undefined, kind: 'onnx' | 'tfjs'): OnnxOutputKind | undefined {
+  if (value === undefined) return undefined;
+  if (kind !== 'onnx') throw new UsageError('--output picks an output of an ONNX model; a TensorFlow.js model has one');
+  if (value !== 'labels' && value !== 'probabilities') throw new UsageError(`--output is "${value}"; expected labels or probabilities`);
+  return value;
 }
 
 function required(flag: string, value: string | undefined): string {

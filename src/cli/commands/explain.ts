@@ -13,6 +13,7 @@ import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { EXPLAIN_FILE_USAGE, explainFileCommand, isExplainFileCall } from './explain-file.js';
 import { explainImageCommand, IMAGE_DATASETS } from './explain-image.js';
 import { explainTextCommand, TEXT_DATASETS, TEXT_FLAGS } from './explain-text.js';
+import { explainWithCounterfactualCommand } from './keeps-and-flips.js';
 
 export const EXPLAIN_USAGE = `Usage: glassbox explain DATASET --row N [options]
        glassbox explain sentiment --text "SENTENCE" [--sampling S] [options]
@@ -37,6 +38,8 @@ Options:
                      (sentiment: a text model; mnist: an image model taking [N, 28, 28, 1], e.g. glassbox serve-model)
   --protocol P       with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'    with --model-url: an HTTP header to send (repeatable)
+  --with-counterfactual   adult: also the prototype-guided counterfactual of the row (what flips it, as
+                     'counterfactual adult --method proto' finds it), in one explanation and one card
   -h, --help         show this help
 
 ${EXPLAIN_FILE_USAGE}`;
@@ -59,6 +62,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       explainer: { type: 'string' },
       protocol: { type: 'string' },
       header: { type: 'string', multiple: true },
+      'with-counterfactual': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,6 +87,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (values.explainer !== undefined && values.seed !== undefined) {
     throw new UsageError('--seed cannot change a saved explainer: it keeps the seed it was fitted with (glassbox fit --seed S)');
   }
+  if (values['with-counterfactual'] && !BUNDLED_TASKS.includes(positionals[0])) {
+    throw new UsageError(`--with-counterfactual is for the tabular data sets (${BUNDLED_TASKS.join(', ')}); for mnist run 'glassbox counterfactual mnist --row N --method proto'`);
+  }
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io, connect({}));
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
@@ -97,6 +104,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const threshold = numberFlag('threshold', values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
+  if (values['with-counterfactual'] && (values.explainer !== undefined || values['model-url'] !== undefined)) {
+    throw new UsageError('--with-counterfactual explains with the bundled model and explainers; it cannot be combined with --explainer or --model-url');
+  }
 
   const remote = values['model-url'] === undefined ? undefined : await remoteFromFlags(values['model-url'], values.protocol, values.header, dataset.featureNames);
   const explainer =
@@ -111,6 +121,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       : undefined,
   });
   const elapsedMs = performance.now() - started;
+  if (values['with-counterfactual']) return explainWithCounterfactualCommand(explanation, rowIndex, dataset, { json: values.json, elapsedMs, files }, io);
   if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
   else io.stdout(formatAnchor(explanation, { targetNames: dataset.targetNames, elapsedMs }));
   await writeRenderings(explanation, dataset, files);

@@ -1,0 +1,69 @@
+import { Histogram, type Registry } from 'prom-client';
+
+/**
+ * Prometheus histograms of what the explanations say, so that a drift in explanations (anchors getting
+ * less precise or covering less, growing longer, costing more model calls; counterfactuals moving
+ * further away) shows on a dashboard like any other service metric. Labelled by `explainer` (the
+ * explanation's `meta.name`) and `class` (the class explained, as a number: `data.raw.prediction` of an
+ * anchor, `data.orig_class` of a counterfactual), besides the server's `model_name`.
+ */
+
+type Labels = 'model_name' | 'explainer' | 'class';
+
+/** Class labels kept as they are: beyond, `class="other"`, so that a model with many classes cannot blow up the series. */
+const MAX_CLASS_LABEL = 100;
+
+export class ExplanationMetrics {
+  readonly precision: Histogram<Labels>;
+  readonly coverage: Histogram<Labels>;
+  readonly anchorSize: Histogram<Labels>;
+  readonly modelCalls: Histogram<Labels>;
+  readonly counterfactualDistance: Histogram<Labels>;
+
+  constructor(
+    private readonly modelName: string,
+    registry: Registry,
+  ) {
+    const registers = [registry];
+    const labelNames: Labels[] = ['model_name', 'explainer', 'class'];
+    // Precision near the default threshold (0.95) is where a drift matters, so the buckets crowd there.
+    this.precision = new Histogram({ name: 'glassbox_anchor_precision', help: 'Precision of each anchor explained', labelNames, buckets: [0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1], registers });
+    this.coverage = new Histogram({ name: 'glassbox_anchor_coverage', help: 'Coverage of each anchor explained', labelNames, buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1], registers });
+    this.anchorSize = new Histogram({ name: 'glassbox_anchor_size', help: 'Conditions (features, words or superpixels) in each anchor explained', labelNames, buckets: [0, 1, 2, 3, 4, 5, 6, 8, 10, 15], registers });
+    this.modelCalls = new Histogram({
+      name: 'glassbox_explanation_model_calls_by_class',
+      help: 'Model calls each explanation reports (its own count), by explainer and class',
+      labelNames,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers,
+    });
+    this.counterfactualDistance = new Histogram({
+      name: 'glassbox_counterfactual_distance',
+      help: "Distance of each counterfactual found to its instance (the explainer's own distance: L1, or beta*L1 + L2^2 for CounterfactualProto)",
+      labelNames,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100],
+      registers,
+    });
+  }
+
+  /** Records what a successful explanation says; values an explanation does not have are skipped. */
+  observe(explanation: unknown): void {
+    const e = explanation as { meta?: { name?: unknown }; data?: Record<string, unknown> } | null;
+    const data = e?.data;
+    if (typeof e?.meta?.name !== 'string' || data === null || typeof data !== 'object') return;
+    const raw = (data.raw ?? {}) as Record<string, unknown>;
+    const cls = typeof raw.prediction === 'number' ? raw.prediction : data.orig_class;
+    const labels = { model_name: this.modelName, explainer: e.meta.name, class: classLabel(cls) };
+    if (typeof data.precision === 'number') this.precision.observe(labels, data.precision);
+    if (typeof data.coverage === 'number') this.coverage.observe(labels, data.coverage);
+    if (Array.isArray(data.anchor)) this.anchorSize.observe(labels, data.anchor.length);
+    const calls = typeof raw.modelCalls === 'number' ? raw.modelCalls : data.modelCalls;
+    if (typeof calls === 'number') this.modelCalls.observe(labels, calls);
+    const cf = data.cf as { distance?: unknown } | null | undefined;
+    if (typeof cf?.distance === 'number') this.counterfactualDistance.observe(labels, cf.distance);
+  }
+}
+
+function classLabel(cls: unknown): string {
+  return typeof cls === 'number' && Number.isInteger(cls) && cls >= 0 && cls < MAX_CLASS_LABEL ? String(cls) : 'other';
+}
