@@ -96,6 +96,19 @@ export {
   type FeatureChange,
 } from './counterfactuals/proto/counterfactual-proto.js';
 export { KdTree, KD_TREE_LEAF_SIZE, type Neighbours } from './counterfactuals/proto/kd-tree.js';
+export {
+  DiverseCounterfactuals,
+  DIVERSE_DEFAULTS,
+  DIVERSE_METHODS,
+  type DiverseCounterfactualsOptions,
+  type DiverseFitOptions,
+  type DiverseExplainOptions,
+  type DiverseConstraints,
+  type DiverseMethod,
+  type DiverseCounterfactual,
+  type DiverseCounterfactualsData,
+  type DiverseCounterfactualsState,
+} from './counterfactuals/diverse/diverse-counterfactuals.js';
 export { cutEncoder } from './counterfactuals/proto/encoder.js';
 export { TreePrototypes, EncoderPrototypes, type Prototype, type PrototypeKType } from './counterfactuals/proto/prototypes.js';
 export {
@@ -246,6 +259,7 @@ export { renderAnchorTextHtml, type TextRenderOptions } from './viz/anchor-text-
 export { renderAnchorImageHtml, type ImageRenderOptions } from './viz/anchor-image-card.js';
 export { renderCounterfactualHtml, renderCemHtml, type CounterfactualRenderOptions } from './viz/counterfactual-card.js';
 export { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './viz/counterfactual-proto-card.js';
+export { renderDiverseCounterfactualsHtml, type DiverseCounterfactualsRenderOptions } from './viz/diverse-counterfactuals-card.js';
 export { escapeHtml } from './viz/html.js';
 export { show, tslabDisplay, type NotebookDisplay } from './viz/show.js';
 export {

@@ -31,6 +31,7 @@ Commands:
   explain-batch adult --out FILE.jsonl [--workers N] [--shard I/N]   explain many rows on worker threads, as resumable JSON lines
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
   counterfactual adult --row N --method proto   a prototype-guided counterfactual: what this person would have to change (also mnist)
+  counterfactual adult --row N --count 4   several diverse alternatives (genetic, random or k-d tree search, no gradients)
   fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
   serve --explainer DIR --predictor-url URL   serve a saved explainer beside a deployed model (KServe, Seldon, plain HTTP)

@@ -16,6 +16,8 @@ import {
   type ProtoExplainOptions,
   type ProtoFittedState,
 } from '../counterfactuals/proto/counterfactual-proto.js';
+import { DiverseCounterfactuals, type DiverseExplainOptions } from '../counterfactuals/diverse/diverse-counterfactuals.js';
+import type { FeatureStats } from '../counterfactuals/diverse/feature-stats.js';
 import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
@@ -32,7 +34,7 @@ import type { ExplainerJsonReader, ExplainerType } from './format.js';
  * how a restored explainer explains an instance.
  */
 
-export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Counterfactual | CEM | CounterfactualProto;
+export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Counterfactual | CEM | CounterfactualProto | DiverseCounterfactuals;
 
 /** What loading needs besides the folder and the model: resources that are not saved with the explainer. */
 export interface LoadExplainerOptions {
@@ -127,6 +129,41 @@ const tabular: ExplainerCodec<AnchorTabular> = {
   },
   instanceShape: (explainer) => [explainer.schema.numFeatures],
   explain: (explainer, instance, options) => explainer.explain(instance as number[], options as AnchorTabularExplainOptions),
+};
+
+/**
+ * DiverseCounterfactuals: the schema, order and seed under `options`; the feature statistics (JSON),
+ * the kept training rows (float32 where exact, as AnchorTabular's) and their predicted classes
+ * (binary) under `state`. Explain options (count, method, constraints...) come with each request.
+ */
+const diverse: ExplainerCodec<DiverseCounterfactuals> = {
+  type: 'DiverseCounterfactuals',
+  is: (e): e is DiverseCounterfactuals => e instanceof DiverseCounterfactuals,
+  save(explainer) {
+    const { featureNames, categoryMap, order, seed, stats, values, classes } = explainer.toState();
+    const exact = values.every((v) => Math.fround(v) === v);
+    return { options: { featureNames, categoryMap, order, seed }, state: { stats, values: exact ? Float32Array.from(values) : values, classes } };
+  },
+  async restore(o, s, { r, predictor }) {
+    const names = (field: 'categoryMap' | 'order') => {
+      const byColumn = r.object(o[field], `options.${field}`);
+      for (const [key, list] of Object.entries(byColumn)) r.strings(list, `options.${field}.${key}`);
+      return byColumn as Record<number, string[]>;
+    };
+    if (!Array.isArray(s.stats)) r.fail('state.stats', 'an array (per feature, its statistics or null)', s.stats);
+    return DiverseCounterfactuals.fromState(predictor as Predictor<number[]>, {
+      featureNames: r.strings(o.featureNames, 'options.featureNames'),
+      categoryMap: names('categoryMap'),
+      order: names('order'),
+      seed: r.seed(o.seed, 'options.seed'),
+      stats: s.stats as FeatureStats,
+      values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),
+      classes: r.typedArray(s.classes, 'state.classes', ['int32']) as Int32Array,
+    });
+  },
+  describeInstance: ({ schema }) => `a row of ${schema.numFeatures} values (numbers, or names for the categorical features), or an object keyed by feature name`,
+  instanceShape: ({ schema }) => [schema.numFeatures],
+  explain: (explainer, instance, options) => explainer.explain(instance as number[], options as DiverseExplainOptions),
 };
 
 /** The options `AnchorText.toState` keeps for each sampling. */
@@ -324,4 +361,5 @@ export const CODECS: Record<ExplainerType, ExplainerCodec> = {
   Counterfactual: counterfactual,
   CEM: cem,
   CounterfactualProto: proto,
+  DiverseCounterfactuals: diverse,
 } as Record<ExplainerType, ExplainerCodec>;

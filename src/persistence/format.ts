@@ -18,7 +18,7 @@ export const EXPLAINER_FORMAT = 'glassbox-explainer';
 export const EXPLAINER_FORMAT_VERSION = 1;
 export const EXPLAINER_FILE = 'explainer.json';
 
-export const EXPLAINER_TYPES = ['AnchorTabular', 'AnchorText', 'AnchorImage', 'Counterfactual', 'CEM', 'CounterfactualProto'] as const;
+export const EXPLAINER_TYPES = ['AnchorTabular', 'AnchorText', 'AnchorImage', 'Counterfactual', 'CEM', 'CounterfactualProto', 'DiverseCounterfactuals'] as const;
 export type ExplainerType = (typeof EXPLAINER_TYPES)[number];
 
 /** What `explainer.json` says about itself. */

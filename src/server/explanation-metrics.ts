@@ -39,7 +39,7 @@ export class ExplanationMetrics {
     });
     this.counterfactualDistance = new Histogram({
       name: 'glassbox_counterfactual_distance',
-      help: "Distance of each counterfactual found to its instance (the explainer's own distance: L1, or beta*L1 + L2^2 for CounterfactualProto)",
+      help: "Distance of each counterfactual found to its instance (the explainer's own distance: L1, beta*L1 + L2^2 for CounterfactualProto, mean |change| / MAD for DiverseCounterfactuals)",
       labelNames,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100],
       registers,
@@ -57,10 +57,13 @@ export class ExplanationMetrics {
     if (typeof data.precision === 'number') this.precision.observe(labels, data.precision);
     if (typeof data.coverage === 'number') this.coverage.observe(labels, data.coverage);
     if (Array.isArray(data.anchor)) this.anchorSize.observe(labels, data.anchor.length);
-    const calls = typeof raw.modelCalls === 'number' ? raw.modelCalls : data.modelCalls;
+    const calls = typeof raw.modelCalls === 'number' ? raw.modelCalls : (data.modelCalls ?? data.model_calls);
     if (typeof calls === 'number') this.modelCalls.observe(labels, calls);
     const cf = data.cf as { distance?: unknown } | null | undefined;
     if (typeof cf?.distance === 'number') this.counterfactualDistance.observe(labels, cf.distance);
+    // DiverseCounterfactuals: every counterfactual of the set.
+    const cfs = Array.isArray(data.cfs) ? (data.cfs as Array<{ distance?: unknown }>) : [];
+    for (const one of cfs) if (typeof one?.distance === 'number') this.counterfactualDistance.observe(labels, one.distance);
   }
 }
 

@@ -12,7 +12,15 @@ import type { Predictor } from '../predictors/predictor.js';
  */
 
 /** The saved explainer types `glassbox serve` serves. */
-export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze(['AnchorTabular', 'AnchorText', 'AnchorImage', 'CounterfactualProto', 'Counterfactual', 'CEM']);
+export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze([
+  'AnchorTabular',
+  'AnchorText',
+  'AnchorImage',
+  'CounterfactualProto',
+  'Counterfactual',
+  'CEM',
+  'DiverseCounterfactuals',
+]);
 
 /**
  * Loads the explainer saved in `dir` for the server's `predictor` (the remote model), after checking

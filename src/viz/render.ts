@@ -4,6 +4,7 @@ import type { AnchorTextData } from '../anchors/text/anchor-text.js';
 import type { CEMData } from '../counterfactuals/cem.js';
 import type { CounterfactualData } from '../counterfactuals/counterfactual.js';
 import type { CounterfactualProtoData } from '../counterfactuals/proto/counterfactual-proto.js';
+import type { DiverseCounterfactualsData } from '../counterfactuals/diverse/diverse-counterfactuals.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { renderAnchorImageHtml, type ImageRenderOptions } from './anchor-image-card.js';
@@ -11,6 +12,7 @@ import { renderAnchorTabularHtml, type TabularRenderOptions } from './anchor-tab
 import { renderAnchorTextHtml, type TextRenderOptions } from './anchor-text-card.js';
 import { renderCemHtml, renderCounterfactualHtml } from './counterfactual-card.js';
 import { renderCounterfactualProtoHtml, type CounterfactualProtoRenderOptions } from './counterfactual-proto-card.js';
+import { renderDiverseCounterfactualsHtml } from './diverse-counterfactuals-card.js';
 import { htmlDocument } from './html.js';
 import { renderSummaryHtml } from './summary-card.js';
 import type { AnchorSummaryData } from '../summary/anchor-summary.js';
@@ -30,6 +32,7 @@ const CARDS: Record<string, Renderer> = {
   Counterfactual: (e, o) => renderCounterfactualHtml(e as Explanation<CounterfactualData>, o),
   CEM: (e, o) => renderCemHtml(e as Explanation<CEMData>, o),
   CounterfactualProto: (e, o) => renderCounterfactualProtoHtml(e as Explanation<CounterfactualProtoData>, o),
+  DiverseCounterfactuals: (e, o) => renderDiverseCounterfactualsHtml(e as Explanation<DiverseCounterfactualsData>, o),
   AnchorSummary: (e, o) => renderSummaryHtml(e as Explanation<AnchorSummaryData>, o),
   AnchorCounterfactual: (e, o) => renderAnchorCounterfactualHtml(e as Explanation<AnchorCounterfactualData>, o, renderHtml),
 };

@@ -99,7 +99,7 @@ describe('loading a damaged or foreign explainer folder', () => {
     const other = await damaged(editJson((j) => (j.format = 'alibi')));
     expect((await loadError(other)).message).toMatch(/"format" should be "glassbox-explainer"; found string "alibi"/);
     const unknown = await damaged(editJson((j) => (j.type = 'KernelShap')));
-    expect((await loadError(unknown)).message).toMatch(/"type" should be one of AnchorTabular, AnchorText, AnchorImage, Counterfactual, CEM, CounterfactualProto; found string "KernelShap"/);
+    expect((await loadError(unknown)).message).toMatch(/"type" should be one of AnchorTabular, AnchorText, AnchorImage, Counterfactual, CEM, CounterfactualProto, DiverseCounterfactuals; found string "KernelShap"/);
   });
 
   it('a type other than the one asked for', async () => {

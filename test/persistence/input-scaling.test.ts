@@ -113,7 +113,7 @@ describe('glassbox fit adult --method proto', () => {
 
   it('answers flags that do not apply with exit code 2 and the reason', async () => {
     const dir = await tempDir();
-    expect(await cli('fit', 'adult', '--method', 'proto', '--seed', '1', '--out', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed applies to --method anchor only') });
-    expect(await cli('fit', 'adult', '--method', 'cem', '--out', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--method is "cem" for adult; expected anchor or proto') });
+    expect(await cli('fit', 'adult', '--method', 'proto', '--seed', '1', '--out', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--seed applies to --method anchor and diverse only') });
+    expect(await cli('fit', 'adult', '--method', 'cem', '--out', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--method is "cem" for adult; expected anchor, proto or diverse') });
   });
 });

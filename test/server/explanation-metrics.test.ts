@@ -28,6 +28,7 @@ beforeAll(async () => {
         async explain(instance) {
           const row = instance as number[];
           if (row[1] === 99) return { meta: blackboxLocalMeta('CounterfactualProto', {}), data: { orig_class: 1, cf: { distance: 0.75, class: 0 }, modelCalls: 40 } };
+          if (row[1] === 98) return { meta: blackboxLocalMeta('DiverseCounterfactuals', {}), data: { orig_class: 0, cfs: [{ distance: 0.25 }, { distance: 2 }], model_calls: 12 } };
           return anchors.explain(row, { coverageSamples: 200 });
         },
       };
@@ -80,5 +81,11 @@ describe('explanation metrics of the explainer server', () => {
     expect(await sample('glassbox_counterfactual_distance_bucket', { ...cf, le: '1' })).toBe(1);
     expect(await sample('glassbox_explanation_model_calls_by_class_sum', cf)).toBe(40);
     expect(await sample('glassbox_anchor_precision_count', cf)).toBeUndefined();
+    // A set of counterfactuals: each one's distance, and the model calls of its snake_case field.
+    await explain([1, 98]);
+    const diverse = { model_name: 'm', explainer: 'DiverseCounterfactuals', class: '0' };
+    expect(await sample('glassbox_counterfactual_distance_count', diverse)).toBe(2);
+    expect(await sample('glassbox_counterfactual_distance_sum', diverse)).toBe(2.25);
+    expect(await sample('glassbox_explanation_model_calls_by_class_sum', diverse)).toBe(12);
   });
 });

@@ -13,6 +13,7 @@ import {
   type Predictor,
   type SaveableExplainer,
 } from '../../src/index.js';
+import { cli } from '../cli/run-cli.js';
 import { tempDir } from '../persistence/helpers.js';
 import { saveAdultExplainer } from './helpers.js';
 
@@ -68,5 +69,12 @@ describe('loadServableExplainer', () => {
     } finally {
       ae.dispose();
     }
+  });
+
+  it('glassbox serve exits 1 at startup with the reason', async () => {
+    const dir = await saved(new Counterfactual(twoClasses, { shape: [12], gradients: 'autodiff' }));
+    const { code, stderr } = await cli('serve', '--explainer', dir, '--predictor-url', 'http://127.0.0.1:1/v2/models/a/infer', '--port', '0', '--log-level', 'silent');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^glassbox serve: InvalidInputError: glassbox serve cannot serve the Counterfactual saved in .*: it was saved with gradients 'autodiff'/);
   });
 });

@@ -10,10 +10,12 @@ import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import { adultDiverse, isDiverseMethod } from './counterfactual-diverse.js';
 import { adultProto, mnistProto } from './counterfactual-proto.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
        glassbox counterfactual adult --row N --method proto [--json] [--html FILE] [--png FILE]
+       glassbox counterfactual adult --row N --count 4 [--immutable Sex,Race,Age] [--method genetic|random|kdtree] [--json] [--html FILE]
 
 Finds the smallest change (in L1) to held-out MNIST digit N that makes the bundled CNN predict another
 digit with probability >= 0.95 (Wachter et al., 2017; Alibi Explain's defaults), by autodiff.
@@ -21,10 +23,17 @@ With --method proto: a prototype-guided counterfactual (Van Looveren & Klaise, 2
 (prototypes from the bundled autoencoder's code) or of held-out Adult row N for the bundled
 gradient-boosted trees (a black box; k-d tree prototypes; Race, Sex and Country immutable, Age and
 Education only up).
+With --count (or --method genetic, random or kdtree): --count diverse counterfactuals of held-out Adult
+row N for the bundled gradient-boosted trees (after DiCE, Mothilal et al. 2020), no gradients, the
+--immutable features kept: a genetic search (the default), random feature changes, or the nearest
+training rows of the other class, each made sparse.
 
 Options:
   --row N            held-out digit (or Adult row) to explain, 0-based (required)
-  --method M         wachter (MNIST's default) or proto (the only method for adult)
+  --method M         wachter (MNIST's default) or proto (adult's default); for adult also genetic (the
+                     default with --count), random or kdtree
+  --count N          adult: diverse counterfactuals to find (1-100)
+  --immutable LIST   adult, with --count: comma-separated features that must not change (e.g. Sex,Race,Age)
   --target T         the digit to reach (0-9), 'other' (any other digit, the default) or 'same' (wachter only)
   --json             print the explanation JSON ({meta, data}) instead of the summary
   --png FILE         also draw the digit, the counterfactual and their difference to a PNG file (mnist);
@@ -43,6 +52,8 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
       row: { type: 'string' },
       target: { type: 'string' },
       method: { type: 'string' },
+      count: { type: 'string' },
+      immutable: { type: 'string' },
       json: { type: 'boolean', default: false },
       png: { type: 'string' },
       html: { type: 'string' },
@@ -57,8 +68,11 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
     throw new UsageError(`expected the data set mnist or adult, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   }
   const dataset = positionals[0];
-  const method = values.method ?? (dataset === 'adult' ? 'proto' : 'wachter');
-  if (method !== 'wachter' && method !== 'proto') throw new UsageError(`--method is "${method}"; expected wachter or proto`);
+  const diverse = values.count !== undefined || values.immutable !== undefined;
+  const method = values.method ?? (dataset === 'adult' ? (diverse ? 'genetic' : 'proto') : 'wachter');
+  if (dataset === 'adult' && isDiverseMethod(method)) return adultDiverseCommand(values, method, io);
+  if (diverse) throw new UsageError('--count and --immutable are for diverse counterfactuals of adult (--method genetic, random or kdtree)');
+  if (method !== 'wachter' && method !== 'proto') throw new UsageError(`--method is "${method}"; expected wachter, proto, or for adult genetic, random or kdtree`);
   if (dataset === 'adult' && method !== 'proto') throw new UsageError('--method wachter is for mnist; adult has --method proto');
   const row = numberFlag('row', values.row, { integer: true, min: 0 });
   if (row === undefined) throw new UsageError('--row N is required');
@@ -108,6 +122,27 @@ export async function counterfactualCommand(argv: string[], io: CliIO): Promise<
   } finally {
     model.dispose();
   }
+}
+
+/** `glassbox counterfactual adult --row N --count C [--immutable LIST] [--method genetic|random|kdtree]`. */
+async function adultDiverseCommand(
+  values: { row?: string; count?: string; immutable?: string; target?: string; json: boolean; html?: string; png?: string },
+  method: 'genetic' | 'random' | 'kdtree',
+  io: CliIO,
+): Promise<number> {
+  const row = numberFlag('row', values.row, { integer: true, min: 0 });
+  if (row === undefined) throw new UsageError('--row N is required');
+  if (values.target !== undefined) throw new UsageError('--target is for mnist; leave it out with adult');
+  if (values.png !== undefined) throw new UsageError('--png is for --method proto and mnist; diverse counterfactuals write --html');
+  const count = numberFlag('count', values.count, { integer: true, min: 1 }) ?? 4;
+  if (count > 100) throw new UsageError(`--count is ${count}; expected an integer in 1..100`);
+  const immutable = values.immutable === undefined ? [] : values.immutable.split(',').map((name) => name.trim());
+  if (immutable.some((name) => name === '')) throw new UsageError(`--immutable is "${values.immutable}"; expected comma-separated feature names, e.g. Sex,Race,Age`);
+  const files = checkRenderingFiles({ html: values.html });
+  const { explanation, text, render } = await adultDiverse(row, { count, immutable, method });
+  io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);
+  await writeRenderings(explanation, render, files);
+  return 0;
 }
 
 function targetFlag(value: string | undefined): TargetClass {

@@ -17,6 +17,7 @@ import { saveExplainer, type SaveableExplainer } from '../../persistence/explain
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { adultDiverseExplainer } from './counterfactual-diverse.js';
 import { adultProtoExplainer, adultProtoTrainingRows, MNIST_PROTO_OPTIONS, MNIST_PROTOTYPE_DIGITS } from './counterfactual-proto.js';
 import { CounterfactualProto } from '../../counterfactuals/proto/counterfactual-proto.js';
 import { cutEncoder } from '../../counterfactuals/proto/encoder.js';
@@ -31,7 +32,9 @@ The model is not saved: it is passed (or reached by URL) when the explainer is l
               quartiles; default) or proto (CounterfactualProto as 'glassbox counterfactual adult
               --method proto' sets it up: the model as a black box, numbers scaled to [-1, 1] and the
               scaling saved, k-d tree prototypes, ABDM category distances, Race, Sex and Country
-              immutable, Age and Education only up)
+              immutable, Age and Education only up) or diverse (DiverseCounterfactuals as 'glassbox
+              counterfactual adult --count N' sets it up: the model's own rows, Education ordered;
+              count, method and constraints are given with each explanation)
   sentiment   AnchorText with --sampling unknown (default), similarity or language_model
   mnist       --method anchor (AnchorImage, SLIC superpixels; default), counterfactual (Wachter et al.,
               pixels in [0, 1]), cem (pertinent negatives or positives, no-information values fitted
@@ -41,11 +44,11 @@ The model is not saved: it is passed (or reached by URL) when the explainer is l
 
 Options:
   --out DIR                folder to write (created if missing; required)
-  --seed S                 seed of the explainer's sampling (default 0); anchors only
+  --seed S                 seed of the explainer's sampling (default 0); anchors and adult --method diverse
   --model gbt|logreg       adult: the bundled model the explainer is for, noted in explainer.json (default gbt)
   --max-training-rows N    adult: keep a seeded sample of N training rows (proto: the first N; default: all 32,561)
   --sampling S             sentiment: unknown, similarity or language_model
-  --method M               adult: anchor or proto; mnist: anchor, counterfactual or cem
+  --method M               adult: anchor, proto or diverse; mnist: anchor, counterfactual, cem or proto
   --mode PN|PP             mnist --method cem: pertinent negative (default) or positive
   --ae                     mnist --method cem: with the bundled autoencoder (the gamma term)
   --max-iterations N       mnist counterfactual, cem, proto: optimiser steps per value of c (or lambda)
@@ -127,11 +130,16 @@ async function fitAdult(values: { model?: string; 'max-training-rows'?: string; 
   const modelFlag = values.model ?? 'gbt';
   if (modelFlag !== 'gbt' && modelFlag !== 'logreg') throw new UsageError(`--model is "${modelFlag}"; expected gbt or logreg`);
   const method = values.method ?? 'anchor';
-  if (method !== 'anchor' && method !== 'proto') throw new UsageError(`--method is "${method}" for adult; expected anchor or proto`);
-  if (seed !== undefined && method !== 'anchor') throw new UsageError('--seed applies to --method anchor only (counterfactual searches are not random)');
+  if (method !== 'anchor' && method !== 'proto' && method !== 'diverse') throw new UsageError(`--method is "${method}" for adult; expected anchor, proto or diverse`);
+  if (seed !== undefined && method === 'proto') throw new UsageError('--seed applies to --method anchor and diverse only (the proto search is not random)');
   const maxTrainingRows = numberFlag('max-training-rows', values['max-training-rows'], { integer: true, min: 1 });
   const model: DemoModelName = `adult-${modelFlag}`;
   if (method === 'proto') return fitAdultProto(model, maxTrainingRows);
+  if (method === 'diverse') {
+    const explainer = await adultDiverseExplainer(model, maxTrainingRows, seed);
+    const kept = explainer.toState().classes.length;
+    return { explainer, model, what: `${kept.toLocaleString('en-US')} training rows, Education ordered` };
+  }
   const adult = loadAdult();
   const explainer = new AnchorTabular(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed });
   explainer.fit(adult.train.rows, { maxTrainingRows });

@@ -48,7 +48,7 @@ describe('glassbox counterfactual --method proto', () => {
       [['counterfactual', 'adult', '--row', '99999'], /--row 99999 is out of range; adult has 16281 held-out rows/],
       [['counterfactual', 'adult', '--row', '1', '--target', '3'], /--target is for mnist; leave it out with adult/],
       [['counterfactual', 'adult', '--row', '1', '--html', ''], /--html needs a file name/],
-      [['counterfactual', 'mnist', '--row', '1', '--method', 'dice'], /--method is "dice"; expected wachter or proto/],
+      [['counterfactual', 'mnist', '--row', '1', '--method', 'dice'], /--method is "dice"; expected wachter, proto, or for adult genetic, random or kdtree/],
     ] as const) {
       const { code, stderr } = await cli(...argv);
       expect(code).toBe(2);
