@@ -408,3 +408,13 @@ export {
   type CounterfactualLikeData,
   type CounterfactualSearch,
 } from './keeps-and-flips/anchor-counterfactual.js';
+// Limits (issue 14, docs/limits.md): the bounds of options, caches and reads, and their helpers.
+export { ANCHOR_SEARCH_LIMITS, COVERAGE_SAMPLES_MAX } from './anchors/options.js';
+export { COUNTERFACTUAL_LIMITS } from './counterfactuals/setup.js';
+export { ByteBudgetCache } from './core/byte-budget-cache.js';
+export { responseByteLimit } from './predictors/remote/options.js';
+export { redactUrl, splitUrlCredentials } from './predictors/remote/credentials.js';
+export { MAX_TENSOR_ELEMENTS, MAX_TENSOR_RANK } from './predictors/remote/tensor.js';
+export { MAX_EXPLAINER_FILE_BYTES, MAX_JSON_DEPTH, MAX_MANIFEST_BYTES } from './persistence/folder-files.js';
+export { REQUEST_OPTION_LIMITS } from './server/options.js';
+export { ListenError } from './http/listening-url.js';

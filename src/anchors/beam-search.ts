@@ -1,3 +1,4 @@
+import { EventLoopYielder } from '../core/yield.js';
 import { klLowerBound, klUpperBound } from './kl-bounds.js';
 import { klLucb } from './kl-lucb.js';
 import type { AnchorSearchOptions } from './options.js';
@@ -129,7 +130,9 @@ export async function searchAnchor<Input>(
   const candidates = new Map<string, Candidate>();
   const beta = Math.log(1 / delta);
 
+  const yielder = new EventLoopYielder();
   const draw = async (targets: readonly Candidate[], count: number) => {
+    await yielder.maybeYield();
     const batches = await sampler.sample(targets.map((c) => ({ anchor: c.predicates, count })));
     batches.forEach((batch, j) => {
       const start = store.add(batch);

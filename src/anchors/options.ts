@@ -55,6 +55,33 @@ export const ANCHOR_SEARCH_DEFAULTS: Readonly<AnchorSearchOptions> = Object.free
   nCoveredEx: 10,
 });
 
+/**
+ * Upper bounds of the search options, enforced for every caller (library, CLI, server). They are not
+ * tuning advice: each lies one to two orders of magnitude above any value Alibi Explain's examples or
+ * our benchmarks use, and exists so that one option cannot make one explanation take unbounded memory
+ * or time (issue 14: `batchSize: 1e6` held 890 MB; each pull of `batchSize` rows is one model call).
+ * - `batchSize` 10,000: rows per arm pull and model request; 100x Alibi's default of 100.
+ * - `beamSize` 20: candidates kept per anchor size, each sampled every round; Alibi's examples use 1 to 2.
+ * - `minSamplesStart` 100,000 and `nCoveredEx` 1,000: samples drawn before the search, and examples
+ *   kept (and written into the explanation) per step.
+ * - `maxAnchorSize` 1,000: above any number of predicates a row, text or image has in practice.
+ */
+export const ANCHOR_SEARCH_LIMITS = Object.freeze({
+  batchSize: 10_000,
+  beamSize: 20,
+  minSamplesStart: 100_000,
+  nCoveredEx: 1_000,
+  maxAnchorSize: 1_000,
+});
+
+/**
+ * Most coverage samples an anchor explanation draws (AnchorTabular, AnchorText, AnchorImage): 10x
+ * Alibi's default of 10,000. Coverage is a fraction estimated from them; its standard error at 100,000
+ * samples is below 0.0016, and every candidate anchor's coverage costs one pass over them (issue 14:
+ * `coverageSamples: 1e8` blocked the event loop for 10.6 s and kept 2.1 GB).
+ */
+export const COVERAGE_SAMPLES_MAX = 100_000;
+
 const SEARCH_OPTION_NAMES: readonly string[] = [...Object.keys(ANCHOR_SEARCH_DEFAULTS), 'onProgress'];
 
 /**
@@ -72,11 +99,12 @@ export function resolveSearchOptions(
   checkNumber('threshold', o.threshold, 0, 1, { openLow: true });
   checkNumber('delta', o.delta, 0, 1, { openLow: true, openHigh: true });
   checkNumber('tau', o.tau, 0, 1, { openLow: true, openHigh: true });
-  checkInteger('batchSize', o.batchSize, 1);
-  checkInteger('beamSize', o.beamSize, 1);
-  checkInteger('minSamplesStart', o.minSamplesStart, 1);
-  checkInteger('nCoveredEx', o.nCoveredEx, 0);
-  if (o.maxAnchorSize !== undefined) checkInteger('maxAnchorSize', o.maxAnchorSize, 1);
+  const max = ANCHOR_SEARCH_LIMITS;
+  checkInteger('batchSize', o.batchSize, 1, max.batchSize);
+  checkInteger('beamSize', o.beamSize, 1, max.beamSize);
+  checkInteger('minSamplesStart', o.minSamplesStart, 1, max.minSamplesStart);
+  checkInteger('nCoveredEx', o.nCoveredEx, 0, max.nCoveredEx);
+  if (o.maxAnchorSize !== undefined) checkInteger('maxAnchorSize', o.maxAnchorSize, 1, max.maxAnchorSize);
   if (typeof o.stopOnFirst !== 'boolean') {
     throw new InvalidInputError(`option stopOnFirst is ${String(o.stopOnFirst)}; expected true or false`);
   }
@@ -102,10 +130,17 @@ export function stripUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function checkInteger(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidInputError(`option ${name} is ${String(value)}; expected an integer >= ${min}`);
+/** Checks that option `name` is an integer in `min..max` (no upper bound unless `max` is given). */
+export function checkInteger(name: string, value: unknown, min: number, max = Infinity): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
+    throw new InvalidInputError(`option ${name} is ${String(value)}; expected an integer ${range}`);
   }
+}
+
+/** Checks the `coverageSamples` option of an anchor explainer (see {@link COVERAGE_SAMPLES_MAX}). */
+export function checkCoverageSamples(value: unknown): void {
+  checkInteger('coverageSamples', value, 1, COVERAGE_SAMPLES_MAX);
 }
 
 export function checkBoolean(name: string, value: unknown): void {

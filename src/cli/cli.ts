@@ -6,7 +6,7 @@ import { EXPLAIN_BATCH_USAGE, explainBatchCommand } from './commands/explain-bat
 import { FIT_USAGE, fitCommand } from './commands/fit.js';
 import { SERVE_MODEL_USAGE, serveModelCommand } from './commands/serve-model.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.js';
-import { UsageError, type CliIO } from './io.js';
+import { joinNegativeValues, UsageError, type CliIO } from './io.js';
 import { SUMMARIZE_USAGE, summarizeCommand } from './commands/summarize.js';
 import { AUDIT_USAGE, auditCommand } from './commands/audit.js';
 
@@ -61,7 +61,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(joinNegativeValues(rest), io);
   } catch (err) {
     if (err instanceof UsageError || isParseArgsError(err)) {
       io.stderr(`glassbox ${name}: ${(err as Error).message}\n\n${command.usage}`);

@@ -22,7 +22,7 @@ import { gradientSource, type GradientMethod, type GradientSource, type Gradient
 import { flattenInstance, nest, type InstanceInput, type NestedNumbers } from './instance.js';
 import { argmax } from './probabilities.js';
 import { counterfactualMeta, rangeParams } from './params.js';
-import { arrayParams, checkExplainerOptions, checkOnProgress, modelUsage, predictInstance } from './setup.js';
+import { arrayParams, checkExplainerOptions, checkOnProgress, COUNTERFACTUAL_LIMITS, modelUsage, predictInstance } from './setup.js';
 
 /**
  * Counterfactual instances after Wachter, Mittelstadt & Russell, "Counterfactual Explanations without
@@ -199,10 +199,10 @@ export class Counterfactual {
     o.constraints = checkConstraints(options.constraints, this.size);
     checkNumber('targetProba', o.targetProba, 0, 1);
     checkNumber('tol', o.tol, 0, 1);
-    checkInteger('maxIter', o.maxIter, 1);
-    checkInteger('earlyStop', o.earlyStop, 1);
+    checkInteger('maxIter', o.maxIter, 1, COUNTERFACTUAL_LIMITS.iterations);
+    checkInteger('earlyStop', o.earlyStop, 1, COUNTERFACTUAL_LIMITS.iterations);
     checkNumber('lamInit', o.lamInit, 0, Infinity, { openLow: true, openHigh: true });
-    checkInteger('maxLamSteps', o.maxLamSteps, 1);
+    checkInteger('maxLamSteps', o.maxLamSteps, 1, COUNTERFACTUAL_LIMITS.weightSteps);
     checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
     if (typeof o.decay !== 'boolean') throw new InvalidInputError(`option decay is ${String(o.decay)}; expected true or false`);
     const t = o.targetClass;

@@ -17,6 +17,19 @@ import { argmax } from './probabilities.js';
  */
 
 /**
+ * Upper bounds of the counterfactual explainers' counts, enforced for every caller: each optimisation
+ * step is at least one model call (finite differences: one per feature), so these bound one
+ * explanation's model calls and time. They lie well above the defaults of Alibi Explain (max_iter 1000,
+ * max_iterations 1000, c_steps 10, max_lam_steps 10, early_stop 50) and above any value its examples use.
+ */
+export const COUNTERFACTUAL_LIMITS = Object.freeze({
+  /** Gradient steps per weight (`maxIter`, `maxIterations`) and steps without progress (`earlyStop`). */
+  iterations: 100_000,
+  /** Values of the weight c or λ tried (`cSteps`, `maxLamSteps`). */
+  weightSteps: 100,
+});
+
+/**
  * Checks the predictor and the options object, rejecting unknown options, and returns the number of
  * values of one instance, from `options.shape`.
  *
@@ -82,8 +95,8 @@ export function checkFistaOptions(
   checkNumber('beta', o.beta, 0, Infinity, { openHigh: true });
   checkNumber('gamma', o.gamma, 0, Infinity, { openHigh: true });
   checkNumber('learningRateInit', o.learningRateInit, 0, Infinity, { openLow: true, openHigh: true });
-  checkInteger('maxIterations', o.maxIterations, 1);
-  checkInteger('cSteps', o.cSteps, 1);
+  checkInteger('maxIterations', o.maxIterations, 1, COUNTERFACTUAL_LIMITS.iterations);
+  checkInteger('cSteps', o.cSteps, 1, COUNTERFACTUAL_LIMITS.weightSteps);
   if (!Array.isArray(o.clip) || o.clip.length !== 2 || !(o.clip[0] < o.clip[1])) {
     throw new InvalidInputError(`option clip is ${JSON.stringify(o.clip)}; expected [min, max] with min < max`);
   }

@@ -1,5 +1,5 @@
 import { V2_INPUT_DATATYPES } from '../predictors/remote/options.js';
-import { flattenTensor, ResponseShapeError, shapedTensor, type FlatTensor } from '../predictors/remote/tensor.js';
+import { firstInexactValue, flattenTensor, ResponseShapeError, shapedTensor, type FlatTensor } from '../predictors/remote/tensor.js';
 import { HttpError } from './http-error.js';
 
 /**
@@ -31,9 +31,11 @@ export function requestObject(body: unknown, expected: string): Record<string, u
  */
 export const V2_NUMERIC_DATATYPES: ReadonlySet<string> = new Set(['FP16', ...V2_INPUT_DATATYPES]);
 
-/** Checks that the values of an integer datatype (INT*, UINT*) are integers, and unsigned ones not negative; a 400 otherwise. */
+/**
+ * Checks that the values of an integer datatype (INT*, UINT*) are integers within its range (INT64 and
+ * UINT64 within the safe integers, see `INTEGER_DATATYPE_RANGES`); a 400 naming the value otherwise.
+ */
 export function checkIntegerValues(values: readonly number[], datatype: string, what: string): void {
-  if (!datatype.includes('INT')) return;
-  const bad = values.findIndex((v) => !Number.isInteger(v) || (datatype.startsWith('U') && v < 0));
-  if (bad >= 0) throw new HttpError(400, `${what} is ${datatype} but value ${bad} is ${values[bad]}`);
+  const { index, expected } = firstInexactValue(values, datatype);
+  if (index >= 0) throw new HttpError(400, `${what} is ${datatype} but value ${index} is ${values[index]}; expected ${expected}`);
 }

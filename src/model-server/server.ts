@@ -4,7 +4,7 @@ import { describe } from '../predictors/remote/options.js';
 import { kserveV1Routes } from './kserve-v1.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
-import { listeningUrl } from '../http/listening-url.js';
+import { listenOn, listeningUrl } from '../http/listening-url.js';
 import { MODEL_SERVER_DEFAULTS, ServedModel, type ModelServerOptions } from './model.js';
 import { seldonRoutes } from './seldon.js';
 import { v2Routes } from './v2.js';
@@ -78,7 +78,7 @@ export function createModelServer(options: ModelServerOptions): ModelServer {
   return {
     app,
     async listen(): Promise<ListeningModelServer> {
-      await app.listen({ host, port });
+      await listenOn(app, host, port);
       const { url, port: bound } = listeningUrl(app, host);
       return { url, host, port: bound, close: () => app.close() };
     },

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExplainerFileError, InvalidInputError } from '../core/errors.js';
+import { ExplainerFileError, GlassboxError, InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { MinMaxScaling } from '../core/min-max-scaling.js';
 import type { Predictor } from '../predictors/predictor.js';
@@ -11,6 +11,7 @@ import { BYTES_PER_ELEMENT, decodeArray, dtypeOf, encodeArray, isBinaryArray, is
 import { fileSystemIO } from '../tf/fs-io.js';
 import { loadTfModel } from '../tf/models.js';
 import { CODECS, type LoadExplainerOptions, type SaveableExplainer, type SavedModels } from './codecs.js';
+import { MAX_EXPLAINER_FILE_BYTES, MAX_MANIFEST_BYTES, parseBoundedJson, readFolderFile } from './folder-files.js';
 import {
   EXPLAINER_FILE,
   EXPLAINER_FORMAT,
@@ -219,11 +220,12 @@ export async function loadExplainer(
     r.fail('type', JSON.stringify(options.type), manifest.type);
   }
   const top = json as Record<string, unknown>;
-  const restoredOptions = r.object(await insertArrays(top.options, 'options', dir, r), 'options');
-  const state = r.object(await insertArrays(top.state, 'state', dir, r), 'state');
+  const binaries = new Map<string, string>();
+  const restoredOptions = r.object(await insertArrays(top.options, 'options', dir, r, binaries), 'options');
+  const state = r.object(await insertArrays(top.state, 'state', dir, r, binaries), 'state');
   const codec = CODECS[manifest.type];
   const scaling = top.inputScaling === undefined ? undefined : readScaling(top.inputScaling, codec, r);
-  const readJson = async (name: string) => parseJson(await readCheckedFile(top.files, `files.${name}`, name, dir, r), join(dir, name));
+  const readJson = async (name: string) => parseBoundedJson((await readCheckedFile(top.files, `files.${name}`, name, dir, r)).toString('utf8'), join(dir, name));
   const models = await loadModels(top.models, dir, options, r);
   let explainer: SaveableExplainer;
   try {
@@ -234,6 +236,10 @@ export async function loadExplainer(
   } catch (err) {
     if (err instanceof InvalidInputError) {
       throw new ExplainerFileError(r.source, `cannot restore the saved ${manifest.type}: ${err.message}`, { cause: err });
+    }
+    // A file is data: whatever in it trips the restoring code is reported as the file's fault, not as a stack.
+    if (!(err instanceof GlassboxError)) {
+      throw new ExplainerFileError(r.source, `cannot restore the saved ${manifest.type}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
     }
     throw err;
   }
@@ -271,40 +277,34 @@ function readScaling(json: unknown, codec: (typeof CODECS)[ExplainerType], r: Ex
 
 async function readExplainerJson(dir: string): Promise<{ json: unknown; r: ExplainerJsonReader }> {
   const path = join(dir, EXPLAINER_FILE);
-  return { json: parseJson(await readDirFile(dir, EXPLAINER_FILE), path), r: new ExplainerJsonReader(path) };
+  const bytes = await readFolderFile(dir, EXPLAINER_FILE, { maxBytes: MAX_MANIFEST_BYTES });
+  return { json: parseBoundedJson(bytes.toString('utf8'), path), r: new ExplainerJsonReader(path) };
 }
 
-async function readDirFile(dir: string, name: string): Promise<Buffer> {
-  const path = join(dir, name);
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? name === EXPLAINER_FILE
-          ? 'not found; expected a folder written by saveExplainer or `glassbox fit`'
-          : `not found; ${EXPLAINER_FILE} refers to it`
-        : `cannot be read: ${(err as Error).message}`;
-    throw new ExplainerFileError(path, why, { cause: err });
+/**
+ * Replaces every {@link BinaryRef} in `value` by its array, checking the file's size and checksum. `seen`
+ * holds the binary files read so far, by the field that named them: a file may be referenced once only
+ * (a small explainer.json naming one large file thousands of times would be read thousands of times).
+ */
+async function insertArrays(value: unknown, path: string, dir: string, r: ExplainerJsonReader, seen = new Map<string, string>()): Promise<unknown> {
+  if (isBinaryRef(value)) {
+    const name = r.string(value.$binary, `${path}.$binary`);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new ExplainerFileError(join(dir, name), `is referenced by "${first}" and again by "${path}" in ${EXPLAINER_FILE}; expected each binary file once`);
+    }
+    seen.set(name, path);
+    return readBinary(value, path, dir, r);
   }
-}
-
-function parseJson(bytes: Buffer, path: string): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new ExplainerFileError(path, `is not valid JSON (${(err as Error).message}); the file is truncated or corrupt`, { cause: err });
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(await insertArrays(value[i], `${path}[${i}]`, dir, r, seen));
+    return out;
   }
-}
-
-/** Replaces every {@link BinaryRef} in `value` by its array, checking the file's size and checksum. */
-async function insertArrays(value: unknown, path: string, dir: string, r: ExplainerJsonReader): Promise<unknown> {
-  if (isBinaryRef(value)) return readBinary(value, path, dir, r);
-  if (Array.isArray(value)) return Promise.all(value.map((v, i) => insertArrays(v, `${path}[${i}]`, dir, r)));
   if (value !== null && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await insertArrays(v, `${path}.${k}`, dir, r)]));
-    return Object.fromEntries(entries);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await insertArrays(v, `${path}.${k}`, dir, r, seen);
+    return out;
   }
   return value;
 }
@@ -329,14 +329,8 @@ async function readCheckedFile(files: unknown, field: string, name: string, dir:
 /** The bytes of file `name`, checked against the byte length and SHA-256 that `field` of the JSON gives. */
 async function checkedBytes(dir: string, name: string, expected: number, what: string, checksum: string, field: string): Promise<Buffer> {
   const path = join(dir, name);
-  const bytes = await readDirFile(dir, name);
-  if (bytes.byteLength !== expected) {
-    const values = what === 'bytes' ? '' : `${what}, `;
-    throw new ExplainerFileError(
-      path,
-      `has ${bytes.byteLength} bytes; expected ${expected} (${values}as "${field}" in ${EXPLAINER_FILE} says): the file is truncated or was replaced`,
-    );
-  }
+  const declared = `${what === 'bytes' ? '' : `${what}, `}as "${field}" in ${EXPLAINER_FILE} says`;
+  const bytes = await readFolderFile(dir, name, { exactBytes: expected, declared, maxBytes: MAX_EXPLAINER_FILE_BYTES });
   const actual = sha256(bytes);
   if (actual !== checksum) {
     throw new ExplainerFileError(path, `has SHA-256 ${actual}; expected ${checksum} (as "${field}" in ${EXPLAINER_FILE} says): the file is corrupt or was altered`);

@@ -23,6 +23,10 @@ export interface ModelUsage {
   rows: number;
 }
 
+/** The class labels a predictor may return: those an Int32Array holds exactly. */
+const LABEL_MIN = -2147483648;
+const LABEL_MAX = 2147483647;
+
 /**
  * Reduces a predictor's output for `n` inputs to class labels, validating it on the way: the output must
  * have exactly `n` entries; labels must be finite integers; probability rows must all have the same
@@ -49,6 +53,10 @@ export function toLabels(output: unknown, n: number): Int32Array {
           `predictor returned ${describe(v)} as the label of input ${i}; expected an integer class label ` +
             '(or return one row of class probabilities per input)',
         );
+      }
+      // An Int32Array would wrap a larger label (4294967297 to 1): such a label is refused, not renamed.
+      if (v < LABEL_MIN || v > LABEL_MAX) {
+        throw new PredictorError(`predictor returned ${v} as the label of input ${i}; expected a class label in [${LABEL_MIN}, ${LABEL_MAX}]`);
       }
       labels[i] = v;
     }

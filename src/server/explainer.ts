@@ -18,6 +18,16 @@ export interface ServableExplainer {
    * Without it, instances are taken as they come and the model is not checked.
    */
   readonly instanceShape?: InstanceShape;
+  /**
+   * Values per row the explainer sends the model, when it knows: the server checks it against the
+   * model's metadata and stays not ready, with the reason, while they disagree.
+   */
+  readonly rowWidth?: number;
+  /**
+   * What values the explainer's rows hold, when it knows: the server stays not ready while the model's
+   * input datatype cannot hold them (an integer datatype for fractional values, or a range too small).
+   */
+  readonly rowValues?: { integers: boolean; min: number; max: number };
 }
 
 /**

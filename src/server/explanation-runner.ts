@@ -6,6 +6,7 @@ import { HttpError } from '../http/http-error.js';
 import { Limiter } from '../predictors/remote/batching.js';
 import { runForRequest, type RequestContext } from './context.js';
 import type { ExplainFailure, ExplainerMetrics } from './metrics.js';
+import { REQUEST_OPTION_LIMITS, type RequestLimitName } from './options.js';
 import type { ServerState } from './state.js';
 import type { ServableExplainer } from './explainer.js';
 import { describe } from '../predictors/remote/options.js';
@@ -52,7 +53,12 @@ export class ExplanationRunner {
   constructor(
     private readonly state: ServerState,
     private readonly metrics: ExplainerMetrics,
-    private readonly limits: { maxConcurrent: number; maxQueue: number; explainTimeoutMs: number },
+    private readonly limits: {
+      maxConcurrent: number;
+      maxQueue: number;
+      explainTimeoutMs: number;
+      requestLimits: Record<RequestLimitName, number>;
+    },
   ) {
     this.slots = new Limiter(limits.maxConcurrent);
     metrics.watchLoad(() => ({ running: this.slots.inFlight, queued: this.slots.queued }));
@@ -61,6 +67,11 @@ export class ExplanationRunner {
   /** The context of a request's explanation (its model tally), for the request log. */
   contextOf(req: FastifyRequest): RequestContext | undefined {
     return this.contexts.get(req);
+  }
+
+  /** Resolves once no explanation is running or waiting (polled: draining is not a hot path). */
+  async idle(): Promise<void> {
+    while (this.slots.inFlight > 0 || this.slots.queued > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /** Counts a request refused before it reached the runner (bad body, no token). */
@@ -94,6 +105,7 @@ export class ExplanationRunner {
       throw new ExplainError(503, `the explainer is not ready: ${this.state.reason}`, 'not_ready', { 'retry-after': '1' });
     }
     checkInstanceKind(explainer, instance);
+    this.checkRequestLimits(options);
     const { maxConcurrent, maxQueue, explainTimeoutMs } = this.limits;
     if (this.slots.inFlight >= maxConcurrent && this.slots.queued >= maxQueue) {
       throw new ExplainError(
@@ -144,6 +156,17 @@ export class ExplanationRunner {
       throw this.failure(err);
     } finally {
       clearTimeout(budget);
+    }
+  }
+
+  /** Refuses explain options above this server's per-request bounds (the explainer checks the rest). */
+  private checkRequestLimits(options: Record<string, unknown>): void {
+    for (const [limit, option] of Object.entries(REQUEST_OPTION_LIMITS) as [RequestLimitName, string][]) {
+      const value = Object.hasOwn(options, option) ? options[option] : undefined;
+      const max = this.limits.requestLimits[limit];
+      if (typeof value === 'number' && value > max) {
+        throw new ExplainError(400, `option ${option} is ${value}; this server allows at most ${max} (${limit})`, 'bad_request');
+      }
     }
   }
 

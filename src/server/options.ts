@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors.js';
+import { redactUrl, splitUrlCredentials, withUrlCredentials } from '../predictors/remote/credentials.js';
 import { describe, resolveRemoteOptions } from '../predictors/remote/options.js';
 import type { ExplainerFactory } from './explainer.js';
 
@@ -29,6 +30,18 @@ export interface ExplainerServerOptions {
   explainTimeoutMs?: number;
   /** The largest request body, in bytes (413 beyond). */
   bodyLimit?: number;
+  /**
+   * Milliseconds the server keeps listening after `close()` (SIGTERM), answering new requests 503 with
+   * `Retry-After` while running explanations finish; it closes once both are done. Default 0 here;
+   * `glassbox serve` uses 3 s (see `SERVE_DRAIN_MS`).
+   */
+  drainMs?: number;
+  /** Most `coverageSamples` a request may ask for (400 beyond); the explainers' own bound is higher. */
+  maxCoverageSamples?: number;
+  /** Most `batchSize` (rows per model request) a request may ask for (400 beyond). */
+  maxBatchSize?: number;
+  /** Most `beamSize` a request may ask for (400 beyond). */
+  maxBeamSize?: number;
   /** When set, explain requests must carry `Authorization: Bearer TOKEN` (401 otherwise). Health and metrics stay open. */
   token?: string;
   /** Log level of the one JSON line per request and of the server's events. */
@@ -51,6 +64,11 @@ export interface ExplainerServerOptions {
  *   under the 60 s `proxy-read-timeout` of ingress-nginx, so clients get this server's 504 and its reason.
  * - `bodyLimit` 1 MiB: fastify's default; one instance is a few hundred bytes.
  * - `logLevel` info: one line per request.
+ * - `maxCoverageSamples` 20,000, `maxBatchSize` 1,000, `maxBeamSize` 4: per-request bounds tighter than
+ *   the explainers' own (100,000, 10,000, 20; see `ANCHOR_SEARCH_LIMITS`), because any client of the
+ *   server chooses them and `maxConcurrent` explanations share one thread and one memory: at these
+ *   bounds an Adult explanation stays within a few MB and well under `explainTimeoutMs`. Twice
+ *   Alibi's defaults for the sizes, and room for a beam search of width 2 to 4.
  */
 export const EXPLAINER_SERVER_DEFAULTS = Object.freeze({
   modelName: 'model',
@@ -61,12 +79,27 @@ export const EXPLAINER_SERVER_DEFAULTS = Object.freeze({
   explainTimeoutMs: 20_000,
   bodyLimit: 1024 * 1024,
   logLevel: 'info' as LogLevel,
+  drainMs: 0,
+  maxCoverageSamples: 20_000,
+  maxBatchSize: 1_000,
+  maxBeamSize: 4,
 });
+
+/** The server options that bound an explain option of each request, and the option each bounds. */
+export const REQUEST_OPTION_LIMITS = Object.freeze({
+  maxCoverageSamples: 'coverageSamples',
+  maxBatchSize: 'batchSize',
+  maxBeamSize: 'beamSize',
+} as const);
+export type RequestLimitName = keyof typeof REQUEST_OPTION_LIMITS;
 
 /** {@link ExplainerServerOptions} checked, with every default filled in. */
 export interface ResolvedServerOptions {
   modelName: string;
+  /** The model URL without credentials: those are in `predictorHeaders` as Authorization. */
   predictorUrl: string;
+  /** The model URL as messages and logs show it: credentials redacted to `user:***@`. */
+  shownPredictorUrl: string;
   explainer: ExplainerFactory;
   predictorHeaders: Record<string, string>;
   predictorConcurrency: number;
@@ -76,8 +109,11 @@ export interface ResolvedServerOptions {
   maxQueue: number;
   explainTimeoutMs: number;
   bodyLimit: number;
+  drainMs: number;
   token: string | undefined;
   logLevel: LogLevel;
+  /** The bounds of {@link REQUEST_OPTION_LIMITS}, by server option name. */
+  requestLimits: Record<RequestLimitName, number>;
   logStream: NodeJS.WritableStream | undefined;
 }
 
@@ -93,6 +129,10 @@ const KNOWN = [
   'maxQueue',
   'explainTimeoutMs',
   'bodyLimit',
+  'drainMs',
+  'maxCoverageSamples',
+  'maxBatchSize',
+  'maxBeamSize',
   'token',
   'logLevel',
   'logStream',
@@ -121,7 +161,8 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   if (typeof o.explainer !== 'function') {
     throw new InvalidInputError(`explainer is ${describe(o.explainer)}; expected a function from a predictor to an explainer`);
   }
-  const predictorHeaders = resolveRemoteOptions({ headers: o.predictorHeaders }).headers;
+  const { url: predictorUrl, authorization } = splitUrlCredentials(o.predictorUrl);
+  const predictorHeaders = withUrlCredentials(resolveRemoteOptions({ headers: o.predictorHeaders }).headers, authorization);
   const host = o.host ?? EXPLAINER_SERVER_DEFAULTS.host;
   if (typeof host !== 'string' || host.length === 0) throw new InvalidInputError(`host is ${describe(host)}; expected a host name or address`);
   const port = integer('port', o.port, EXPLAINER_SERVER_DEFAULTS.port, 0, 65535);
@@ -130,6 +171,10 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   const predictorConcurrency = integer('predictorConcurrency', o.predictorConcurrency, maxConcurrent, 1);
   const explainTimeoutMs = integer('explainTimeoutMs', o.explainTimeoutMs, EXPLAINER_SERVER_DEFAULTS.explainTimeoutMs, 1);
   const bodyLimit = integer('bodyLimit', o.bodyLimit, EXPLAINER_SERVER_DEFAULTS.bodyLimit, 1);
+  const drainMs = integer('drainMs', o.drainMs, EXPLAINER_SERVER_DEFAULTS.drainMs, 0);
+  const requestLimits = Object.fromEntries(
+    (Object.keys(REQUEST_OPTION_LIMITS) as RequestLimitName[]).map((name) => [name, integer(name, o[name], EXPLAINER_SERVER_DEFAULTS[name], 1)]),
+  ) as Record<RequestLimitName, number>;
   if (o.token !== undefined && (typeof o.token !== 'string' || !B64TOKEN.test(o.token))) {
     throw new InvalidInputError(
       `token is ${typeof o.token === 'string' ? `a string of ${o.token.length} characters with characters a bearer token cannot hold` : describe(o.token)}; ` +
@@ -142,7 +187,8 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
   }
   return {
     modelName,
-    predictorUrl: o.predictorUrl,
+    predictorUrl,
+    shownPredictorUrl: redactUrl(o.predictorUrl),
     explainer: o.explainer,
     predictorHeaders,
     predictorConcurrency,
@@ -152,9 +198,11 @@ export function resolveServerOptions(options: ExplainerServerOptions): ResolvedS
     maxQueue,
     explainTimeoutMs,
     bodyLimit,
+    drainMs,
     token: o.token,
     logLevel,
     logStream: o.logStream,
+    requestLimits,
   };
 }
 

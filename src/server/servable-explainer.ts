@@ -1,3 +1,4 @@
+import type { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
 import { loadExplainer, readSavedExplainer, type LoadedExplainer } from '../persistence/explainer-dir.js';
 import type { ExplainerType } from '../persistence/format.js';
@@ -42,5 +43,31 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<an
       cannot(`it was saved with ${what} but without its TensorFlow.js model in the folder (saved by an older glassbox); save it again with saveExplainer`);
     }
   }
-  return loadExplainer(dir, predictor);
+  const loaded = await loadExplainer(dir, predictor);
+  if (manifest.type === 'AnchorTabular') {
+    // Its samples are made of training values (and the explained row): their range is the rows'.
+    const anchors = loaded.explainer as AnchorTabular;
+    return Object.assign(loaded, { rowWidth: anchors.schema.numFeatures, rowValues: valueRange(anchors.toState().values) });
+  }
+  // Counterfactuals move values continuously: their rows are fractional.
+  const rowWidth = rowWidthOf(options.shape);
+  return Object.assign(loaded, { rowValues: { integers: false, min: -Infinity, max: Infinity } }, rowWidth === undefined ? {} : { rowWidth });
+}
+
+/** Whether `values` are all integers, and their smallest and largest. */
+function valueRange(values: Float64Array): { integers: boolean; min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let integers = true;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (integers && !Number.isInteger(v)) integers = false;
+  }
+  return { integers, min, max };
+}
+
+/** The width of a row of shape `[N]`, or undefined. */
+function rowWidthOf(shape: unknown): number | undefined {
+  return Array.isArray(shape) && shape.length === 1 && Number.isInteger(shape[0]) ? (shape[0] as number) : undefined;
 }

@@ -1,14 +1,19 @@
+import { performance } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../core/errors.js';
 import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
-import { listeningUrl } from '../http/listening-url.js';
+import { listenOn, listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
 import type { InstanceShape } from '../predictors/remote/instances.js';
+import { ModelInputMismatchError } from '../predictors/remote/errors.js';
+import { redactUrls } from '../predictors/remote/credentials.js';
 import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
+import { INTEGER_DATATYPE_RANGES } from '../predictors/remote/tensor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
 import { requestScopedPredictor } from './context.js';
+import type { ServableExplainer } from './explainer.js';
 import { ExplanationRunner, isExplainError } from './explanation-runner.js';
 import { healthRoutes } from './health.js';
 import { ExplainerMetrics, installMetrics } from './metrics.js';
@@ -32,7 +37,10 @@ export interface ListeningExplainerServer {
    * rejects when the explainer cannot be loaded (the server then stays not ready: close it).
    */
   ready: Promise<void>;
-  /** Drains: readiness turns off, new requests get 503, running explanations finish; then resolves. */
+  /**
+   * Drains: readiness turns off, new requests get 503 with Retry-After, running and queued explanations
+   * finish, the server keeps listening for `drainMs` at least; then it closes and this resolves.
+   */
   close(): Promise<void>;
 }
 
@@ -113,7 +121,7 @@ export function createExplainerServer(options: ExplainerServerOptions): Explaine
   return {
     app,
     async listen(): Promise<ListeningExplainerServer> {
-      await app.listen({ host: opts.host, port: opts.port });
+      await listenOn(app, opts.host, opts.port);
       const { url, port } = listeningUrl(app, opts.host);
       const closing = new AbortController();
       const ready = start(app, opts, state, closing.signal);
@@ -126,6 +134,11 @@ export function createExplainerServer(options: ExplainerServerOptions): Explaine
           state.phase = 'draining';
           state.reason = 'the server is shutting down';
           closing.abort();
+          // Still listening: new requests get 503 with Retry-After (not a refused connection) while the
+          // load balancer takes this server out, and running and queued explanations finish.
+          const drainUntil = performance.now() + opts.drainMs;
+          await runner.idle();
+          await sleep(Math.max(0, drainUntil - performance.now()));
           await app.close();
           state.model?.close();
         },
@@ -144,7 +157,7 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
     state.explainer = await opts.explainer(predictor);
   } catch (err) {
     state.phase = 'failed';
-    state.reason = `the explainer could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    state.reason = redactUrls(`the explainer could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
     app.log.error({ err }, state.reason);
     throw err;
   }
@@ -157,20 +170,21 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
       state.model ??= await remotePredictor(opts.predictorUrl, {
         headers: opts.predictorHeaders,
         concurrency: opts.predictorConcurrency,
-        ...(shape !== undefined && shape !== 'string' && { shape }),
+        // Arrays of more than one dimension (images) go out in their shape; rows are checked by checkModelFits.
+        ...(shape !== undefined && shape !== 'string' && shape.length > 1 && { shape }),
       });
       checkModelTakes(state.model, shape);
       await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
+      checkModelFits(state.explainer, state.model);
       break;
     } catch (err) {
-      if (err instanceof InvalidInputError) {
-        // The model's metadata does not fit the explainer: readiness stays off and says why.
-        state.phase = 'failed';
-        state.reason = `the model at ${opts.predictorUrl} cannot be explained by this explainer: ${err.message}`;
-        app.log.error({ err }, state.reason);
-        throw err;
+      if (err instanceof InvalidInputError && !(err instanceof ModelInputMismatchError)) throw err;
+      if (err instanceof ModelMismatch || err instanceof ModelInputMismatchError) {
+        // Read the metadata again on the next try: the model may be redeployed with the right one.
+        state.model?.close();
+        state.model = undefined;
       }
-      state.reason = `waiting for the model at ${opts.predictorUrl}: ${err instanceof Error ? err.message : String(err)}`;
+      state.reason = redactUrls(`waiting for the model at ${opts.shownPredictorUrl}: ${err instanceof Error ? err.message : String(err)}`);
       app.log.warn({ retryInMs: delay }, state.reason);
       await sleep(delay, closing).catch(() => undefined);
       delay = Math.min(2 * delay, CONNECT_BACKOFF.maxMs);
@@ -182,11 +196,37 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
   app.log.info({ model: state.model.url, protocol: state.model.protocol }, 'ready: the explainer is loaded and the model answers');
 }
 
-/** Refuses a model whose metadata says it takes texts when the explainer's instances are numbers, or the other way round. */
+/** The model's metadata disagrees with the explainer: the server stays not ready, and says why. */
+class ModelMismatch extends Error {}
+
+/** Throws {@link ModelMismatch} when the model's metadata gives rows another width than the explainer's. */
+function checkModelFits(explainer: ServableExplainer, model: RemotePredictor): void {
+  const input = model.modelInput;
+  if (input === undefined) return;
+  const width = explainer.rowWidth;
+  const name = JSON.stringify(input.name);
+  const features = input.dims?.length === 1 && input.dims[0] > 0 ? input.dims[0] : undefined;
+  if (features !== undefined && width !== undefined && features !== width) {
+    throw new ModelMismatch(
+      `the model's metadata says its input ${name} takes ${features} values per row, ` +
+        `but the explainer's rows have ${width}: this explainer was fitted for another model`,
+    );
+  }
+  const range = input.datatype === undefined || !Object.hasOwn(INTEGER_DATATYPE_RANGES, input.datatype) ? undefined : INTEGER_DATATYPE_RANGES[input.datatype];
+  const values = explainer.rowValues;
+  if (range !== undefined && values !== undefined && (!values.integers || values.min < range[0] || values.max > range[1])) {
+    throw new ModelMismatch(
+      `the model's metadata says its input ${name} is ${input.datatype} (integers in [${range[0]}, ${range[1]}]), ` +
+        `but the explainer's rows hold ${values.integers ? `values from ${values.min} to ${values.max}` : 'fractional values'}`,
+    );
+  }
+}
+
+/** Throws {@link ModelMismatch} when the model's metadata says it takes texts and the explainer's instances are numbers, or the other way round. */
 function checkModelTakes(model: RemotePredictor, shape: InstanceShape | undefined): void {
   const takes = model.takes;
   if (shape === undefined || takes === undefined || (takes === 'string') === (shape === 'string')) return;
-  throw new InvalidInputError(
+  throw new ModelMismatch(
     shape === 'string'
       ? `the explainer's instances are texts, but the model's metadata declares an input of shape [-1, ${(takes as readonly number[]).join(', ')}] (numbers); expected BYTES`
       : `the explainer's instances are numbers of shape [${shape.join(', ')}], but the model's metadata declares a BYTES input (texts)`,

@@ -174,7 +174,7 @@ describe('AnchorTabular errors', () => {
 
   it('checks options by name', async () => {
     await expect(explainer().explain([8, 0, 1, 50], { threshold: 1.5 })).rejects.toThrow('option threshold is 1.5; expected a number in (0, 1]');
-    await expect(explainer().explain([8, 0, 1, 50], { batchSize: 0 })).rejects.toThrow('option batchSize is 0; expected an integer >= 1');
+    await expect(explainer().explain([8, 0, 1, 50], { batchSize: 0 })).rejects.toThrow('option batchSize is 0; expected an integer in 1..10000');
     await expect(explainer().explain([8, 0, 1, 50], { coverageSamples: 2.5 })).rejects.toThrow('option coverageSamples is 2.5');
     await expect(explainer().explain([8, 0, 1, 50], { treshold: 0.9 } as never)).rejects.toThrow(
       'unknown option "treshold"; known options are: threshold, delta, tau, batchSize, beamSize, stopOnFirst, maxAnchorSize, minSamplesStart, nCoveredEx, onProgress, coverageSamples',

@@ -189,8 +189,8 @@ describe('glassbox explain-batch', () => {
       [['--shard', 'half'], '--shard: shard is "half"; expected i/n'],
       [['--rows', '10:5'], '--rows: rows 10:5 is not a range of rows'],
       [['--workers', '0'], '--workers is "0"; expected an integer >= 1'],
-      [['--threshold', '1.5'], '--threshold: option threshold is 1.5; expected a number in (0, 1]'],
-      [['--coverage-samples', '1.5'], '--coverage-samples is "1.5"; expected an integer >= 1'],
+      [['--threshold', '1.5'], '--threshold is "1.5"; expected a number in (0, 1]'],
+      [['--coverage-samples', '1.5'], '--coverage-samples is "1.5"; expected an integer in [1, 100000]'],
       [['--header', 'X-Id: 1'], '--header needs --model-url URL'],
       [['--model-url', 'http://127.0.0.1:9/v2/models/adult/infer', '--protocol', 'grpc'], '--protocol is "grpc"; expected v2, kserve-v1 or seldon'],
     ];

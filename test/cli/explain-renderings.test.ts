@@ -34,13 +34,13 @@ describe('glassbox explain --html / --png', () => {
   });
 
   it('writes the card of a text explanation too', async () => {
-    const file = join(dir, 'sentence-3.html');
-    const run = await cli('explain', 'sentiment', '--row', '3', '--html', file);
+    const file = join(dir, 'sentence-0.html');
+    const run = await cli('explain', 'sentiment', '--row', '0', '--html', file);
     expect(run.code).toBe(0);
     const page = readFileSync(file, 'utf8');
     expect(page).toContain('<div class="gbx gbx-anchor-text">');
-    expect(page).toContain('Service was <mark class="gbx-anchored">excellent</mark> and prices');
-    expect(page).toContain('Why the model predicts <span class="gbx-pill">positive</span>');
+    expect(page).toContain('Also, the fries are without a doubt the <mark class="gbx-anchored">worst</mark> fries');
+    expect(page).toContain('Why the model predicts <span class="gbx-pill">negative</span>');
   });
 
   it('writes the card of an image explanation too, with the pictures inside', async () => {

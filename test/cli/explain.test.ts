@@ -45,7 +45,7 @@ describe('glassbox explain', () => {
     expect(await cli('explain', 'iris', '--row', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown data set "iris"; expected one of: adult') });
     expect(await cli('explain', 'adult', '--row', '0', '--bogus')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
     expect(await cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
-    expect(await cli('explain', 'adult', '--row', '0', '--threshold', '2')).toMatchObject({ code: 1, stderr: expect.stringContaining('option threshold is 2') });
+    expect(await cli('explain', 'adult', '--row', '0', '--threshold', '2')).toMatchObject({ code: 2, stderr: expect.stringContaining('--threshold is "2"; expected a number in (0, 1]') });
   });
 
   it('prints help and the version', async () => {

@@ -114,7 +114,7 @@ describe('SLIC', () => {
   it('rejects unknown and out-of-range options by name', () => {
     const img = blocks();
     expect(() => slic(img, { nSegmnets: 5 } as never)).toThrow('unknown option "nSegmnets"');
-    expect(() => slic(img, { nSegments: 0 })).toThrow('option nSegments is 0; expected an integer >= 1');
+    expect(() => slic(img, { nSegments: 0 })).toThrow('option nSegments is 0; expected an integer in 1..10000');
     expect(() => slic(img, { compactness: -1 })).toThrow('option compactness is -1');
     expect(() => slic(img, { convert2lab: 'yes' } as never)).toThrow('option convert2lab is yes; expected true or false');
     expect(() => slic(toImage([[0, 1]]), { convert2lab: true })).toThrow('option convert2lab needs an RGB image of 3 channels');

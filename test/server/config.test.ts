@@ -36,6 +36,10 @@ describe('glassbox serve configuration', () => {
       maxQueue: 0,
       explainTimeoutMs: 5000,
       bodyLimit: undefined,
+      drainMs: 3000,
+      maxCoverageSamples: undefined,
+      maxBatchSize: undefined,
+      maxBeamSize: undefined,
       token: 'abc',
       logLevel: 'warn',
     });
@@ -65,7 +69,7 @@ describe('glassbox serve configuration', () => {
     const cases: Array<[string[], Record<string, string>, RegExp]> = [
       [['--predictor-url', 'http://m/v2/models/a/infer'], {}, /--explainer DIR .* is required/],
       [['--explainer', 'e'], {}, /--predictor-url URL .* is required/],
-      [['--explainer', 'e', '--predictor-url', 'http://m/v2/models/a/infer', '--port', 'eighty'], {}, /--port is "eighty"; expected an integer >= 0/],
+      [['--explainer', 'e', '--predictor-url', 'http://m/v2/models/a/infer', '--port', 'eighty'], {}, /--port is "eighty"; expected an integer in \[0, 65535\]/],
       [['--explainer', 'e', '--predictor-url', 'http://m/v2/models/a/infer'], { GLASSBOX_MAX_QUEUE: '-1' }, /GLASSBOX_MAX_QUEUE is "-1"; expected an integer >= 0/],
       [['--explainer', 'e', '--storage_uri', 'f', '--predictor-url', 'u'], {}, /--explainer is "e" but --storage_uri is "f"/],
       [['--explainer', 'e', '--predictor-url', 'u', '--predictor_host', 'h'], {}, /--predictor-url and --predictor_host both name the model/],

@@ -169,7 +169,7 @@ describe('glassbox serve, in front of glassbox serve-model', () => {
       ['/v2/models/adult/infer', { inputs: [{ name: 'x', datatype: 'FP64', shape: [2, 12], data: [...row, ...row] }] }, /has shape \[2,12\]; expected \[1, ...\] \(or \[N\] for a row\): one instance to explain/],
       ['/v2/models/adult/infer', { inputs: [{ name: 'x', datatype: 'BYTES', shape: [1, 12], data: row }] }, /^input "x" is BYTES of shape \[1,12\] holding 12 elements; expected shape \[1\] and one string/],
       ['/v2/models/adult/infer', { inputs: [{ name: 'x', datatype: 'FP64', shape: [1, 13], data: row }] }, /shape/],
-      ['/v2/models/adult/infer', { inputs: [{ name: 'x', datatype: 'INT64', shape: [1, 12], data: [39.5, ...row.slice(1)] }] }, /^input "x" is INT64 but value 0 is 39.5$/],
+      ['/v2/models/adult/infer', { inputs: [{ name: 'x', datatype: 'INT64', shape: [1, 12], data: [39.5, ...row.slice(1)] }] }, /^input "x" is INT64 but value 0 is 39.5; expected integers in \[-9007199254740991, 9007199254740991\]$/],
     ];
     for (const [path, body, message] of cases) {
       const res = await post(path, body);

@@ -96,7 +96,8 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliP
 
 /** Starts the explainer server and resolves with its base URL, read from its "Server listening at" log line. */
 export async function startExplainerServer(args: string[], env: Record<string, string> = {}): Promise<{ cli: CliProcess; url: string }> {
-  const cli = startCli(['serve', '--port', '0', ...args], env);
+  // No drain period unless a test asks for one (--drain-ms), so that stopping a test server is quick.
+  const cli = startCli(['serve', '--port', '0', ...args], { GLASSBOX_DRAIN_MS: '0', ...env });
   const [, url] = await cli.waitFor(/"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/);
   return { cli, url };
 }

@@ -3,7 +3,7 @@ import { AnchorText, type AnchorTextData } from '../../src/anchors/text/anchor-t
 import { InvalidInputError } from '../../src/core/errors.js';
 import type { Explanation } from '../../src/core/explanation.js';
 import { renderHtml } from '../../src/viz/render.js';
-import { explainSentence3, sentimentTargets } from './fixtures.js';
+import { explainSentence0, sentimentTargets } from './fixtures.js';
 
 const visibleText = (html: string) =>
   html
@@ -27,15 +27,15 @@ let explanation: Explanation<AnchorTextData>;
 let html: string;
 
 beforeAll(async () => {
-  explanation = await explainSentence3();
+  explanation = await explainSentence0();
   html = renderHtml(explanation, { targetNames: sentimentTargets });
 });
 
-describe('the anchor card of a text explanation (held-out sentiment sentence 3, unknown sampling)', () => {
+describe('the anchor card of a text explanation (held-out sentiment sentence 0, unknown sampling)', () => {
   it('shows the prediction, the anchor word, precision and coverage', () => {
-    expect(explanation.data.anchor).toEqual(['excellent']);
+    expect(explanation.data.anchor).toEqual(['worst']);
     const text = visibleText(html);
-    expect(text).toContain('Why the model predicts positiveAnchorText');
+    expect(text).toContain('Why the model predicts negativeAnchorText');
     expect(text).toContain(`Precision${explanation.data.precision.toFixed(2)} threshold 0.95`);
     expect(text).toContain(`Coverage${explanation.data.coverage.toFixed(2)}`);
   });
@@ -43,18 +43,18 @@ describe('the anchor card of a text explanation (held-out sentiment sentence 3, 
   it('shows the explained text unchanged, with the anchor word highlighted where it stands', () => {
     const shown = html.match(/<div class="gbx-text">([\s\S]*?)<\/div>/)![1];
     expect(visibleText(shown)).toBe(explanation.data.raw.instance);
-    expect(shown.startsWith('Service was <mark class="gbx-anchored">excellent</mark> and prices')).toBe(true);
+    expect(shown.startsWith('Also, the fries are without a doubt the <mark class="gbx-anchored">worst</mark> fries')).toBe(true);
     expect(shown.match(/<mark/g)).toHaveLength(1);
   });
 
   it('lists perturbed texts that keep the anchor, with the replaced words marked', () => {
     const { covered_true, covered_false } = explanation.data.raw.examples.at(-1)!;
-    const agree = itemsAfter(html, 'where the model agrees (positive)');
+    const agree = itemsAfter(html, 'where the model agrees (negative)');
     expect(agree).toHaveLength(5);
     expect(html).toContain(`(5 of ${covered_true.length})`);
     agree.forEach((item, i) => {
       expect(visibleText(item)).toBe(covered_true[i]);
-      expect(item).toContain('<mark class="gbx-anchored">excellent</mark>');
+      expect(item).toContain('<mark class="gbx-anchored">worst</mark>');
       // The replaced words are the UNKs, all of them (two touching UNKs may split anywhere: UNKUNK).
       const marked = [...item.matchAll(/<span class="gbx-changed">([^<]*)<\/span>/g)].map((m) => m[1]);
       expect(marked.join('')).toBe('UNK'.repeat(covered_true[i].match(/UNK/g)!.length));
@@ -76,7 +76,7 @@ describe('the anchor card of a text explanation (held-out sentiment sentence 3, 
     const broken = JSON.parse(JSON.stringify(explanation)) as Explanation<AnchorTextData>;
     broken.data.raw.feature = [0];
     expect(() => renderHtml(broken)).toThrow(InvalidInputError);
-    expect(() => renderHtml(broken)).toThrow('anchor word 0 is "excellent" but token 0 of the explained text is "Service"');
+    expect(() => renderHtml(broken)).toThrow('anchor word 0 is "worst" but token 0 of the explained text is "Also"');
   });
 });
 

@@ -16,12 +16,12 @@ export const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor,
  */
 export const explainRow15 = () => explainer.explain(adult.test.rows[15]);
 
-/** Held-out sentiment sentence 3, explained for the bundled sentiment model with unknown-word sampling (seed 0). */
-export async function explainSentence3() {
+/** Held-out sentiment sentence 0, explained for the bundled sentiment model with unknown-word sampling (seed 0). */
+export async function explainSentence0() {
   const { loadSentiment } = await import('../../src/datasets/sentiment.js');
   const { loadSentimentModel } = await import('../../src/models/sentiment-models.js');
   const { AnchorText } = await import('../../src/anchors/text/anchor-text.js');
-  return new AnchorText(loadSentimentModel().predictor, { seed: 0 }).explain(loadSentiment().test.texts[3]);
+  return new AnchorText(loadSentimentModel().predictor, { seed: 0 }).explain(loadSentiment().test.texts[0]);
 }
 
 /** The bundled sentiment model's class names. */

@@ -6,7 +6,7 @@ import { GlassboxError } from '../../src/core/errors.js';
 import { Counterfactual } from '../../src/counterfactuals/counterfactual.js';
 import { chromiumPath, PngRenderer, renderPng } from '../../src/viz/png.js';
 import { renderHtml, renderHtmlPage } from '../../src/viz/render.js';
-import { adult, counterfactualsOfDigit0, digitNames, explainDigit0, explainer, explainRow15, explainSentence3, protoOfAdultRow0, sentimentTargets } from './fixtures.js';
+import { adult, counterfactualsOfDigit0, digitNames, explainDigit0, explainer, explainRow15, explainSentence0, protoOfAdultRow0, sentimentTargets } from './fixtures.js';
 
 /** Mean and variance of the pixels' luma (ITU-R BT.601 weights), 0..255. */
 function lumaStats(png: Buffer): { width: number; height: number; mean: number; variance: number } {
@@ -77,13 +77,13 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
   });
 
   it('draws the text anchor card with its highlighted text', async () => {
-    const explanation = await explainSentence3();
+    const explanation = await explainSentence0();
     const picture = await renderer.render(renderHtml(explanation, { targetNames: sentimentTargets }), { colorScheme: 'dark' });
     const stats = lumaStats(picture.png);
     expect(stats.variance, 'a blank picture has no variance').toBeGreaterThan(200);
     expect(stats.mean).toBeLessThan(60);
     expect(stats.height).toBeGreaterThan(300);
-    for (const key of ['Why the model predicts', 'positive', 'excellent', explanation.data.raw.instance, 'where the model agrees', 'sampling unknown']) {
+    for (const key of ['Why the model predicts', 'negative', 'worst', explanation.data.raw.instance, 'where the model agrees', 'sampling unknown']) {
       expect(picture.text).toContain(key);
     }
   });

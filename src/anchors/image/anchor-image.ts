@@ -15,6 +15,7 @@ import { assertPredictor, LabelModel, type Predictor } from '../../predictors/pr
 import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
+  checkCoverageSamples,
   checkInteger,
   checkNumber,
   rejectUnknownOptions,
@@ -246,7 +247,7 @@ export class AnchorImage {
       ...searchGiven
     } = stripUndefined(options);
     checkNumber('pSample', pSample, 0, 1, { openLow: true });
-    checkInteger('coverageSamples', coverageSamples, 1);
+    checkCoverageSamples(coverageSamples);
     const search = resolveSearchOptions(searchGiven, undefined, ['pSample', 'coverageSamples']);
     const perturbation = await this.perturbationFor(image);
     const { segments } = perturbation;

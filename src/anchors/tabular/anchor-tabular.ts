@@ -1,11 +1,13 @@
 import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import { ByteBudgetCache } from '../../core/byte-budget-cache.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
 import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
 import { CategoricalLayout } from '../../counterfactuals/categorical/layout.js';
 import { searchAnchor } from '../beam-search.js';
 import {
+  checkCoverageSamples,
   checkInteger,
   rejectUnknownOptions,
   resolveSearchOptions,
@@ -78,6 +80,13 @@ export const ANCHOR_TABULAR_DEFAULTS = Object.freeze({
   seed: 0 as number | string,
 });
 
+/**
+ * Bytes of coverage samples an AnchorTabular keeps between explanations (least recently used evicted):
+ * a few sample sizes of an Adult-like schema, where one of 100,000 rows takes about 2 MB, while a
+ * server asked for ever new `coverageSamples` values keeps no more than this (issue 14: +56 MB per value).
+ */
+export const COVERAGE_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** One prefix of the anchor, with examples the model agreed (covered_true) or disagreed (covered_false) on. */
 export interface AnchorExamples {
   covered_true: number[][];
@@ -125,8 +134,8 @@ export class AnchorTabular {
   /** The model's one-hot encoding with `ohe`; `undefined` when it takes the ordinal rows. */
   private readonly onehot: CategoricalLayout | undefined;
   private training: TrainingData | undefined;
-  /** Coverage samples of the fitted training data, by sample size. */
-  private coverageSamples = new Map<number, CodeIndex>();
+  /** Coverage samples of the fitted training data, by sample size, within {@link COVERAGE_CACHE_BYTES}. */
+  private coverageSamples = new ByteBudgetCache<number, CodeIndex>(COVERAGE_CACHE_BYTES, (index) => index.byteLength);
   private discPerc: number[] = [...ANCHOR_TABULAR_DEFAULTS.discPerc];
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
@@ -226,12 +235,7 @@ export class AnchorTabular {
 
   /** The coverage sample of `size` rows, drawn from its own seeded stream the first time it is needed. */
   private coverageSample(training: TrainingData, size: number): CodeIndex {
-    let sample = this.coverageSamples.get(size);
-    if (sample === undefined) {
-      sample = drawCoverageSample(training, size, createRng(`${this.seed}/coverage`));
-      this.coverageSamples.set(size, sample);
-    }
-    return sample;
+    return this.coverageSamples.getOrCreate(size, () => drawCoverageSample(training, size, createRng(`${this.seed}/coverage`)));
   }
 
   /** Explains the model's prediction for one row. */
@@ -239,7 +243,7 @@ export class AnchorTabular {
     const training = this.training;
     if (training === undefined) throw new NotFittedError('AnchorTabular');
     const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
-    checkInteger('coverageSamples', coverageSamples, 1);
+    checkCoverageSamples(coverageSamples);
     const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples']);
     const instance = this.encodeRow(row, 'the explained row');
 

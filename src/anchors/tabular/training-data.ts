@@ -107,6 +107,11 @@ export class CodeIndex {
     return this.rows.length;
   }
 
+  /** Bytes the index holds: its rows and bitsets. */
+  get byteLength(): number {
+    return this.bitsets.reduce((sum, sets) => sets.reduce((s, b) => s + b.byteLength, sum), this.rows.byteLength);
+  }
+
   /** The rows whose code for feature `f` lies in `lo..hi` (inclusive), as a new bitset. */
   codesBetween(f: number, lo: number, hi: number): Uint32Array {
     const out = emptyBitset(this.rows.length);

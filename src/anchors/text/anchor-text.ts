@@ -6,6 +6,7 @@ import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
   ANCHOR_SEARCH_DEFAULTS,
+  checkCoverageSamples,
   checkInteger,
   checkNumber,
   rejectUnknownOptions,
@@ -72,6 +73,12 @@ export const ANCHOR_TEXT_DEFAULTS = Object.freeze({
   fracMaskTemplates: 0.1,
   coverageSamples: 10_000,
 });
+
+/**
+ * Most neighbours or masked-word candidates (`topN`) a word is replaced from: 10x Alibi's default;
+ * every candidate list is held for each word of the text while it is explained.
+ */
+export const ANCHOR_TEXT_TOP_N_MAX = 1_000;
 
 /**
  * The search defaults for text: the shared ones (threshold 0.95, delta 0.1, tau 0.15, batch size 100,
@@ -191,7 +198,7 @@ export class AnchorText {
       throw new InvalidInputError(`option seed is ${typeof o.seed}; expected a number or a string`);
     }
     checkNumber('sampleProba', o.sampleProba, 0, 1, { openLow: true });
-    checkInteger('topN', o.topN, 1);
+    checkInteger('topN', o.topN, 1, ANCHOR_TEXT_TOP_N_MAX);
     if (typeof o.useProba !== 'boolean') throw new InvalidInputError(`option useProba is ${String(o.useProba)}; expected true or false`);
     if (typeof o.temperature !== 'number' || !(o.temperature > 0 && Number.isFinite(o.temperature))) {
       throw new InvalidInputError(`option temperature is ${String(o.temperature)}; expected a positive number`);
@@ -299,11 +306,14 @@ export class AnchorText {
     }
     if (perturbation.numFeatures === 0) {
       const why =
-        o.sampling === 'similarity'
-          ? `none of its words has neighbours in the word vectors (${(o.embeddings as WordEmbeddings).name})`
-          : 'every word is a stopword or punctuation, which the language-model sampler never masks';
+        o.sampling === 'unknown'
+          ? 'it has no words, only punctuation or symbols, which the sampler keeps'
+          : o.sampling === 'similarity'
+            ? `none of its words has neighbours in the word vectors (${(o.embeddings as WordEmbeddings).name})`
+            : 'every word is a stopword or punctuation, which the language-model sampler never masks';
       throw new InvalidInputError(
-        `sampling '${o.sampling}' can perturb no word of the text ${JSON.stringify(shorten(text))}: ${why}; use sampling 'unknown'`,
+        `sampling '${o.sampling}' can perturb no word of the text ${JSON.stringify(shorten(text))}: ${why}` +
+          `${o.sampling === 'unknown' ? '; explain a text with words' : "; use sampling 'unknown'"}`,
       );
     }
     return perturbation;
@@ -312,7 +322,7 @@ export class AnchorText {
   /** Explains the model's prediction for one text. */
   async explain(text: string, options: AnchorTextExplainOptions = {}): Promise<Explanation<AnchorTextData>> {
     const { coverageSamples = ANCHOR_TEXT_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
-    checkInteger('coverageSamples', coverageSamples, 1);
+    checkCoverageSamples(coverageSamples);
     const search = resolveSearchOptions(searchGiven, ANCHOR_TEXT_SEARCH_DEFAULTS, ['coverageSamples']);
     const tokens = checkText(text);
     const o = this.options;

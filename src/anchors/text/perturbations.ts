@@ -21,12 +21,13 @@ export interface TextPerturbation extends MaskPerturbation<string> {
 export const UNKNOWN_TOKEN = 'UNK';
 
 /**
- * `unknown` sampling: every token (word or punctuation) is a feature, and a perturbed token becomes
- * {@link UNKNOWN_TOKEN}. The simplest distribution, and the one where the model sees the least
- * natural text (Ribeiro et al., AAAI 2018, §4 use it for their text experiments).
+ * `unknown` sampling: every word token is a feature, and a perturbed word becomes {@link UNKNOWN_TOKEN}.
+ * The simplest distribution, and the one where the model sees the least natural text (Ribeiro et al.,
+ * AAAI 2018, §4 use it for their text experiments). Punctuation is kept, as Alibi Explain's default
+ * `sample_punctuation=False`: an anchor of `?` or `.` says nothing about the text.
  */
 export function unknownPerturbation(text: string, tokens: readonly Token[]): TextPerturbation {
-  const featureTokens = tokens.map((_, i) => i);
+  const featureTokens = tokens.flatMap((t, i) => (t.isWord ? [i] : []));
   return replacingPerturbation(text, tokens, featureTokens, () => UNKNOWN_TOKEN);
 }
 

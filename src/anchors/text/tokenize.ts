@@ -24,6 +24,7 @@ export interface Token {
  */
 const TOKEN = /\p{N}+(?:[.,]\p{N}+)+|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*|[^\p{L}\p{N}\p{M}\p{White_Space}]+/gu;
 const WORD_START = /^[\p{L}\p{N}\p{M}]/u;
+const WORD_END = /[\p{L}\p{N}\p{M}]$/u;
 
 /** Cuts `text` into word and punctuation tokens, in order, with their character offsets. */
 export function tokenize(text: string): Token[] {
@@ -59,7 +60,10 @@ export function matchCase(original: string, replacement: string): string {
 
 /**
  * Rebuilds texts from one source text with some of its tokens replaced: everything between tokens
- * (spaces, line breaks) is copied from the source, so only the replaced tokens differ.
+ * (spaces, line breaks) is copied from the source, so only the replaced tokens differ. A replaced token
+ * that touched a neighbour (`slow.`, `don't`) is set apart from it by one space when both sides of the
+ * join are word characters, so that a replacement never merges with its neighbour into a new word
+ * (`slowUNK`, which a model reads as one unknown word, losing `slow`).
  */
 export class TextRebuilder {
   /** `gaps[i]` is the source text before token i (after token i − 1); `gaps[n]` the text after the last. */
@@ -76,7 +80,11 @@ export class TextRebuilder {
   /** The text with token i written as `words[i]` (one entry per token). */
   build(words: readonly string[]): string {
     let out = '';
-    for (let i = 0; i < this.tokens.length; i++) out += this.gaps[i] + words[i];
+    for (let i = 0; i < this.tokens.length; i++) {
+      const gap = this.gaps[i];
+      const touching = gap === '' && i > 0 && (words[i] !== this.tokens[i].text || words[i - 1] !== this.tokens[i - 1].text);
+      out += (touching && WORD_END.test(words[i - 1]) && WORD_START.test(words[i]) ? ' ' : gap) + words[i];
+    }
     return out + this.gaps[this.tokens.length];
   }
 }

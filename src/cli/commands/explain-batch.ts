@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkNumber } from '../../anchors/options.js';
+import { COVERAGE_SAMPLES_MAX } from '../../anchors/options.js';
 import { ANCHOR_TABULAR_DEFAULTS } from '../../anchors/tabular/anchor-tabular.js';
 import { explainBatch, type BatchProgress } from '../../batch/explain-batch.js';
 import type { BatchJob, BatchModel, BatchSource } from '../../batch/job.js';
@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { listDemoModels, type DemoModelName } from '../../models/demo-models.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { readExplainerManifest } from '../../persistence/explainer-dir.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { remoteFlags } from './explain.js';
 
 export const EXPLAIN_BATCH_USAGE = `Usage: glassbox explain-batch DATASET --out FILE.jsonl [options]
@@ -79,7 +79,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
     model: modelFromFlags(values, source.modelName),
     explain: {
       threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
-      coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),
+      coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1, max: COVERAGE_SAMPLES_MAX }),
     },
   };
   const summary = await explainBatch({
@@ -154,9 +154,7 @@ export function modelFromFlags(values: Flags, fallback: DemoModelName | undefine
 
 /** A precision threshold, checked here rather than in every worker for every row. */
 export function parseThreshold(text: string): number {
-  const threshold = numberFlag('threshold', text) as number;
-  checkNumber('threshold', threshold, 0, 1, { openLow: true });
-  return threshold;
+  return thresholdFlag(text) as number;
 }
 
 /** Parses a flag's value, turning the parser's InvalidInputError into a UsageError that names the flag. */

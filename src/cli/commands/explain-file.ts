@@ -8,7 +8,7 @@ import { onnxPredictor, type OnnxOutputKind } from '../../predictors/onnx.js';
 import type { Predictor } from '../../predictors/predictor.js';
 import { tfjsPredictor } from '../../predictors/tfjs.js';
 import { formatAnchor } from '../format.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 
 export const EXPLAIN_FILE_USAGE = `Usage: glassbox explain --model FILE --train CSV --target COLUMN (--row N | --instance JSON) [options]
@@ -97,7 +97,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   if ((rowIndex === undefined) === (values.instance === undefined)) {
     throw new UsageError('give exactly one of --row N and --instance JSON');
   }
-  const threshold = numberFlag('threshold', values.threshold);
+  const threshold = thresholdFlag(values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const modelKind = kindOfModel(modelPath);
   const output = outputFlag(values.output, modelKind);

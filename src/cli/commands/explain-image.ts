@@ -8,7 +8,7 @@ import { renderAnchorPng } from '../../image/render.js';
 import type { Predictor } from '../../predictors/predictor.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import type { ConnectRemote } from './explain.js';
 
@@ -38,7 +38,7 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
   if (row >= mnist.test.count) {
     throw new UsageError(`--row ${row} is out of range; ${dataset} has ${mnist.test.count} held-out digits (0..${mnist.test.count - 1})`);
   }
-  const threshold = numberFlag('threshold', flags.threshold);
+  const threshold = thresholdFlag(flags.threshold);
   const seed = flags.seed === undefined ? undefined : (numberFlag('seed', flags.seed) as number);
   if (flags.png !== undefined && flags.png.trim() === '') throw new UsageError('--png needs a file name');
   checkRenderingFiles({ html: flags.html });

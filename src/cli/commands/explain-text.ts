@@ -3,7 +3,7 @@ import { loadGloVe } from '../../datasets/glove.js';
 import { loadSentiment } from '../../datasets/sentiment.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../../models/sentiment-models.js';
 import { formatAnchor } from '../format.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import type { ConnectRemote } from './explain.js';
 
@@ -50,7 +50,7 @@ export async function explainTextCommand(dataset: string, flags: ExplainTextFlag
   if (!TEXT_SAMPLINGS.includes(sampling)) {
     throw new UsageError(`--sampling is "${flags.sampling}"; expected one of: ${TEXT_SAMPLINGS.join(', ')}`);
   }
-  const threshold = numberFlag('threshold', flags.threshold);
+  const threshold = thresholdFlag(flags.threshold);
   const seed = flags.seed === undefined ? undefined : (numberFlag('seed', flags.seed) as number);
   const files = checkRenderingFiles({ html: flags.html, png: flags.png });
 

@@ -8,7 +8,7 @@ import { loadExplainer, readExplainerManifest } from '../../persistence/explaine
 import type { Predictor } from '../../predictors/predictor.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { formatAnchor } from '../format.js';
-import { numberFlag, UsageError, type CliIO } from '../io.js';
+import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { EXPLAIN_FILE_USAGE, explainFileCommand, isExplainFileCall } from './explain-file.js';
 import { explainImageCommand, IMAGE_DATASETS } from './explain-image.js';
@@ -101,7 +101,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (rowIndex >= dataset.test.rows.length) {
     throw new UsageError(`--row ${rowIndex} is out of range; ${dataset.name} has ${dataset.test.rows.length} held-out rows (0..${dataset.test.rows.length - 1})`);
   }
-  const threshold = numberFlag('threshold', values.threshold);
+  const threshold = thresholdFlag(values.threshold);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
   if (values['with-counterfactual'] && (values.explainer !== undefined || values['model-url'] !== undefined)) {

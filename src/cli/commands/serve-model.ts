@@ -38,7 +38,7 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
-  const port = numberFlag('port', values.port, { integer: true, min: 0 }) ?? 8000;
+  const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 }) ?? 8000;
   const model = await servedBundledModel(positionals[0]);
   let server;
   try {

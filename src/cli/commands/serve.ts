@@ -4,7 +4,17 @@ import { EXPLAINER_SERVER_DEFAULTS as D, LOG_LEVELS, type ExplainerServerOptions
 import { predictorUrlFromHost } from '../../server/predictor-host.js';
 import { loadServableExplainer, SERVABLE_TYPES } from '../../server/servable-explainer.js';
 import { createExplainerServer } from '../../server/server.js';
+import { InvalidInputError } from '../../core/errors.js';
+import type { Predictor } from '../../predictors/predictor.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
+
+/**
+ * How long `glassbox serve` keeps listening after SIGTERM: Kubernetes removes a terminating pod from its
+ * Service's endpoints asynchronously, and load balancers keep sending it requests for a few seconds;
+ * those get a 503 with Retry-After instead of a refused connection. With the 20 s explanation budget it
+ * stays within the default 30 s `terminationGracePeriodSeconds`.
+ */
+export const SERVE_DRAIN_MS = 3000;
 
 export const SERVE_USAGE = `Usage: glassbox serve --explainer DIR --predictor-url URL [options]
 
@@ -32,6 +42,10 @@ Options:
   --max-queue N              requests waiting beyond those, then 429 (default ${D.maxQueue})      GLASSBOX_MAX_QUEUE
   --explain-timeout-ms MS    time budget of a request, then 504 (default ${D.explainTimeoutMs})        GLASSBOX_EXPLAIN_TIMEOUT_MS
   --body-limit BYTES         largest request body, then 413 (default ${D.bodyLimit})          GLASSBOX_BODY_LIMIT
+  --drain-ms MS              after SIGTERM, keep answering 503 this long (default ${SERVE_DRAIN_MS})     GLASSBOX_DRAIN_MS
+  --max-coverage-samples N   most coverageSamples a request may ask (default ${D.maxCoverageSamples})  GLASSBOX_MAX_COVERAGE_SAMPLES
+  --max-batch-size N         most batchSize a request may ask (default ${D.maxBatchSize})          GLASSBOX_MAX_BATCH_SIZE
+  --max-beam-size N          most beamSize a request may ask (default ${D.maxBeamSize})              GLASSBOX_MAX_BEAM_SIZE
   --token-file FILE          require 'Authorization: Bearer TOKEN' to explain          GLASSBOX_TOKEN (the token)
   --predictor-header 'K: V'  header sent to the model (repeatable)
   --log-level L              fatal, error, warn, info (default), debug, trace, silent  GLASSBOX_LOG_LEVEL
@@ -60,6 +74,10 @@ export function parseServeArgs(argv: string[]) {
       'max-queue': { type: 'string' },
       'explain-timeout-ms': { type: 'string' },
       'body-limit': { type: 'string' },
+      'drain-ms': { type: 'string' },
+      'max-coverage-samples': { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-beam-size': { type: 'string' },
       'token-file': { type: 'string' },
       'predictor-header': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
@@ -94,14 +112,14 @@ export function serveOptions(
     const fromEnv = variable === undefined ? undefined : env[variable];
     return a ?? b ?? (fromEnv === '' ? undefined : fromEnv);
   };
-  const int = (flag: keyof Values, kserve: keyof Values | undefined, variable: string, min: number) => {
+  const int = (flag: keyof Values, kserve: keyof Values | undefined, variable: string, min: number, max = Infinity) => {
     const text = pick(flag, kserve, variable);
     const fromFlag = values[flag] !== undefined || (kserve !== undefined && values[kserve] !== undefined);
     try {
-      return numberFlag(String(flag), text, { integer: true, min });
+      return numberFlag(String(flag), text, { integer: true, min, max });
     } catch (err) {
       if (fromFlag) throw err;
-      throw new UsageError(`${variable} is "${text}"; expected an integer >= ${min}`);
+      throw new UsageError(`${variable} is "${text}"; expected an integer ${max < Infinity ? `in [${min}, ${max}]` : `>= ${min}`}`);
     }
   };
 
@@ -136,13 +154,17 @@ export function serveOptions(
     if (colon <= 0) throw new UsageError(`--predictor-header is "${h}"; expected 'Name: value'`);
     predictorHeaders[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
   }
-  let token = env.GLASSBOX_TOKEN === '' ? undefined : env.GLASSBOX_TOKEN;
-  if (values['token-file'] !== undefined) {
+  // A token variable or file that is there but empty must not turn authentication off unnoticed.
+  let token = env.GLASSBOX_TOKEN;
+  if (token === '') throw new InvalidInputError('GLASSBOX_TOKEN is set but empty; give the token, or unset the variable to serve without one');
+  const tokenFile = values['token-file'];
+  if (tokenFile !== undefined) {
     try {
-      token = readFileSync(values['token-file'], 'utf8').trim();
+      token = readFileSync(tokenFile, 'utf8').trim();
     } catch (err) {
-      throw new UsageError(`--token-file ${values['token-file']} cannot be read: ${(err as Error).message}`);
+      throw new InvalidInputError(`--token-file ${tokenFile} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
+    if (token === '') throw new InvalidInputError(`--token-file ${tokenFile} is empty; expected the bearer token`);
   }
   return {
     explainerDir,
@@ -150,11 +172,15 @@ export function serveOptions(
     predictorUrl,
     predictorHeaders,
     host: pick('host', undefined, 'GLASSBOX_HOST'),
-    port: int('port', 'http_port', 'GLASSBOX_PORT', 0),
+    port: int('port', 'http_port', 'GLASSBOX_PORT', 0, 65535),
     maxConcurrent: int('max-concurrent', undefined, 'GLASSBOX_MAX_CONCURRENT', 1),
     maxQueue: int('max-queue', undefined, 'GLASSBOX_MAX_QUEUE', 0),
     explainTimeoutMs: int('explain-timeout-ms', undefined, 'GLASSBOX_EXPLAIN_TIMEOUT_MS', 1),
     bodyLimit: int('body-limit', undefined, 'GLASSBOX_BODY_LIMIT', 1),
+    drainMs: int('drain-ms', undefined, 'GLASSBOX_DRAIN_MS', 0) ?? SERVE_DRAIN_MS,
+    maxCoverageSamples: int('max-coverage-samples', undefined, 'GLASSBOX_MAX_COVERAGE_SAMPLES', 1),
+    maxBatchSize: int('max-batch-size', undefined, 'GLASSBOX_MAX_BATCH_SIZE', 1),
+    maxBeamSize: int('max-beam-size', undefined, 'GLASSBOX_MAX_BEAM_SIZE', 1),
     token,
     logLevel: logLevel as LogLevel | undefined,
   };
@@ -172,9 +198,19 @@ export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal
   }
   const { explainerDir, ...options } = serveOptions(values, env);
   const workers = numberFlag('workers', values.workers, { integer: true, min: 1 });
+  // The explainer is loaded before listening, so that a missing or broken one fails at start-up, in one
+  // line, before anything says "listening"; it calls the model through the server's predictor.
+  let serverPredictor: Predictor<number[]> | undefined;
+  const loaded = await loadServableExplainer(explainerDir, (rows) => {
+    if (serverPredictor === undefined) throw new Error('internal error: the model is called before the server gave its predictor');
+    return serverPredictor(rows);
+  });
   const server = createExplainerServer({
     ...options,
-    explainer: (predictor) => loadServableExplainer(explainerDir, predictor),
+    explainer: (predictor) => {
+      serverPredictor = predictor;
+      return loaded;
+    },
   });
   if (workers !== undefined && workers > 1) {
     server.app.log.warn({ workers }, 'one process serves explanations; --workers is ignored (scale with replicas)');

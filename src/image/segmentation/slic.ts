@@ -37,6 +37,13 @@ export const SLIC_DEFAULTS = Object.freeze({
 });
 
 /**
+ * Upper bounds of {@link slic}'s counts: each superpixel is a candidate predicate of an image anchor, so
+ * more than 10,000 would make every search step sample thousands of candidates; the k-means iterations
+ * are each a pass over the image (scikit-image's default is 10).
+ */
+export const SLIC_LIMITS = Object.freeze({ nSegments: 10_000, maxNumIter: 1_000 });
+
+/**
  * The options of {@link slic} over its defaults, checked.
  *
  * @throws InvalidInputError on an unknown option or a value out of range, naming it.
@@ -44,10 +51,10 @@ export const SLIC_DEFAULTS = Object.freeze({
 export function resolveSlicOptions(options: SlicOptions): Required<Omit<SlicOptions, 'convert2lab'>> & Pick<SlicOptions, 'convert2lab'> {
   rejectUnknownOptions(options, ['nSegments', 'compactness', 'sigma', 'maxNumIter', 'convert2lab', 'enforceConnectivity', 'minSizeFactor']);
   const o = { ...SLIC_DEFAULTS, ...stripUndefined(options) };
-  checkInteger('nSegments', o.nSegments, 1);
+  checkInteger('nSegments', o.nSegments, 1, SLIC_LIMITS.nSegments);
   checkNumber('compactness', o.compactness, 0, Infinity, { openLow: true, openHigh: true });
   checkNumber('sigma', o.sigma, 0, Infinity, { openHigh: true });
-  checkInteger('maxNumIter', o.maxNumIter, 1);
+  checkInteger('maxNumIter', o.maxNumIter, 1, SLIC_LIMITS.maxNumIter);
   checkNumber('minSizeFactor', o.minSizeFactor, 0, 1);
   checkBoolean('enforceConnectivity', o.enforceConnectivity);
   if (o.convert2lab !== undefined) checkBoolean('convert2lab', o.convert2lab);

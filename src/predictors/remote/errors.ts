@@ -1,4 +1,4 @@
-import { PredictorError } from '../../core/errors.js';
+import { InvalidInputError, PredictorError } from '../../core/errors.js';
 
 /** How many characters of a response body a {@link RemoteModelError} keeps. */
 export const BODY_SNIPPET_LENGTH = 500;
@@ -9,9 +9,10 @@ export const BODY_SNIPPET_LENGTH = 500;
  * - `network`: no answer (connection refused or reset, DNS failure), after retries where retryable;
  * - `timeout`: no answer within `timeoutMs`, after retries;
  * - `bad-response`: a 2xx answer that is not JSON, or not the predictions that were asked for;
- * - `aborted`: the caller's `AbortSignal` fired.
+ * - `aborted`: the caller's `AbortSignal` fired;
+ * - `response-too-large`: the answer grew past `maxResponseBytes` and was cut off unread (not retried).
  */
-export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted';
+export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'response-too-large';
 
 export interface RemoteModelErrorDetails {
   /** The URL that was requested. */
@@ -81,3 +82,10 @@ export function serverMessage(text: string): string | undefined {
   if (typeof b.detail === 'string') return b.detail;
   return undefined;
 }
+
+/**
+ * The model's metadata declares an input the instances do not fit (texts for a `BYTES` input, a shape
+ * that fits neither NHWC nor NCHW): an InvalidInputError, told apart so that a server can wait for the
+ * model to be redeployed instead of giving up.
+ */
+export class ModelInputMismatchError extends InvalidInputError {}

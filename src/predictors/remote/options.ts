@@ -37,6 +37,11 @@ export interface RemotePredictorOptions {
   /** Milliseconds one HTTP request may take, from sending to the end of the answer. */
   timeoutMs?: number;
   /**
+   * The most bytes one answer may have; a longer one is cut off and fails with a RemoteModelError of kind
+   * `response-too-large`. Default: sized from the rows asked, {@link responseByteLimit}.
+   */
+  maxResponseBytes?: number;
+  /**
    * Retries of one request after a network error (connection refused or reset, timeout) or a 429, 502,
    * 503 or 504 answer. Other answers (400, 404, 500, ...) are never retried.
    */
@@ -111,6 +116,16 @@ export const REMOTE_PREDICTOR_DEFAULTS = {
   seldonEncoding: 'ndarray',
 } as const;
 
+/**
+ * The default most bytes of an answer for `rows` rows: 64 KiB (metadata, envelope, an error page) plus
+ * 1 KiB per row, room for about 50 class probabilities per row as JSON numbers. An answer is held whole
+ * in memory while it is parsed, so it needs a bound (issue 14: one 300 MB answer took the server from
+ * 127 MB to 1.33 GB); pass `maxResponseBytes` for models with many classes.
+ */
+export function responseByteLimit(rows: number, maxResponseBytes: number | undefined): number {
+  return maxResponseBytes ?? 64 * 1024 + 1024 * rows;
+}
+
 /** Options with every default filled in. */
 export interface ResolvedRemoteOptions {
   protocol: RemoteProtocol | 'auto';
@@ -118,6 +133,7 @@ export interface ResolvedRemoteOptions {
   maxBatchSize: number;
   concurrency: number;
   timeoutMs: number;
+  maxResponseBytes: number | undefined;
   retries: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -140,6 +156,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'maxBatchSize',
   'concurrency',
   'timeoutMs',
+  'maxResponseBytes',
   'retries',
   'backoffBaseMs',
   'backoffMaxMs',
@@ -197,6 +214,7 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
   const maxBatchSize = positiveInteger('maxBatchSize', o.maxBatchSize, REMOTE_PREDICTOR_DEFAULTS.maxBatchSize);
   const concurrency = positiveInteger('concurrency', o.concurrency, REMOTE_PREDICTOR_DEFAULTS.concurrency);
   const timeoutMs = positiveNumber('timeoutMs', o.timeoutMs, REMOTE_PREDICTOR_DEFAULTS.timeoutMs);
+  const maxResponseBytes = o.maxResponseBytes === undefined ? undefined : positiveInteger('maxResponseBytes', o.maxResponseBytes, 0);
   const retries = o.retries ?? REMOTE_PREDICTOR_DEFAULTS.retries;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
     throw new InvalidInputError(`retries is ${describe(retries)}; expected an integer >= 0`);
@@ -262,6 +280,7 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
     maxBatchSize,
     concurrency,
     timeoutMs,
+    maxResponseBytes,
     retries,
     backoffBaseMs,
     backoffMaxMs,

@@ -2,10 +2,12 @@ import { InvalidInputError } from '../../core/errors.js';
 import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
+import { splitUrlCredentials, withUrlCredentials } from './credentials.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
 import { batchSize, readInstances, type InstanceBatch, type InstanceShape, type RemoteInstance } from './instances.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
+import { V2Codec, type V2InputSpec } from './protocols/v2.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
@@ -27,6 +29,8 @@ export interface RemotePredictor extends Predictor<RemoteInstance> {
   readonly url: string;
   /** The protocol spoken. */
   readonly protocol: RemoteProtocol;
+  /** The v2 input tensor rows are sent as (name, datatype, and width when the metadata fixes it); undefined for other protocols. */
+  readonly modelInput: V2InputSpec | undefined;
   /** A snapshot of the traffic so far: requests, retries, rows, bytes, latency. */
   readonly stats: RemotePredictorStats;
   /** Sets every statistic back to zero. */
@@ -77,8 +81,11 @@ const NEVER = new AbortController().signal;
  *
  * @throws InvalidInputError for a bad URL or option; RemoteModelError when the v2 metadata cannot be read.
  */
-export async function remotePredictor(url: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
-  const opts = resolveRemoteOptions(options);
+export async function remotePredictor(modelUrl: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
+  const resolved = resolveRemoteOptions(options);
+  // Credentials in the URL go as an Authorization header, and no message ever shows them.
+  const { url, authorization } = typeof modelUrl === 'string' ? splitUrlCredentials(modelUrl) : { url: modelUrl, authorization: undefined };
+  const opts = { ...resolved, headers: withUrlCredentials(resolved.headers, authorization) };
   const endpoint = resolveEndpoint(url, opts.protocol);
   checkProtocolOptions(endpoint.protocol, opts);
   const stats = new StatsRecorder();
@@ -119,7 +126,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     const slice = sliceBatch(batch, range);
     const n = range.end - range.start;
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
-    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers);
+    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, n);
     let prediction: RemotePrediction;
     try {
       prediction = codec.decode(answer.body, n);
@@ -189,6 +196,7 @@ export async function remotePredictor(url: string, options?: RemotePredictorOpti
     url: { value: inferUrl, enumerable: true },
     protocol: { value: endpoint.protocol, enumerable: true },
     takes: { value: codec.takes, enumerable: true },
+    modelInput: { value: codec instanceof V2Codec ? { ...codec.input } : undefined, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
     close: { value: () => transport.close() },

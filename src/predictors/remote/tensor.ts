@@ -22,6 +22,15 @@ export interface FlatTensor {
 }
 
 /**
+ * Bounds of the tensors read from JSON (model answers, request bodies), checked before any value is
+ * copied: a nesting or shape deeper than {@link MAX_TENSOR_RANK} (no model input or output here has more
+ * than 4: images `[N, H, W, C]`) or more values than {@link MAX_TENSOR_ELEMENTS} (2^24, 128 MB as
+ * numbers) is refused with a short message, never a stack overflow or an hour of copying.
+ */
+export const MAX_TENSOR_RANK = 16;
+export const MAX_TENSOR_ELEMENTS = 2 ** 24;
+
+/**
  * Flattens a (possibly nested) array of numbers, row-major, and returns its values and shape.
  * Booleans become 0 and 1 when `booleans` is set (the v2 `BOOL` datatype).
  *
@@ -33,10 +42,14 @@ export function flattenTensor(data: unknown, what: string, booleans = false): Fl
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_TENSOR_RANK) {
+      throw new ResponseShapeError(`${what} is nested more than ${MAX_TENSOR_RANK} arrays deep; expected at most ${MAX_TENSOR_RANK} dimensions`);
+    }
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
+  checkTensorSize(shape, what);
   let values: number[] = [];
   // The indices leading to the node being read; an error message names its path (`[3][1]`) from them, so
   // that no path text is built for the values that are fine.
@@ -78,11 +91,17 @@ export function flattenTensor(data: unknown, what: string, booleans = false): Fl
  * tensor. A nested `values` is flattened first.
  */
 export function shapedTensor(values: unknown, shape: unknown, what: string, booleans = false): FlatTensor {
+  if (shape !== undefined) {
+    if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+      throw new ResponseShapeError(`${what} shape is ${describeJson(shape)}; expected an array of non-negative integers`);
+    }
+    if (shape.length > MAX_TENSOR_RANK) {
+      throw new ResponseShapeError(`${what} shape has ${shape.length} dimensions; expected at most ${MAX_TENSOR_RANK}`);
+    }
+    checkTensorSize(shape as number[], what);
+  }
   const flat = flattenTensor(values, `${what} data`, booleans);
   if (shape === undefined) return flat;
-  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
-    throw new ResponseShapeError(`${what} shape is ${describeJson(shape)}; expected an array of non-negative integers`);
-  }
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
   if (size !== flat.values.length) {
     throw new ResponseShapeError(
@@ -90,6 +109,37 @@ export function shapedTensor(values: unknown, shape: unknown, what: string, bool
     );
   }
   return { values: flat.values, shape: [...(shape as number[])] };
+}
+
+/**
+ * The values each integer datatype of the Open Inference Protocol holds, as far as a JavaScript number
+ * carries them exactly: INT64 and UINT64 stop at ±(2^53 − 1), beyond which JSON numbers are rounded
+ * (4294967297 is exact, 2^53 + 1 is not), so a larger value is refused rather than read as a neighbour.
+ */
+export const INTEGER_DATATYPE_RANGES: Readonly<Record<string, readonly [number, number]>> = Object.freeze({
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-2147483648, 2147483647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 4294967295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+});
+
+/**
+ * The index of the first value that `datatype` cannot hold exactly (not an integer, or out of its
+ * range), with the expectation for the message; -1 when all fit or the datatype is not an integer one.
+ */
+export function firstInexactValue(values: readonly number[], datatype: unknown): { index: number; expected: string } {
+  const range = typeof datatype === 'string' && Object.hasOwn(INTEGER_DATATYPE_RANGES, datatype) ? INTEGER_DATATYPE_RANGES[datatype] : undefined;
+  if (range === undefined) return { index: -1, expected: '' };
+  const [lo, hi] = range;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || v < lo || v > hi) return { index: i, expected: `integers in [${lo}, ${hi}]` };
+  }
+  return { index: -1, expected: '' };
 }
 
 /**
@@ -127,6 +177,15 @@ export function predictionsFromTensor(tensor: FlatTensor, n: number, what: strin
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = values.slice(i * k, (i + 1) * k);
   return { kind: 'probabilities', rows };
+}
+
+/** Refuses a shape of more than {@link MAX_TENSOR_ELEMENTS} values. */
+function checkTensorSize(shape: readonly number[], what: string): void {
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size > MAX_TENSOR_ELEMENTS) {
+    throw new ResponseShapeError(`${what} has shape [${shape.join(', ')}], ${size} values; expected at most ${MAX_TENSOR_ELEMENTS}`);
+  }
 }
 
 /** `v - v` is 0 for a finite number and NaN for NaN and ±Infinity (a plain loop over it is several times faster than `every(Number.isFinite)`). */

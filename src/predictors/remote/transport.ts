@@ -5,7 +5,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
 import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
-import type { ResolvedRemoteOptions } from './options.js';
+import { responseByteLimit, type ResolvedRemoteOptions } from './options.js';
 import { backoffDelay, isRetryableNetworkError, networkErrorCode, RETRYABLE_STATUSES, retryAfterMs, sleep } from './retry.js';
 import type { StatsRecorder } from './stats.js';
 
@@ -40,11 +40,11 @@ export interface RequestSignals {
 
 type Outcome =
   | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; text: string }
-  | { ok: false; error: unknown; timedOut: boolean };
+  | { ok: false; error: unknown; timedOut: boolean; tooLarge: boolean };
 
 export type TransportOptions = Pick<
   ResolvedRemoteOptions,
-  'headers' | 'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
+  'headers' | 'timeoutMs' | 'maxResponseBytes' | 'retries' | 'backoffBaseMs' | 'backoffMaxMs' | 'random' | 'concurrency'
 >;
 
 export class Transport {
@@ -81,6 +81,7 @@ export class Transport {
    *
    * @param what says what the request is for, in error messages ("prediction request for rows 0..299").
    * @param headers sent with this request, over the transport's own headers.
+   * @param rows rows the answer is for (0 for metadata), which size its byte limit ({@link responseByteLimit}).
    * @throws RemoteModelError when it fails for good, when the caller aborts, or when a 2xx body is not JSON;
    *   {@link SiblingFailed} when the call was abandoned because another request of it failed.
    */
@@ -91,8 +92,10 @@ export class Transport {
     what: string,
     signals: RequestSignals,
     headers?: Record<string, string>,
+    rows = 0,
   ): Promise<JsonAnswer> {
     const data = body === undefined ? undefined : JSON.stringify(body);
+    const maxBytes = responseByteLimit(rows, this.options.maxResponseBytes);
     const maxAttempts = this.options.retries + 1;
     for (let attempt = 1; ; attempt++) {
       this.checkSignals(url, what, attempt - 1, signals);
@@ -104,7 +107,7 @@ export class Transport {
       }
       let outcome: Outcome;
       try {
-        outcome = await this.once(method, url, data, signals.call, headers);
+        outcome = await this.once(method, url, data, signals.call, headers, maxBytes);
       } finally {
         this.limiter.release();
       }
@@ -148,8 +151,19 @@ export class Transport {
         );
       }
 
-      // No answer: a network error, our timeout, or an abort.
-      const { error, timedOut } = outcome;
+      // No answer: a network error, our timeout, an abort, or an answer cut off at the byte limit.
+      const { error, timedOut, tooLarge } = outcome;
+      if (tooLarge) {
+        this.stats.failures += 1;
+        throw fail(
+          'response-too-large',
+          `${what} to ${url} answered more than ${maxBytes} bytes (maxResponseBytes${this.options.maxResponseBytes === undefined ? ', sized from the rows asked' : ''}); ` +
+            'the answer was cut off unread and not retried: ask for fewer rows per request (maxBatchSize) or raise maxResponseBytes',
+          undefined,
+          '',
+          error,
+        );
+      }
       if (!timedOut && signals.call.aborted) {
         this.checkSignals(url, what, attempt, signals);
         throw new SiblingFailed();
@@ -190,6 +204,7 @@ export class Transport {
     data: string | undefined,
     signal: AbortSignal,
     headers: Record<string, string> | undefined,
+    maxBytes: number,
   ): Promise<Outcome> {
     const controller = new AbortController();
     let timedOut = false;
@@ -209,6 +224,7 @@ export class Transport {
         data,
         headers: { ...headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) },
         signal: controller.signal,
+        maxContentLength: maxBytes,
       });
       const buf = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
       this.stats.bytesReceived += buf.length;
@@ -220,7 +236,9 @@ export class Transport {
         text: buf.toString('utf8'),
       };
     } catch (error) {
-      return { ok: false, error, timedOut };
+      // axios stops reading an answer at maxContentLength and rejects with this message.
+      const tooLarge = error instanceof Error && /^maxContentLength size of \d+ exceeded/.test(error.message);
+      return { ok: false, error, timedOut, tooLarge };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);

@@ -3,6 +3,7 @@ import { errorStatus } from '../../http/error-replies.js';
 import { HttpError } from '../../http/http-error.js';
 import { decodeImage } from '../../image/codecs.js';
 import type { Image } from '../../image/image.js';
+import { redactUrls } from '../../predictors/remote/credentials.js';
 import type { ExplanationRunner } from '../explanation-runner.js';
 import { recordError } from '../request-log.js';
 import type { ServerState } from '../state.js';
@@ -60,7 +61,7 @@ export function schemaErrors(expected: string, state: ServerState) {
 export function protocolErrorHandler(body: (status: number, message: string) => unknown, bodyLimit: number) {
   return (err: FastifyError | (Error & { statusCode?: number }), req: FastifyRequest, reply: FastifyReply) => {
     const status = errorStatus(err);
-    let message = err.message;
+    let message = redactUrls(err.message);
     if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       message = `the request body is larger than the limit of ${bodyLimit} bytes (bodyLimit)`;
     } else if (status >= 500 && !(err instanceof HttpError)) {

@@ -3,12 +3,15 @@ import { pushWireValues, wireShape, type InstanceBatch, type InstanceShape, type
 import { V2_INPUT_DATATYPES, type ResolvedRemoteOptions, type V2InputDatatype, type V2SendDatatype } from '../options.js';
 import {
   describeJson,
+  firstInexactValue,
+  INTEGER_DATATYPE_RANGES,
   labelsFromNames,
   predictionsFromTensor,
   ResponseShapeError,
   shapedTensor,
   type RemotePrediction,
 } from '../tensor.js';
+import { ModelInputMismatchError } from '../errors.js';
 import { asObject, type GetJson, type ProtocolCodec } from './codec.js';
 
 /**
@@ -35,18 +38,6 @@ import { asObject, type GetJson, type ProtocolCodec } from './codec.js';
 
 const DEFAULT_INPUT_NAME = 'predict';
 const DEFAULT_DATATYPE: V2InputDatatype = 'FP64';
-
-/** The range of each integer datatype that fits a JavaScript number exactly. */
-const INTEGER_RANGES: Partial<Record<V2InputDatatype, [number, number]>> = {
-  INT8: [-128, 127],
-  INT16: [-32768, 32767],
-  INT32: [-2147483648, 2147483647],
-  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  UINT8: [0, 255],
-  UINT16: [0, 65535],
-  UINT32: [0, 4294967295],
-  UINT64: [0, Number.MAX_SAFE_INTEGER],
-};
 
 /** What the codec sends: resolved from the options and the model metadata. */
 export interface V2InputSpec {
@@ -121,7 +112,7 @@ export async function createV2Codec(metadataUrl: string | undefined, options: V2
   if (options.shape !== undefined) {
     const what = `the model's input ${JSON.stringify(spec.name)} (metadata at ${metadataUrl})`;
     if (datatype === 'BYTES') {
-      throw new InvalidInputError(`${what} is BYTES (texts), but the instances are numbers of shape [${options.shape.join(', ')}] (option shape)`);
+      throw new ModelInputMismatchError(`${what} is BYTES (texts), but the instances are numbers of shape [${options.shape.join(', ')}] (option shape)`);
     }
     spec.layout = resolveLayout(dims, options.shape, options.layout, what);
   }
@@ -137,7 +128,7 @@ function fits(dims: readonly number[], shape: readonly number[]): boolean {
  * The layout in which instances of `shape` fit the metadata's `dims`: the one given, else NHWC when the
  * shapes agree as they are, NCHW when `[h, w, c]` instances fit `[c, h, w]`.
  *
- * @throws InvalidInputError when they do not fit.
+ * @throws ModelInputMismatchError when they do not fit.
  */
 function resolveLayout(dims: readonly number[] | undefined, shape: readonly number[], layout: TensorLayout | undefined, what: string): TensorLayout {
   if (dims === undefined) return layout ?? 'NHWC';
@@ -145,10 +136,10 @@ function resolveLayout(dims: readonly number[] | undefined, shape: readonly numb
     if ((l === 'NHWC' || shape.length === 3) && fits(dims, wireShape(shape, l))) return l;
   }
   if (shape.length === 1 && dims.length === 1) {
-    throw new InvalidInputError(`rows have ${shape[0]} values but ${what} takes ${dims[0]} per row (its metadata shape)`);
+    throw new ModelInputMismatchError(`rows have ${shape[0]} values but ${what} takes ${dims[0]} per row (its metadata shape)`);
   }
   const sent = `instances of shape [${shape.join(', ')}]${layout === undefined ? '' : ` in layout ${layout}`}`;
-  throw new InvalidInputError(`${sent} do not fit ${what}, which takes [-1, ${dims.join(', ')}] (its metadata shape)`);
+  throw new ModelInputMismatchError(`${sent} do not fit ${what}, which takes [-1, ${dims.join(', ')}] (its metadata shape)`);
 }
 
 /** Reads the `inputs` and `outputs` of a v2 model metadata document. */
@@ -206,7 +197,7 @@ export class V2Codec implements ProtocolCodec {
     if (datatype === 'BYTES') throw new InvalidInputError(`the instances are numbers but ${what} is BYTES (texts)`);
     if (batch.values.length === 0) return;
     this.layoutOf(batch.shape);
-    const range = datatype === undefined ? undefined : INTEGER_RANGES[datatype];
+    const range = datatype === undefined || !Object.hasOwn(INTEGER_DATATYPE_RANGES, datatype) ? undefined : INTEGER_DATATYPE_RANGES[datatype];
     if (range === undefined) return;
     const rows = batch.values;
     for (let i = 0; i < rows.length; i++) {
@@ -280,6 +271,10 @@ export class V2Codec implements ProtocolCodec {
     const datatype = chosen.datatype;
     if (datatype === 'BYTES') return labelsFromNames(chosen.data, n, this.classes, what);
     const tensor = shapedTensor(chosen.data, chosen.shape, what, datatype === 'BOOL');
+    const inexact = firstInexactValue(tensor.values, datatype);
+    if (inexact.index >= 0) {
+      throw new ResponseShapeError(`${what} is ${String(datatype)} but value ${inexact.index} is ${tensor.values[inexact.index]}; expected ${inexact.expected}`);
+    }
     return predictionsFromTensor(tensor, n, what);
   }
 }
