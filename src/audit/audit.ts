@@ -21,7 +21,7 @@ import { proportionInterval, type Interval, type IntervalMethod } from './interv
  */
 
 /** The explainers whose explanations the audit reads. */
-export const AUDITED_EXPLAINERS = Object.freeze(['AnchorTabular', 'AnchorSummary', 'AnchorCounterfactual', 'CounterfactualProto', 'Counterfactual']);
+export const AUDITED_EXPLAINERS = Object.freeze(['AnchorTabular', 'AnchorSummary', 'AnchorCounterfactual', 'CounterfactualProto', 'Counterfactual', 'DiverseCounterfactuals']);
 
 /**
  * Defaults: 95% intervals (the usual two-sided level); Wilson's interval, which keeps its coverage for
@@ -48,7 +48,11 @@ export interface AuditOptions {
    * anchor's feature names are checked against it. Without it rows must be encoded number arrays.
    */
   schema?: TabularSchema;
-  /** The model the counterfactuals were found with, when it reads another encoding than `predictor` (e.g. scaled rows). */
+  /**
+   * The model the gradient-based counterfactuals (CounterfactualProto, Counterfactual) were found with,
+   * when it reads another encoding than `predictor` (e.g. scaled rows). DiverseCounterfactuals search
+   * in the explained model's own encoding: theirs are re-predicted by `predictor`.
+   */
   counterfactualPredictor?: Predictor<number[]>;
 }
 
@@ -106,6 +110,14 @@ export interface AuditReport {
   min_rows: number;
 }
 
+/** A counterfactual to re-predict: `own` when it is in the explained model's encoding (not `counterfactualPredictor`'s). */
+interface AuditedCounterfactual {
+  explanation: number;
+  X: number[];
+  class: number;
+  own: boolean;
+}
+
 /** An anchor to check, wherever it came from. */
 interface AuditedAnchor {
   explanation: number;
@@ -121,7 +133,8 @@ interface AuditedAnchor {
 
 /**
  * Audits the anchors and counterfactuals of `explanations` (AnchorTabular, AnchorSummary,
- * AnchorCounterfactual, CounterfactualProto or Counterfactual explanations) on `heldOutRows` with the
+ * AnchorCounterfactual, CounterfactualProto, Counterfactual or DiverseCounterfactuals explanations, each
+ * of the latter's `data.cfs` a counterfactual) on `heldOutRows` with the
  * model `predictor` (the one explained): one model call for the held-out rows, one per counterfactual
  * model for the counterfactuals.
  *
@@ -148,7 +161,7 @@ export async function auditAnchors(
   }
 
   const anchors: AuditedAnchor[] = [];
-  const counterfactuals: { explanation: number; X: number[]; class: number }[] = [];
+  const counterfactuals: AuditedCounterfactual[] = [];
   explanations.forEach((e, i) => collect(e, i, options.threshold, anchors, counterfactuals));
   const rows = encodeHeldOut(heldOutRows, schema, anchors);
 
@@ -191,12 +204,15 @@ export async function auditAnchors(
     }
   }
   if (counterfactuals.length > 0) {
-    const model = new LabelModel(options.counterfactualPredictor ?? predictor);
-    const predicted = await model.labels(counterfactuals.map((c) => c.X));
-    counterfactuals.forEach((c, k) => {
-      const valid = predicted[k] === c.class;
-      findings.push({ kind: 'counterfactual', explanation: c.explanation, class: c.class, predicted: predicted[k], valid, status: valid ? 'holds' : 'flagged', reasons: valid ? [] : ['invalid_counterfactual'] });
-    });
+    for (const own of [false, true]) {
+      const group = counterfactuals.filter((c) => c.own === own);
+      if (group.length === 0) continue;
+      const predicted = await new LabelModel(own ? predictor : (options.counterfactualPredictor ?? predictor)).labels(group.map((c) => c.X));
+      group.forEach((c, k) => {
+        const valid = predicted[k] === c.class;
+        findings.push({ kind: 'counterfactual', explanation: c.explanation, class: c.class, predicted: predicted[k], valid, status: valid ? 'holds' : 'flagged', reasons: valid ? [] : ['invalid_counterfactual'] });
+      });
+    }
     findings.sort((a, b) => a.explanation - b.explanation);
   }
   const count = (s: AuditStatus) => findings.filter((f) => f.status === s).length;
@@ -209,7 +225,7 @@ function collect(
   i: number,
   threshold: number | undefined,
   anchors: AuditedAnchor[],
-  counterfactuals: { explanation: number; X: number[]; class: number }[],
+  counterfactuals: AuditedCounterfactual[],
 ): void {
   const name = (e as { meta?: { name?: unknown } } | null)?.meta?.name;
   const where = `explanation ${i}`;
@@ -235,7 +251,11 @@ function collect(
     if (anchors.length === start) throw new ExplanationTypeError(['AnchorTabular'], `an anchor of ${String(data.anchor.meta?.name)}`, `${where}'s data.anchor`);
   } else if (name === 'CounterfactualProto' || name === 'Counterfactual') {
     const cf = (e.data as { cf?: { X: unknown; class: number } | null }).cf;
-    if (cf !== null && cf !== undefined) counterfactuals.push({ explanation: i, X: flatNumbers(cf.X, `${where}'s data.cf.X`), class: cf.class });
+    if (cf !== null && cf !== undefined) counterfactuals.push({ explanation: i, X: flatNumbers(cf.X, `${where}'s data.cf.X`), class: cf.class, own: false });
+  } else if (name === 'DiverseCounterfactuals') {
+    const cfs = (e.data as { cfs?: { X: unknown; class: number }[] }).cfs;
+    if (!Array.isArray(cfs)) throw new InvalidInputError(`${where} is a DiverseCounterfactuals explanation without data.cfs`);
+    cfs.forEach((cf, k) => counterfactuals.push({ explanation: i, X: flatNumbers(cf?.X, `${where}'s data.cfs[${k}].X`), class: cf.class, own: true }));
   } else {
     throw new ExplanationTypeError(AUDITED_EXPLAINERS, typeof name === 'string' ? `an explanation of ${name}` : 'not an explanation', where);
   }

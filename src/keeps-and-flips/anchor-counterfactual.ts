@@ -9,8 +9,9 @@ import type { TabularRowInput } from '../core/tabular-schema.js';
  * "What keeps it, what flips it": one explanation holding, for the same row and model, an anchor (the
  * conditions that keep the prediction, Ribeiro et al. 2018) and a counterfactual (the small change that
  * flips it), as `data.anchor` and `data.cf`, each the explanation its explainer wrote. The counterfactual
- * part is pluggable: any search returning an explanation with `data.orig_class` and `data.cf` or
- * `data.cfs` (CounterfactualProto today; the diverse counterfactual search can take its place as it is).
+ * part is pluggable: any search returning an explanation with `data.orig_class` and `data.cf` (one
+ * counterfactual or null: CounterfactualProto, Counterfactual) or `data.cfs` (several alternatives:
+ * DiverseCounterfactuals, after DiCE, Mothilal, Sharma & Tan 2020, which the CLI pairs with the anchor).
  */
 
 /** What a counterfactual explanation must hold to be paired with an anchor. */
@@ -23,7 +24,7 @@ export interface CounterfactualLikeData {
 export interface AnchorCounterfactualData {
   /** The anchor explanation (AnchorTabular): what keeps the prediction. */
   anchor: Explanation<AnchorTabularData>;
-  /** The counterfactual explanation (CounterfactualProto, ...): what flips it. */
+  /** The counterfactual explanation (DiverseCounterfactuals, CounterfactualProto, ...): what flips it. */
   cf: Explanation<CounterfactualLikeData>;
   /** The class both explain: the model's prediction for the row. */
   orig_class: number;
@@ -36,7 +37,7 @@ export type CounterfactualSearch = (row: number[]) => Promise<Explanation<Counte
  * Pairs an anchor explanation and a counterfactual explanation of the same row.
  *
  * @throws ExplanationTypeError when `anchor` is not an AnchorTabular explanation or `cf` has neither
- *   `data.cf` nor `data.cfs`; InvalidInputError when the two explain different predictions (they were
+ *   `data.cf` nor a `data.cfs` array; InvalidInputError when the two explain different predictions (they were
  *   given different models or rows).
  */
 export function pairAnchorCounterfactual(
@@ -47,8 +48,8 @@ export function pairAnchorCounterfactual(
     throw new ExplanationTypeError(['AnchorTabular'], `an explanation of ${String(anchor?.meta?.name)}`, 'the anchor');
   }
   const data = cf?.data;
-  if (typeof data?.orig_class !== 'number' || (data.cf === undefined && data.cfs === undefined)) {
-    throw new ExplanationTypeError(['CounterfactualProto', 'Counterfactual', 'a search with data.cf or data.cfs'], `an explanation of ${String(cf?.meta?.name)}`, 'the counterfactual');
+  if (typeof data?.orig_class !== 'number' || (data.cf === undefined && !Array.isArray(data.cfs))) {
+    throw new ExplanationTypeError(['DiverseCounterfactuals', 'CounterfactualProto', 'Counterfactual', 'a search with data.cf or data.cfs'], `an explanation of ${String(cf?.meta?.name)}`, 'the counterfactual');
   }
   const prediction = anchor.data.raw.prediction;
   if (data.orig_class !== prediction) {

@@ -52,6 +52,20 @@ describe('auditAnchors', () => {
     ]);
   });
 
+  it("re-predicts each of a DiverseCounterfactuals explanation's cfs with the explained model, whatever counterfactualPredictor is", async () => {
+    const diverse = { meta: { name: 'DiverseCounterfactuals', params: {} }, data: { orig_class: 0, cfs: [{ X: [3, 1], class: 1 }, { X: [30, 1], class: 1 }] } } as unknown as Explanation<unknown>;
+    const proto = { meta: { name: 'CounterfactualProto', params: {} }, data: { cf: { X: [30, 1], class: 0 } } } as unknown as Explanation<unknown>;
+    const scaled = (batch: number[][]) => predictor(batch.map(([x0, x1]) => [x0 - 20, x1]));
+    const report = await auditAnchors([diverse, proto], rows, predictor, { counterfactualPredictor: scaled });
+    expect(report.findings).toEqual([
+      { kind: 'counterfactual', explanation: 0, class: 1, predicted: 1, valid: true, status: 'holds', reasons: [] },
+      { kind: 'counterfactual', explanation: 0, class: 1, predicted: 0, valid: false, status: 'flagged', reasons: ['invalid_counterfactual'] },
+      // (30, 1) scaled to (10, 1): class 1, not the 0 it claims.
+      { kind: 'counterfactual', explanation: 1, class: 0, predicted: 1, valid: false, status: 'flagged', reasons: ['invalid_counterfactual'] },
+    ]);
+    await expect(auditAnchors([{ ...diverse, data: { orig_class: 0 } }], rows, predictor)).rejects.toThrow('explanation 0 is a DiverseCounterfactuals explanation without data.cfs');
+  });
+
   it('refuses explanations of another explainer, rows of the wrong width or columns, and options out of range', async () => {
     const text = { meta: { name: 'AnchorText' }, data: {} } as unknown as Explanation<unknown>;
     await expect(auditAnchors([anchorExplanation(9), text], rows, predictor)).rejects.toThrow(ExplanationTypeError);

@@ -100,7 +100,8 @@ export async function auditCommand(argv: string[], io: CliIO): Promise<number> {
       interval: values.interval as 'wilson' | 'kl' | undefined,
       minRows: numberFlag('min-rows', values['min-rows'], { integer: true, min: 1 }),
       threshold,
-      // The prototype-guided counterfactuals of `explain --with-counterfactual` live in the scaled space of the Adult task.
+      // The prototype-guided counterfactuals of `counterfactual adult --method proto` live in the scaled space of the Adult task
+      // (the diverse ones of `explain --with-counterfactual` in the model's own units: the audit re-predicts them with `predictor`).
       ...(task.dataset.name === 'adult' && values['model-url'] === undefined && { counterfactualPredictor: adultCounterfactualTask((values.model ?? task.modelName) as 'adult-gbt').predictor }),
     },
   );

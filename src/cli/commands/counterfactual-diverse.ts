@@ -4,7 +4,7 @@ import { ADULT_EDUCATION_ORDER } from '../../datasets/adult-counterfactual.js';
 import { loadAdult } from '../../datasets/adult.js';
 import { loadDemoModel, type DemoModelName } from '../../models/demo-models.js';
 import type { DiverseCounterfactualsRenderOptions } from '../../viz/diverse-counterfactuals-card.js';
-import { UsageError } from '../io.js';
+import { numberFlag, UsageError } from '../io.js';
 
 /**
  * `glassbox counterfactual adult --count N [--immutable A,B] [--method genetic|random|kdtree]`: diverse
@@ -30,6 +30,15 @@ export interface DiverseResult {
   explanation: Explanation<DiverseCounterfactualsData>;
   text: string;
   render: DiverseCounterfactualsRenderOptions;
+}
+
+/** `--count N` (1-100, default 4) and `--immutable A,B` as `adultDiverse` takes them. */
+export function diverseFlags(values: { count?: string; immutable?: string }): { count: number; immutable: string[] } {
+  const count = numberFlag('count', values.count, { integer: true, min: 1 }) ?? 4;
+  if (count > 100) throw new UsageError(`--count is ${count}; expected an integer in 1..100`);
+  const immutable = values.immutable === undefined ? [] : values.immutable.split(',').map((name) => name.trim());
+  if (immutable.some((name) => name === '')) throw new UsageError(`--immutable is "${values.immutable}"; expected comma-separated feature names, e.g. Sex,Race,Age`);
+  return { count, immutable };
 }
 
 /** Explains held-out Adult row `row` with `count` counterfactuals, `immutable` features kept. */

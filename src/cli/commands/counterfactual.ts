@@ -10,7 +10,7 @@ import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
-import { adultDiverse, isDiverseMethod } from './counterfactual-diverse.js';
+import { adultDiverse, diverseFlags, isDiverseMethod } from './counterfactual-diverse.js';
 import { adultProto, mnistProto } from './counterfactual-proto.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
@@ -134,10 +134,7 @@ async function adultDiverseCommand(
   if (row === undefined) throw new UsageError('--row N is required');
   if (values.target !== undefined) throw new UsageError('--target is for mnist; leave it out with adult');
   if (values.png !== undefined) throw new UsageError('--png is for --method proto and mnist; diverse counterfactuals write --html');
-  const count = numberFlag('count', values.count, { integer: true, min: 1 }) ?? 4;
-  if (count > 100) throw new UsageError(`--count is ${count}; expected an integer in 1..100`);
-  const immutable = values.immutable === undefined ? [] : values.immutable.split(',').map((name) => name.trim());
-  if (immutable.some((name) => name === '')) throw new UsageError(`--immutable is "${values.immutable}"; expected comma-separated feature names, e.g. Sex,Race,Age`);
+  const { count, immutable } = diverseFlags(values);
   const files = checkRenderingFiles({ html: values.html });
   const { explanation, text, render } = await adultDiverse(row, { count, immutable, method });
   io.stdout(values.json ? `${JSON.stringify(explanation)}\n` : text);

@@ -13,6 +13,7 @@ import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { EXPLAIN_FILE_USAGE, explainFileCommand, isExplainFileCall } from './explain-file.js';
 import { explainImageCommand, IMAGE_DATASETS } from './explain-image.js';
 import { explainTextCommand, TEXT_DATASETS, TEXT_FLAGS } from './explain-text.js';
+import { diverseFlags } from './counterfactual-diverse.js';
 import { explainWithCounterfactualCommand } from './keeps-and-flips.js';
 
 export const EXPLAIN_USAGE = `Usage: glassbox explain DATASET --row N [options]
@@ -38,8 +39,10 @@ Options:
                      (sentiment: a text model; mnist: an image model taking [N, 28, 28, 1], e.g. glassbox serve-model)
   --protocol P       with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'    with --model-url: an HTTP header to send (repeatable)
-  --with-counterfactual   adult: also the prototype-guided counterfactual of the row (what flips it, as
-                     'counterfactual adult --method proto' finds it), in one explanation and one card
+  --with-counterfactual   adult: also diverse counterfactuals of the row (what flips it, as
+                     'counterfactual adult --count 4' finds them), in one explanation and one card
+  --count N          with --with-counterfactual: counterfactuals to find (1-100, default 4)
+  --immutable LIST   with --with-counterfactual: comma-separated features that must not change (e.g. Sex,Race,Age)
   -h, --help         show this help
 
 ${EXPLAIN_FILE_USAGE}`;
@@ -63,6 +66,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       protocol: { type: 'string' },
       header: { type: 'string', multiple: true },
       'with-counterfactual': { type: 'boolean', default: false },
+      count: { type: 'string' },
+      immutable: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -90,6 +95,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (values['with-counterfactual'] && !BUNDLED_TASKS.includes(positionals[0])) {
     throw new UsageError(`--with-counterfactual is for the tabular data sets (${BUNDLED_TASKS.join(', ')}); for mnist run 'glassbox counterfactual mnist --row N --method proto'`);
   }
+  const diverseFlag = (['count', 'immutable'] as const).find((f) => values[f] !== undefined);
+  if (diverseFlag !== undefined && !values['with-counterfactual']) throw new UsageError(`--${diverseFlag} is for --with-counterfactual`);
+  const counterfactuals = values['with-counterfactual'] ? diverseFlags(values) : undefined;
   if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io, connect({}));
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
@@ -121,7 +129,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       : undefined,
   });
   const elapsedMs = performance.now() - started;
-  if (values['with-counterfactual']) return explainWithCounterfactualCommand(explanation, rowIndex, dataset, { json: values.json, elapsedMs, files }, io);
+  if (counterfactuals !== undefined) return explainWithCounterfactualCommand(explanation, rowIndex, dataset, { json: values.json, elapsedMs, files, ...counterfactuals }, io);
   if (values.json) io.stdout(`${JSON.stringify(explanation)}\n`);
   else io.stdout(formatAnchor(explanation, { targetNames: dataset.targetNames, elapsedMs }));
   await writeRenderings(explanation, dataset, files);

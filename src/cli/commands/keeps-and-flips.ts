@@ -5,26 +5,26 @@ import { pairAnchorCounterfactual } from '../../keeps-and-flips/anchor-counterfa
 import { formatAnchor } from '../format.js';
 import type { CliIO } from '../io.js';
 import { writeRenderings, type RenderingFiles } from '../renderings.js';
-import { adultProto } from './counterfactual-proto.js';
+import { adultDiverse } from './counterfactual-diverse.js';
 
 /**
- * `glassbox explain adult --row N --with-counterfactual`: the anchor already explained, and the
- * prototype-guided counterfactual of the same held-out row as `counterfactual adult --method proto`
- * finds it, printed one after the other and written as one AnchorCounterfactual explanation and card.
- * (When the diverse counterfactual search lands, it can replace `adultProto` here: the pairing takes
- * any counterfactual explanation with `data.cf` or `data.cfs`.)
+ * `glassbox explain adult --row N --with-counterfactual [--count C] [--immutable LIST]`: the anchor
+ * already explained, and the diverse counterfactuals of the same held-out row as `counterfactual adult
+ * --count C [--immutable LIST]` finds them (genetic search, 4 and no feature kept by default), printed
+ * one after the other and written as one AnchorCounterfactual explanation and card. Both explain the
+ * bundled model in its own units, so the counterfactuals re-predict with the model the anchor explains.
  */
 export async function explainWithCounterfactualCommand(
   anchor: Explanation<AnchorTabularData>,
   row: number,
   dataset: TabularDataset,
-  options: { json: boolean; elapsedMs: number; files: RenderingFiles },
+  options: { json: boolean; elapsedMs: number; files: RenderingFiles; count: number; immutable: string[] },
   io: CliIO,
 ): Promise<number> {
-  const proto = await adultProto(row, io);
-  const both = pairAnchorCounterfactual(anchor, proto.explanation);
+  const diverse = await adultDiverse(row, { count: options.count, immutable: options.immutable, method: 'genetic' });
+  const both = pairAnchorCounterfactual(anchor, diverse.explanation);
   if (options.json) io.stdout(`${JSON.stringify(both)}\n`);
-  else io.stdout(`What keeps it:\n${formatAnchor(anchor, { targetNames: dataset.targetNames, elapsedMs: options.elapsedMs })}\nWhat flips it:\n${proto.text}`);
-  await writeRenderings(both, { ...dataset, ...proto.render }, options.files);
+  else io.stdout(`What keeps it:\n${formatAnchor(anchor, { targetNames: dataset.targetNames, elapsedMs: options.elapsedMs })}\nWhat flips it:\n${diverse.text}`);
+  await writeRenderings(both, { ...dataset, ...diverse.render }, options.files);
   return 0;
 }
