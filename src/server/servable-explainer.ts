@@ -44,13 +44,14 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<an
     }
   }
   const loaded = await loadExplainer(dir, predictor);
+  const shape = loaded.instanceShape;
+  const rowWidth = Array.isArray(shape) && shape.length === 1 ? shape[0] : undefined;
   if (manifest.type === 'AnchorTabular') {
     // Its samples are made of training values (and the explained row): their range is the rows'.
     const anchors = loaded.explainer as AnchorTabular;
-    return Object.assign(loaded, { rowWidth: anchors.schema.numFeatures, rowValues: valueRange(anchors.toState().values) });
+    return Object.assign(loaded, { rowWidth, rowValues: valueRange(anchors.toState().values) });
   }
-  // Counterfactuals move values continuously: their rows are fractional.
-  const rowWidth = rowWidthOf(options.shape);
+  // Counterfactuals move values continuously: their rows are fractional (texts and images have no rows).
   return Object.assign(loaded, { rowValues: { integers: false, min: -Infinity, max: Infinity } }, rowWidth === undefined ? {} : { rowWidth });
 }
 
@@ -65,9 +66,4 @@ function valueRange(values: Float64Array): { integers: boolean; min: number; max
     if (integers && !Number.isInteger(v)) integers = false;
   }
   return { integers, min, max };
-}
-
-/** The width of a row of shape `[N]`, or undefined. */
-function rowWidthOf(shape: unknown): number | undefined {
-  return Array.isArray(shape) && shape.length === 1 && Number.isInteger(shape[0]) ? (shape[0] as number) : undefined;
 }
