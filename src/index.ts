@@ -22,6 +22,7 @@ export {
   type RemotePredictorOptions,
   type RemoteProtocol,
   type V2InputDatatype,
+  type RemoteTlsOptions,
 } from './predictors/remote/options.js';
 export { RemoteModelError, type RemoteFailureKind } from './predictors/remote/errors.js';
 export type { RemotePredictorStats, RemoteLatency } from './predictors/remote/stats.js';
@@ -31,6 +32,7 @@ export {
   type ModelServer,
   type ListeningModelServer,
 } from './model-server/server.js';
+export { listenGrpcModelServer, type GrpcModelServerOptions, type ListeningGrpcModelServer } from './model-server/grpc.js';
 export {
   MODEL_SERVER_DEFAULTS,
   type ModelServerOptions,

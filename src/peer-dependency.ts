@@ -10,8 +10,7 @@ export async function importPeer<T>(load: () => Promise<T>, packageName: string,
   try {
     return await load();
   } catch (err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    const absent = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((err as Error).message).includes(packageName);
+    const absent = isPackageMissing(err, packageName);
     throw new MissingDependencyError(
       packageName,
       absent
@@ -20,4 +19,17 @@ export async function importPeer<T>(load: () => Promise<T>, packageName: string,
       { cause: err },
     );
   }
+}
+
+/**
+ * Whether `err`, thrown by `import(packageName)`, says that the package is not installed: Node's
+ * `ERR_MODULE_NOT_FOUND` (or CommonJS `MODULE_NOT_FOUND`) naming it, or the error with which bundlers
+ * built on Vite (vitest among them) replace an optional peer dependency they could not resolve
+ * (`Could not resolve "PACKAGE" imported by ...`).
+ */
+export function isPackageMissing(err: unknown, packageName: string): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return message.includes(packageName);
+  return message.startsWith(`Could not resolve "${packageName}"`);
 }

@@ -47,7 +47,8 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
   constructor(
     private readonly perturbation: MaskPerturbation<Input>,
     private readonly model: LabelModel<Input>,
-    private readonly target: number,
+    /** The explained prediction; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => number,
     private readonly rng: Rng,
     private readonly options: MaskSamplerOptions,
   ) {
@@ -89,9 +90,10 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
       batches.push({ satisfies: masks, agrees: new Uint8Array(count), inputs });
     }
     const labels = await this.model.labels(batches.length === 1 ? batches[0].inputs : batches.flatMap((b) => b.inputs));
+    const target = this.target();
     let offset = 0;
     for (const batch of batches) {
-      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === this.target ? 1 : 0;
+      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === target ? 1 : 0;
       offset += batch.agrees.length;
     }
     return batches;

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VERSION } from '../version.js';
-import { describeJson } from '../predictors/remote/tensor.js';
+import { describeJson, ResponseShapeError } from '../predictors/remote/tensor.js';
+import { BINARY_TENSOR_EXTENSION, fromBinary, toBinary, wantsBinaryOutputs } from '../predictors/remote/protocols/v2-binary.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
 import { checkIntegerValues, requestObject, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
-import type { ServedModel } from './model.js';
+import type { ServedModel, ServedPrediction } from './model.js';
 import { instancesOf } from './tensors.js';
 
 /**
@@ -31,60 +32,32 @@ interface ModelParams {
 export function v2Routes(model: ServedModel) {
   return async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler(jsonErrorHandler);
+    // The binary tensor data extension: a JSON header and raw tensor bytes.
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-    /** The model for these path parameters, or a 404. */
-    const lookup = (params: ModelParams): ServedModel => {
-      if (params.name !== model.name) {
-        throw new HttpError(404, `model ${JSON.stringify(params.name)} not found; this server serves ${JSON.stringify(model.name)}`);
-      }
-      if (params.version !== undefined && params.version !== model.version) {
-        throw new HttpError(
-          404,
-          `version ${JSON.stringify(params.version)} of model ${JSON.stringify(model.name)} not found; ` +
-            (model.version === undefined ? 'the model has no versions' : `its version is ${JSON.stringify(model.version)}`),
-        );
-      }
-      return model;
-    };
+    const lookup = (params: ModelParams): ServedModel => lookupModel(model, params);
 
     app.get('/v2/health/live', async () => ({ live: true }));
     app.get('/v2/health/ready', async () => ({ ready: true }));
-    app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [] }));
+    app.get('/v2', async () => ({ name: 'glassbox', version: VERSION, extensions: [BINARY_TENSOR_EXTENSION] }));
 
-    const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => {
-      const m = lookup(req.params);
-      return {
-        name: m.name,
-        ...(m.version === undefined ? {} : { versions: [m.version] }),
-        platform: 'glassbox',
-        inputs: [
-          m.shape === 'string'
-            ? { name: V2_INPUT_NAME, datatype: 'BYTES', shape: [-1], parameters: { content_type: 'str' } }
-            : { name: V2_INPUT_NAME, datatype: m.shape.length === 1 ? 'FP64' : 'FP32', shape: [-1, ...m.shape] },
-        ],
-        outputs: [
-          { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
-          { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
-        ],
-      };
-    };
+    const metadata = async (req: FastifyRequest<{ Params: ModelParams }>) => modelMetadata(lookup(req.params));
     const ready = async (req: FastifyRequest<{ Params: ModelParams }>) => ({ name: lookup(req.params).name, ready: true });
     const infer = async (req: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const m = lookup(req.params);
-      const { rows, outputs, id } = parseInferRequest(req.body, m);
+      const body = Buffer.isBuffer(req.body) ? binaryRequestBody(req.body, req.headers['inference-header-content-length']) : req.body;
+      const { rows, outputs, id } = parseInferRequest(body, m);
       const prediction = await m.predict(rows);
-      const n = rows.length;
-      return reply.send({
+      const response = {
         model_name: m.name,
         ...(m.version === undefined ? {} : { model_version: m.version }),
         ...(id === undefined ? {} : { id }),
         parameters: {},
-        outputs: outputs.map((name) =>
-          name === 'predict'
-            ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
-            : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.flat },
-        ),
-      });
+        outputs: outputTensors(m, outputs, prediction, rows.length),
+      };
+      if (!wantsBinaryOutputs(body as Record<string, unknown>)) return reply.send(response);
+      const { body: bytes, headerLength } = toBinary(response, 'outputs');
+      return reply.header('Inference-Header-Content-Length', String(headerLength)).type('application/octet-stream').send(bytes);
     };
 
     for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
@@ -95,8 +68,73 @@ export function v2Routes(model: ServedModel) {
   };
 }
 
+/** A binary-extension request body as the JSON request, each binary input's `data` read from its bytes; a 400 otherwise. */
+function binaryRequestBody(bytes: Buffer, headerLength: unknown): Record<string, unknown> {
+  const length = Number(headerLength);
+  if (headerLength === undefined || !Number.isInteger(length) || length < 0 || length > bytes.length) {
+    throw new HttpError(
+      400,
+      `an application/octet-stream body needs Inference-Header-Content-Length, the length of its JSON header (at most ${bytes.length}); got ${describeJson(headerLength)}`,
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(bytes.subarray(0, length).toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `the JSON header of the binary request is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return fromBinary(header, 'inputs', bytes.subarray(length));
+  } catch (err) {
+    if (err instanceof ResponseShapeError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+/** The model for these path parameters (a version of undefined asks for any), or a 404. */
+export function lookupModel(model: ServedModel, params: ModelParams): ServedModel {
+  if (params.name !== model.name) {
+    throw new HttpError(404, `model ${JSON.stringify(params.name)} not found; this server serves ${JSON.stringify(model.name)}`);
+  }
+  if (params.version !== undefined && params.version !== model.version) {
+    throw new HttpError(
+      404,
+      `version ${JSON.stringify(params.version)} of model ${JSON.stringify(model.name)} not found; ` +
+        (model.version === undefined ? 'the model has no versions' : `its version is ${JSON.stringify(model.version)}`),
+    );
+  }
+  return model;
+}
+
+/** The model metadata document (REST `GET /v2/models/NAME`, gRPC `ModelMetadata`). */
+export function modelMetadata(m: ServedModel) {
+  return {
+    name: m.name,
+    ...(m.version === undefined ? {} : { versions: [m.version] }),
+    platform: 'glassbox',
+    inputs: [
+      m.shape === 'string'
+        ? { name: V2_INPUT_NAME, datatype: 'BYTES', shape: [-1], parameters: { content_type: 'str' } }
+        : { name: V2_INPUT_NAME, datatype: m.shape.length === 1 ? 'FP64' : 'FP32', shape: [-1, ...m.shape] },
+    ],
+    outputs: [
+      { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
+      { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
+    ],
+  };
+}
+
+/** The output tensors named in `outputs` for a prediction of `n` rows. */
+export function outputTensors(m: ServedModel, outputs: readonly string[], prediction: ServedPrediction, n: number) {
+  return outputs.map((name) =>
+    name === 'predict'
+      ? { name, datatype: 'INT64', shape: [n, 1], data: prediction.labels }
+      : { name, datatype: 'FP64', shape: [n, n === 0 ? Math.max(m.classCount, 0) : prediction.k], data: prediction.flat },
+  );
+}
+
 /** Reads a v2 inference request: its one input as rows, the outputs asked for, and the request id. */
-function parseInferRequest(
+export function parseInferRequest(
   body: unknown,
   model: ServedModel,
 ): { rows: number[][] | string[]; outputs: string[]; id: string | undefined } {

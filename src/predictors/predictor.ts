@@ -122,26 +122,52 @@ export function assertPredictor<Input>(predictor: Predictor<Input>): Predictor<I
  */
 export class LabelModel<Input = number[]> {
   readonly usage: ModelUsage = { calls: 0, rows: 0 };
+  /** The input waiting to ride along with the next batch (see {@link predictWithNextBatch}). */
+  private pending: { input: Input } | undefined;
+  private pendingLabel: number | undefined;
 
   constructor(private readonly predictor: Predictor<Input>) {
     assertPredictor(predictor);
   }
 
+  /**
+   * Asks for the label of `input` (the explained instance) in the next call of {@link labels}, as the
+   * first row of its batch, instead of in a call of its own: an explainer whose first samples do not
+   * depend on the prediction saves one model call, a round trip when the model is remote. The label is
+   * {@link instanceLabel} once that batch is answered; the batch's own labels come back as before.
+   */
+  predictWithNextBatch(input: Input): void {
+    this.pending = { input };
+    this.pendingLabel = undefined;
+  }
+
+  /** The label of the input given to {@link predictWithNextBatch}, once its batch has been answered. */
+  get instanceLabel(): number {
+    if (this.pendingLabel === undefined) throw new Error('internal: the explained instance has not been predicted yet');
+    return this.pendingLabel;
+  }
+
   /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */
   async labels(inputs: Input[]): Promise<Int32Array> {
+    const leading = this.pending;
+    this.pending = undefined;
+    const batch = leading === undefined ? inputs : [leading.input, ...inputs];
     this.usage.calls += 1;
-    this.usage.rows += inputs.length;
+    this.usage.rows += batch.length;
     let output: PredictorOutput;
     try {
-      output = await this.predictor(inputs);
+      output = await this.predictor(batch);
     } catch (err) {
       if (err instanceof GlassboxError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new PredictorError(
-        `predictor threw on call ${this.usage.calls} (a batch of ${inputs.length} inputs): ${reason}`,
+        `predictor threw on call ${this.usage.calls} (a batch of ${batch.length} inputs): ${reason}`,
         { cause: err },
       );
     }
-    return toLabels(output, inputs.length);
+    const labels = toLabels(output, batch.length);
+    if (leading === undefined) return labels;
+    this.pendingLabel = labels[0];
+    return labels.subarray(1);
   }
 }

@@ -9,6 +9,7 @@ import type { InstanceShape } from '../predictors/remote/instances.js';
 import { ModelInputMismatchError } from '../predictors/remote/errors.js';
 import { redactUrls } from '../predictors/remote/credentials.js';
 import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
+import { isGrpcUrl, resolveGrpcEndpoint } from '../predictors/remote/grpc/endpoint.js';
 import { INTEGER_DATATYPE_RANGES } from '../predictors/remote/tensor.js';
 import { sleep } from '../predictors/remote/retry.js';
 import { bearerAuth } from './auth.js';
@@ -72,7 +73,8 @@ const PROBE_TIMEOUT_MS = 2000;
  */
 export function createExplainerServer(options: ExplainerServerOptions): ExplainerServer {
   const opts = resolveServerOptions(options);
-  resolveEndpoint(opts.predictorUrl, 'auto');
+  if (isGrpcUrl(opts.predictorUrl)) resolveGrpcEndpoint(opts.predictorUrl);
+  else resolveEndpoint(opts.predictorUrl, 'auto');
   const state: ServerState = { phase: 'loading', reason: 'the explainer is loading', explainer: undefined, model: undefined };
   const metrics = new ExplainerMetrics(opts.modelName);
   const runner = new ExplanationRunner(state, metrics, opts);
@@ -174,7 +176,8 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
         ...(shape !== undefined && shape !== 'string' && shape.length > 1 && { shape }),
       });
       checkModelTakes(state.model, shape);
-      await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
+      // A gRPC predictor has asked ModelReady already.
+      if (!isGrpcUrl(state.model.url)) await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
       checkModelFits(state.explainer, state.model);
       break;
     } catch (err) {

@@ -1,4 +1,5 @@
 import { GlassboxError } from '../core/errors.js';
+import { isPackageMissing } from '../peer-dependency.js';
 import { registerWasmConv2DFilterGrad } from './wasm-kernels.js';
 
 /** The TensorFlow.js namespace (`@tensorflow/tfjs`, or `@tensorflow/tfjs-node`, which re-exports it). */
@@ -45,9 +46,9 @@ function initialise(): Promise<{ tf: Tf; info: TfBackendInfo }> {
 
 async function init(): Promise<{ tf: Tf; info: TfBackendInfo }> {
   let nativeUnavailable: string;
+  // A variable specifier: the package is optional, and neither TypeScript nor bundlers should resolve it.
+  const specifier = '@tensorflow/tfjs-node';
   try {
-    // A variable specifier: the package is optional, and neither TypeScript nor bundlers should resolve it.
-    const specifier = '@tensorflow/tfjs-node';
     const mod = (await import(specifier)) as Tf & { default?: Tf };
     const tf = mod.default ?? mod;
     if (await tf.setBackend('tensorflow')) {
@@ -56,11 +57,9 @@ async function init(): Promise<{ tf: Tf; info: TfBackendInfo }> {
     }
     nativeUnavailable = '@tensorflow/tfjs-node loaded but its tensorflow backend did not initialise';
   } catch (err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    nativeUnavailable =
-      code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
-        ? '@tensorflow/tfjs-node is not installed'
-        : `@tensorflow/tfjs-node failed to load: ${err instanceof Error ? err.message : String(err)}`;
+    nativeUnavailable = isPackageMissing(err, specifier)
+      ? '@tensorflow/tfjs-node is not installed'
+      : `@tensorflow/tfjs-node failed to load: ${err instanceof Error ? err.message : String(err)}`;
   }
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');

@@ -110,6 +110,19 @@ describe('AnchorTabular on models with a known answer', () => {
   });
 });
 
+describe('AnchorTabular model calls', () => {
+  it("asks for the explained row's prediction in the first call, before the empty anchor's samples", async () => {
+    const calls: number[][][] = [];
+    const e = await explainer((rows) => (calls.push(rows), rule(rows))).explain([8, 0, 1, 50]);
+    expect(calls[0]).toHaveLength(101); // the row and minSamplesStart = 100 samples
+    expect(calls[0][0]).toEqual([8, 0, 1, 50]);
+    expect(e.data.raw.prediction).toBe(1);
+    expect(e.data.raw.modelCalls).toBe(calls.length);
+    expect(e.data.raw.modelRows).toBe(calls.reduce((n, c) => n + c.length, 0));
+    expect(e.data.raw.modelRows).toBe(e.data.raw.numSamples + 1);
+  });
+});
+
 describe('AnchorTabular explanations', () => {
   it('have the meta/data shape Seldon and KServe clients read, and are plain JSON', async () => {
     const e = await explainer().explain([8, 0, 1, 50], { threshold: 0.9 });
@@ -192,14 +205,15 @@ describe('AnchorTabular errors', () => {
     const e = explainer(broken).explain([8, 0, 1, 50]);
     await expect(e).rejects.toThrow(PredictorError);
     await expect(explainer(broken).explain([8, 0, 1, 50])).rejects.toThrow(
-      'predictor threw on call 1 (a batch of 1 inputs): model file is corrupt',
+      'predictor threw on call 1 (a batch of 101 inputs): model file is corrupt',
     );
   });
 
   it('rejects predictions of the wrong length, shape or type', async () => {
     const cases: Array<[(rows: number[][]) => unknown, string]> = [
-      [(rows) => rows.slice(1).map(() => 0), 'predictor returned 0 predictions for 1 inputs; expected exactly one per input'],
-      [() => 'yes', 'predictor returned the string "yes"; expected an array of 1 labels or 1 probability rows'],
+      // The first call asks about the explained row and the empty anchor's 100 samples.
+      [(rows) => rows.slice(1).map(() => 0), 'predictor returned 100 predictions for 101 inputs; expected exactly one per input'],
+      [() => 'yes', 'predictor returned the string "yes"; expected an array of 101 labels or 101 probability rows'],
       [(rows) => rows.map(() => 0.4), 'predictor returned 0.4 as the label of input 0; expected an integer class label'],
       [(rows) => rows.map(() => [0.5, NaN]), 'predictor returned NaN as probability 1 of input 0; expected a finite number'],
       [(rows) => rows.map(() => []), 'predictor returned an empty probability row for input 0'],
@@ -208,9 +222,8 @@ describe('AnchorTabular errors', () => {
     for (const [predict, message] of cases) {
       await expect(explainer(predict).explain([8, 0, 1, 50])).rejects.toThrow(message);
     }
-    // wrong shape on a later, larger batch: ragged probability rows
-    let calls = 0;
-    const ragged = (rows: number[][]) => (++calls === 1 ? [[0.2, 0.8]] : rows.map((_, i) => (i === 3 ? [1, 0, 0] : [0.2, 0.8])));
+    // ragged probability rows in a batch of samples (the first: the explained row and the empty anchor's samples)
+    const ragged = (rows: number[][]) => rows.map((_, i) => (i === 3 ? [1, 0, 0] : [0.2, 0.8]));
     await expect(explainer(ragged).explain([8, 0, 1, 50])).rejects.toThrow(
       'predictor returned 3 probabilities for input 3 but 2 for input 0',
     );

@@ -17,7 +17,7 @@ const model = () => new LabelModel<string>((texts) => texts.map((t) => (t.includ
 
 describe('MaskSampler', () => {
   it('keeps anchor features, perturbs the others with the given probability, and reports the masks', async () => {
-    const sampler = new MaskSampler(unk, model(), 1, createRng(1), { perturbProbability: 0.3, coverageSamples: 2000 });
+    const sampler = new MaskSampler(unk, model(), () => 1, createRng(1), { perturbProbability: 0.3, coverageSamples: 2000 });
     const [batch] = await sampler.sample([{ anchor: [1], count: 4000 }]);
     let perturbed = 0;
     batch.inputs.forEach((text, k) => {
@@ -31,7 +31,7 @@ describe('MaskSampler', () => {
   });
 
   it('measures coverage as the chance that every anchor feature is kept', () => {
-    const sampler = new MaskSampler(unk, model(), 1, createRng(2), { perturbProbability: 0.5, coverageSamples: 20000 });
+    const sampler = new MaskSampler(unk, model(), () => 1, createRng(2), { perturbProbability: 0.5, coverageSamples: 20000 });
     expect(sampler.coverage([])).toBe(1);
     expect(sampler.coverage([4])).toBeCloseTo(0.5, 1);
     expect(sampler.coverage([0, 4])).toBeCloseTo(0.25, 1);
@@ -39,24 +39,24 @@ describe('MaskSampler', () => {
 
   it('asks the model once per sample call, whatever the number of requests', async () => {
     const m = model();
-    const sampler = new MaskSampler(unk, m, 1, createRng(3), { perturbProbability: 0.5, coverageSamples: 100 });
+    const sampler = new MaskSampler(unk, m, () => 1, createRng(3), { perturbProbability: 0.5, coverageSamples: 100 });
     await sampler.sample([{ anchor: [], count: 10 }, { anchor: [4], count: 20 }]);
     expect(m.usage).toEqual({ calls: 1, rows: 30 });
   });
 
   it('repeats ceil(templateFraction × count) mask templates over a request, and draws every mask with fraction 1', async () => {
-    const sampler = new MaskSampler(unk, model(), 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10, templateFraction: 0.1 });
+    const sampler = new MaskSampler(unk, model(), () => 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10, templateFraction: 0.1 });
     const [batch] = await sampler.sample([{ anchor: [4], count: 95 }]);
     const rows = Array.from({ length: 95 }, (_, k) => batch.satisfies.slice(k * 5, k * 5 + 5).join(''));
     expect(rows.slice(10)).toEqual(rows.slice(0, 85)); // 10 templates, in turn
     expect(rows.every((r) => r[4] === '1')).toBe(true);
-    const all = new MaskSampler(unk, model(), 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10 });
+    const all = new MaskSampler(unk, model(), () => 1, createRng(5), { perturbProbability: 0.5, coverageSamples: 10 });
     const [fresh] = await all.sample([{ anchor: [4], count: 95 }]);
     expect(new Set(Array.from({ length: 95 }, (_, k) => fresh.satisfies.slice(k * 5, k * 5 + 5).join(''))).size).toBe(16);
   });
 
   it('drives the anchor search to the one word the model looks at', async () => {
-    const sampler = new MaskSampler(unk, model(), 1, createRng(4), { perturbProbability: 0.5, coverageSamples: 1000 });
+    const sampler = new MaskSampler(unk, model(), () => 1, createRng(4), { perturbProbability: 0.5, coverageSamples: 1000 });
     const found = await searchAnchor(sampler, { ...ANCHOR_SEARCH_DEFAULTS });
     expect(found.anchor).toEqual([4]);
     expect(found.precision).toBe(1);

@@ -134,8 +134,8 @@ describe('glassbox explain-batch', () => {
   });
 
   it('writes error lines for the rows a remote model fails on, keeps the others intact and in order, and exits 1', async () => {
-    // The model fails whenever it is asked about one row alone whose Age is odd: that is the first call
-    // of explaining such a row (its prediction), so exactly those rows fail.
+    // The model fails on the first call of explaining a row whose Age is odd: the explained row, first,
+    // with the empty anchor's 100 samples (minSamplesStart), so exactly those rows fail.
     const { predictor } = loadDemoModel('adult-gbt');
     const server: ListeningModelServer = await createModelServer({
       name: 'adult',
@@ -143,7 +143,7 @@ describe('glassbox explain-batch', () => {
       featureNames: adult.featureNames,
       port: 0,
       predictor: (rows) => {
-        if (rows.length === 1 && rows[0][0] % 2 === 1) throw new Error(`no predictions for age ${rows[0][0]}`);
+        if (rows.length === 101 && rows[0][0] % 2 === 1) throw new Error(`no predictions for age ${rows[0][0]}`);
         return predictor(rows) as number[][];
       },
     }).listen();

@@ -23,6 +23,24 @@ describe('glassbox serve-model and explain --model-url', () => {
     }
   });
 
+  it('serves over gRPC with --grpc-port and explains through grpc:// exactly as in-process', async () => {
+    const stop = new AbortController();
+    let out = '';
+    const serving = serveModelCommand(['adult', '--port', '0', '--grpc-port', '0'], { stdout: (t) => (out += t), stderr: () => {}, interactive: false }, stop.signal);
+    try {
+      await expect.poll(() => out, { timeout: 10_000 }).toContain('Serving');
+      const grpcUrl = /gRPC: +(grpc:\/\/\S+)/.exec(out)?.[1];
+      expect(grpcUrl).toMatch(/^grpc:\/\/127\.0\.0\.1:\d+\/adult$/);
+      const local = await cli('explain', 'adult', '--row', '15', '--json', '--seed', '2');
+      const remote = await cli('explain', 'adult', '--row', '15', '--json', '--seed', '2', '--model-url', grpcUrl!, '--header', 'X-Request-Id: test');
+      expect(remote.stderr).toBe('');
+      expect(remote.stdout).toBe(local.stdout);
+    } finally {
+      stop.abort();
+      expect(await serving).toBe(0);
+    }
+  });
+
   it('names flag mistakes', async () => {
     expect(await cli('explain', 'adult', '--row', '0', '--protocol', 'v2')).toMatchObject({ code: 2, stderr: expect.stringContaining('--protocol is for explaining a bundled data set') });
     expect(await cli('explain', 'adult', '--row', '0', '--model-url', 'http://127.0.0.1:1/v2/models/a/infer', '--protocol', 'grpc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--protocol is "grpc"') });

@@ -56,6 +56,8 @@ export type Handler = (
   body: string,
   res: http.ServerResponse,
   counters: ServerCounters,
+  /** The body as bytes (for binary bodies). */
+  bytes: Buffer,
 ) => void | Promise<void>;
 
 /** Starts a node:http server on 127.0.0.1 with an ephemeral port. */
@@ -76,7 +78,8 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      Promise.resolve(handler(req, Buffer.concat(chunks).toString('utf8'), res, counters)).catch((err: unknown) => {
+      const bytes = Buffer.concat(chunks);
+      Promise.resolve(handler(req, bytes.toString('utf8'), res, counters, bytes)).catch((err: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { error: String(err) });
       });
     });

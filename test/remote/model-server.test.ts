@@ -43,7 +43,7 @@ describe('Open Inference Protocol v2 endpoints', () => {
   it('health, server metadata, model metadata and readiness', async () => {
     expect(await call('GET', '/v2/health/live')).toMatchObject({ status: 200, json: { live: true } });
     expect(await call('GET', '/v2/health/ready')).toMatchObject({ status: 200, json: { ready: true } });
-    expect((await call('GET', '/v2')).json).toMatchObject({ name: 'glassbox', extensions: [] });
+    expect((await call('GET', '/v2')).json).toMatchObject({ name: 'glassbox', extensions: ['binary_tensor_data'] });
     const meta = await call('GET', '/v2/models/income');
     expect(meta.json).toEqual({
       name: 'income',

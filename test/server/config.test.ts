@@ -62,7 +62,9 @@ describe('glassbox serve configuration', () => {
     );
     expect(predictorUrlFromHost('[::1]:9000', 'adult')).toBe('http://[::1]:9000/v1/models/adult:predict');
     expect(() => predictorUrlFromHost('http://p.ns', 'm')).toThrow(/the predictor host is "http:\/\/p.ns"; expected HOST or HOST:PORT without a scheme or path/);
-    expect(() => predictorUrlFromHost('p.ns', 'm', 'grpc-v2')).toThrow(/the predictor protocol is "grpc-v2"; expected v1 or v2/);
+    expect(predictorUrlFromHost('p.ns', 'm', 'grpc-v2')).toBe('grpc://p.ns:80/m');
+    expect(predictorUrlFromHost('[::1]:9000', 'm', 'grpc-v2', true)).toBe('grpcs://[::1]:9000/m');
+    expect(() => predictorUrlFromHost('p.ns', 'm', 'grpc')).toThrow(/the predictor protocol is "grpc"; expected v1, v2 or grpc-v2/);
   });
 
   it('names what is missing or wrong', () => {

@@ -253,12 +253,14 @@ export class AnchorImage {
     const { segments } = perturbation;
 
     const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))));
-    const [prediction] = await model.labels([perturbation.original()]);
-    const sampler = new MaskSampler(perturbation, model, prediction, createRng(this.seed), {
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    model.predictWithNextBatch(perturbation.original());
+    const sampler = new MaskSampler(perturbation, model, () => model.instanceLabel, createRng(this.seed), {
       perturbProbability: pSample,
       coverageSamples,
     });
     const found = await searchAnchor(sampler, search);
+    const prediction = model.instanceLabel;
 
     const warning = found.success
       ? undefined

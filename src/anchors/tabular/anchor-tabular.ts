@@ -248,7 +248,8 @@ export class AnchorTabular {
     const instance = this.encodeRow(row, 'the explained row');
 
     const model = new LabelModel(this.predictor);
-    const [prediction] = await model.labels([instance]);
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    model.predictWithNextBatch(instance);
     const codes = instance.map((x, f) => training.codeOf(f, x));
     const specs = candidatePredicates(this.schema, training.bins, codes);
     const sampler = new TabularSampler(
@@ -256,11 +257,12 @@ export class AnchorTabular {
       instance,
       specs,
       model,
-      prediction,
+      () => model.instanceLabel,
       createRng(this.seed),
       this.coverageSample(training, coverageSamples),
     );
     const found = await searchAnchor(sampler, search);
+    const prediction = model.instanceLabel;
 
     const anchorSpecs = found.anchor.map((j) => specs[j]);
     const predicates = describeAnchor(this.schema, anchorSpecs);

@@ -41,7 +41,8 @@ export class TabularSampler implements AnchorSampler<number[]> {
     private readonly instance: readonly number[],
     private readonly predicates: readonly PredicateSpec[],
     private readonly model: LabelModel<number[]>,
-    private readonly target: number,
+    /** The explained prediction; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => number,
     private readonly rng: Rng,
     coverage: CodeIndex,
   ) {
@@ -70,9 +71,10 @@ export class TabularSampler implements AnchorSampler<number[]> {
   async sample(requests: readonly SampleRequest[]): Promise<SampleBatch<number[]>[]> {
     const drawn = requests.map((r) => this.draw(r));
     const labels = await this.model.labels(drawn.length === 1 ? drawn[0].inputs : drawn.flatMap((b) => b.inputs));
+    const target = this.target();
     let offset = 0;
     for (const batch of drawn) {
-      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === this.target ? 1 : 0;
+      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === target ? 1 : 0;
       offset += batch.agrees.length;
     }
     return drawn;

@@ -328,14 +328,16 @@ export class AnchorText {
     const o = this.options;
 
     const model = new LabelModel(this.predictor);
-    const [prediction] = await model.labels([text]);
+    // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
+    model.predictWithNextBatch(text);
     const perturbation = await this.perturbationFor(text);
-    const sampler = new MaskSampler(perturbation, model, prediction, createRng(o.seed), {
+    const sampler = new MaskSampler(perturbation, model, () => model.instanceLabel, createRng(o.seed), {
       perturbProbability: o.sampleProba,
       coverageSamples,
       ...(o.sampling === 'language_model' && { templateFraction: o.fracMaskTemplates }),
     });
     const found = await searchAnchor(sampler, search);
+    const prediction = model.instanceLabel;
 
     const tokenOf = (feature: number): Token => tokens[perturbation.featureTokens[feature]];
     const warning = found.success

@@ -36,7 +36,8 @@ Options:
   --text SENTENCE    sentiment: explain this sentence instead of held-out sentence N
   --sampling S       sentiment: how other words are perturbed: unknown (default), similarity, language_model
   --model-url URL    explain the model behind this endpoint (v2, KServe v1 or Seldon) instead of the bundled one
-                     (sentiment: a text model; mnist: an image model taking [N, 28, 28, 1], e.g. glassbox serve-model)
+                     (sentiment: a text model; mnist: an image model taking [N, 28, 28, 1], e.g. glassbox serve-model;
+                     grpc://host:port/MODEL: the Open Inference Protocol over gRPC)
   --protocol P       with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'    with --model-url: an HTTP header to send (repeatable)
   --with-counterfactual   adult: also diverse counterfactuals of the row (what flips it, as

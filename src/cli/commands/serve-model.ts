@@ -10,7 +10,7 @@ import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { IMAGE_DATASETS } from './explain-image.js';
 import { TEXT_DATASETS } from './explain-text.js';
 
-export const SERVE_MODEL_USAGE = `Usage: glassbox serve-model DATASET [--port 8000] [--host 127.0.0.1]
+export const SERVE_MODEL_USAGE = `Usage: glassbox serve-model DATASET [--port 8000] [--grpc-port 8001] [--host 127.0.0.1]
 
 Serves the bundled demo model of a bundled data set over the Open Inference Protocol (v2), KServe v1 and
 Seldon, so that 'glassbox explain DATASET --row N --model-url URL' can explain it by URL: adult (rows of
@@ -18,6 +18,7 @@ Seldon, so that 'glassbox explain DATASET --row N --model-url URL' can explain i
 
 Options:
   --port P       port to listen on (default 8000; 0 picks a free port)
+  --grpc-port P  also serve the Open Inference Protocol over gRPC on this port (0 picks a free port)
   --host H       address to listen on (default 127.0.0.1)
   -h, --help     show this help
 `;
@@ -29,6 +30,7 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
     allowPositionals: true,
     options: {
       port: { type: 'string' },
+      'grpc-port': { type: 'string' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -39,10 +41,20 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
   const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 }) ?? 8000;
+  const grpcPort = numberFlag('grpc-port', values['grpc-port'], { integer: true, min: 0 });
   const model = await servedBundledModel(positionals[0]);
+  const served = { ...model.options, host: values.host ?? '127.0.0.1' };
   let server;
+  // Loaded only with --grpc-port, so that the REST server alone does not load grpc-js.
+  let grpcServer: Awaited<ReturnType<typeof import('../../model-server/grpc.js').listenGrpcModelServer>> | undefined;
   try {
-    server = await createModelServer({ ...model.options, host: values.host ?? '127.0.0.1', port }).listen();
+    server = await createModelServer({ ...served, port }).listen();
+    try {
+      if (grpcPort !== undefined) grpcServer = await (await import('../../model-server/grpc.js')).listenGrpcModelServer({ ...served, port: grpcPort });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
   } catch (err) {
     model.dispose();
     throw err;
@@ -52,7 +64,8 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
     `Serving ${model.modelName} at ${server.url}\n` +
       `  v2:        POST ${server.url}/v2/models/${name}/infer\n` +
       `  KServe v1: POST ${server.url}/v1/models/${name}:predict\n` +
-      `  Seldon:    POST ${server.url}/api/v1.0/predictions\n`,
+      `  Seldon:    POST ${server.url}/api/v1.0/predictions\n` +
+      (grpcServer === undefined ? '' : `  gRPC:      ${grpcServer.url}/${name} (inference.GRPCInferenceService)\n`),
   );
   await new Promise<void>((resolve) => {
     const done = () => resolve();
@@ -62,7 +75,7 @@ export async function serveModelCommand(argv: string[], io: CliIO, stop?: AbortS
       process.once('SIGTERM', done);
     }
   });
-  await server.close();
+  await Promise.all([server.close(), grpcServer?.close()]);
   model.dispose();
   return 0;
 }

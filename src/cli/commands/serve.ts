@@ -35,6 +35,7 @@ Every option can also be set by an environment variable (shown); a flag wins ove
 Options:
   --explainer DIR            saved explainer folder (see above)                        GLASSBOX_EXPLAINER
   --predictor-url URL        the model's v2 /infer, KServe v1 :predict or Seldon URL   GLASSBOX_PREDICTOR_URL
+                             (or grpc://host:port/MODEL: the Open Inference Protocol over gRPC)
   --model-name NAME          name in the explain URLs (default: ${D.modelName})                 GLASSBOX_MODEL_NAME
   --host H                   address to listen on (default ${D.host})                  GLASSBOX_HOST
   --port P                   port (default ${D.port}; 0 picks a free one)                   GLASSBOX_PORT
@@ -52,8 +53,9 @@ Options:
   -h, --help                 show this help
 
 KServe's container arguments are accepted too: --model_name NAME, --http_port P, --storage_uri DIR (the
-explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2 (default v1) and
---predictor_use_ssl, which make the model URL http://HOST/v1/models/NAME:predict (or /v2/models/NAME/infer),
+explainer folder), --predictor_host HOST[:PORT] with --predictor_protocol v1|v2|grpc-v2 (default v1) and
+--predictor_use_ssl, which make the model URL http://HOST/v1/models/NAME:predict (or /v2/models/NAME/infer,
+or grpc://HOST:PORT/NAME),
 and --workers N (one process serves; scale with replicas).
 `;
 

@@ -10,14 +10,21 @@ export const BODY_SNIPPET_LENGTH = 500;
  * - `timeout`: no answer within `timeoutMs`, after retries;
  * - `bad-response`: a 2xx answer that is not JSON, or not the predictions that were asked for;
  * - `aborted`: the caller's `AbortSignal` fired;
- * - `response-too-large`: the answer grew past `maxResponseBytes` and was cut off unread (not retried).
+ * - `grpc-status`: a gRPC endpoint answered with an error status code (`status` holds the code; after
+ *   retries for RESOURCE_EXHAUSTED). gRPC's UNAVAILABLE is `network` and DEADLINE_EXCEEDED `timeout`;
+ * - `response-too-large`: the answer grew past `maxResponseBytes` and was cut off unread (not retried;
+ *   over gRPC, a message past the channel's receive limit, which grpc-js reports as RESOURCE_EXHAUSTED).
  */
-export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'response-too-large';
+export type RemoteFailureKind = 'http-status' | 'network' | 'timeout' | 'bad-response' | 'aborted' | 'grpc-status' | 'response-too-large';
+
+/** What a `response-too-large` message advises, over HTTP and gRPC alike. */
+export const TOO_LARGE_ADVICE =
+  'the answer was cut off unread and not retried: ask for fewer rows per request (maxBatchSize) or raise maxResponseBytes';
 
 export interface RemoteModelErrorDetails {
   /** The URL that was requested. */
   url: string;
-  /** The HTTP status of the last answer, or `undefined` when there was none. */
+  /** The HTTP status of the last answer (the gRPC status code over gRPC), or `undefined` when there was none. */
   status: number | undefined;
   /** HTTP requests made for this batch, the first one included. */
   attempts: number;

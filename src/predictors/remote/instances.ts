@@ -165,3 +165,10 @@ export function nestedInstance(values: ArrayLike<number>, shape: readonly number
   pushWireValues(flat, values, shape, wire, what);
   return shape.length === 1 ? flat : nest(flat, wireShape(shape, wire.layout));
 }
+
+/** The instances `[start, end)` of a batch: those of one request. */
+export function sliceBatch(batch: InstanceBatch, { start, end }: { start: number; end: number }): InstanceBatch {
+  return batch.kind === 'strings'
+    ? { kind: 'strings', texts: batch.texts.slice(start, end) }
+    : { kind: 'numbers', shape: batch.shape, values: batch.values.slice(start, end) };
+}

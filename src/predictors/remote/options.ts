@@ -92,6 +92,27 @@ export interface RemotePredictorOptions {
    * KServe v1 or Seldon strings): each name is mapped to its index. A name not listed is an error.
    */
   classes?: readonly string[];
+  /**
+   * Tensors as raw little-endian bytes instead of typed values: over gRPC, `raw_input_contents` (default
+   * `true`; `false` sends typed `*_contents`); over v2 REST, the binary tensor data extension
+   * (`Inference-Header-Content-Length`; default `false`, JSON), or `'auto'`: binary when the server
+   * metadata (`GET /v2`) lists the `binary_tensor_data` extension.
+   */
+  binary?: boolean | 'auto';
+  /** gRPC only: `true` for TLS with the system's root certificates, or PEM `ca` / client `cert` and `key`. */
+  tls?: boolean | RemoteTlsOptions;
+  /** gRPC only: call metadata sent with every call (`headers` are sent as metadata too, lower-cased). */
+  metadata?: Record<string, string>;
+}
+
+/** PEM certificates for a gRPC connection over TLS. */
+export interface RemoteTlsOptions {
+  /** Root certificates to trust instead of the system's. */
+  ca?: string | Buffer;
+  /** Client certificate chain, for mutual TLS (with `key`). */
+  cert?: string | Buffer;
+  /** Client private key, for mutual TLS (with `cert`). */
+  key?: string | Buffer;
 }
 
 /**
@@ -148,6 +169,10 @@ export interface ResolvedRemoteOptions {
   layout: TensorLayout | undefined;
   scale: number;
   classes: readonly string[] | undefined;
+  /** `undefined` when not given: each transport has its own default. */
+  binary: boolean | 'auto' | undefined;
+  tls: false | RemoteTlsOptions;
+  metadata: Record<string, string>;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -171,6 +196,9 @@ const KNOWN_OPTIONS = new Set<string>([
   'layout',
   'scale',
   'classes',
+  'binary',
+  'tls',
+  'metadata',
 ]);
 
 /** Checks every option and fills in the defaults; throws {@link InvalidInputError} naming the bad option. */
@@ -274,6 +302,10 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
     if (new Set(o.classes).size !== o.classes.length) throw new InvalidInputError(`classes ${JSON.stringify(o.classes)} names a class twice; expected distinct names`);
     classes = [...o.classes];
   }
+  const binary = o.binary;
+  if (binary !== undefined && binary !== true && binary !== false && binary !== 'auto') {
+    throw new InvalidInputError(`binary is ${describe(binary)}; expected true, false or 'auto'`);
+  }
   return {
     protocol,
     headers,
@@ -295,7 +327,57 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
     layout,
     scale,
     classes,
+    binary,
+    tls: resolveTls(o.tls),
+    metadata: resolveMetadata(o.metadata),
   };
+}
+
+/** Checks the `tls` option: a boolean or PEM strings / Buffers. */
+function resolveTls(tls: unknown): false | RemoteTlsOptions {
+  if (tls === undefined || tls === false) return false;
+  if (tls === true) return {};
+  if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) {
+    throw new InvalidInputError(`tls is ${describe(tls)}; expected true, false or { ca?, cert?, key? } (PEM)`);
+  }
+  const out: RemoteTlsOptions = {};
+  for (const [key, value] of Object.entries(tls)) {
+    if (key !== 'ca' && key !== 'cert' && key !== 'key') {
+      throw new InvalidInputError(`tls has no option ${JSON.stringify(key)}; expected ca, cert or key`);
+    }
+    if (typeof value !== 'string' && !Buffer.isBuffer(value)) {
+      throw new InvalidInputError(`tls.${key} is ${describe(value)}; expected a PEM string or Buffer`);
+    }
+    out[key] = value;
+  }
+  if ((out.cert === undefined) !== (out.key === undefined)) {
+    throw new InvalidInputError('tls has a client cert without its key or a key without its cert; expected both or neither');
+  }
+  return out;
+}
+
+/**
+ * Checks gRPC call metadata: lower-case ASCII names (gRPC over HTTP/2, "Custom-Metadata"), not ending in
+ * `-bin` (binary values), with printable ASCII values.
+ */
+export function resolveMetadata(metadata: unknown): Record<string, string> {
+  if (metadata === undefined) return {};
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InvalidInputError(`metadata is ${describe(metadata)}; expected an object of metadata names to string values`);
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(metadata)) {
+    if (!/^[0-9a-z_.-]+$/.test(name) || name.endsWith('-bin')) {
+      throw new InvalidInputError(
+        `metadata name ${JSON.stringify(name)} is not a gRPC ASCII metadata name; expected lower-case letters, digits, '_', '.', '-', not ending in -bin`,
+      );
+    }
+    if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+      throw new InvalidInputError(`metadata ${JSON.stringify(name)} is ${describe(value)}; expected a string of printable ASCII`);
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {

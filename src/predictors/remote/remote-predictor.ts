@@ -3,14 +3,17 @@ import type { Predictor } from '../predictor.js';
 import { splitBatches, type BatchRange } from './batching.js';
 import { resolveEndpoint } from './endpoint.js';
 import { splitUrlCredentials, withUrlCredentials } from './credentials.js';
+import { isGrpcUrl } from './grpc/endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
-import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol } from './options.js';
-import { batchSize, readInstances, type InstanceBatch, type InstanceShape, type RemoteInstance } from './instances.js';
+import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
+import { batchSize, readInstances, sliceBatch, type InstanceBatch, type InstanceShape, type RemoteInstance } from './instances.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
 import { V2Codec, type V2InputSpec } from './protocols/v2.js';
+import { BINARY_TENSOR_EXTENSION, binaryRequest, fromBinary } from './protocols/v2-binary.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
 import { ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
+import type { PredictionWire } from './wire.js';
 
 /**
  * A {@link Predictor} backed by a model behind a URL. Call it with a batch of instances (rows of numbers,
@@ -25,7 +28,10 @@ export interface RemotePredictor extends Predictor<RemoteInstance> {
    * input, the shape of one instance when the metadata fixes every dimension, else undefined.
    */
   readonly takes: InstanceShape | undefined;
-  /** The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it). */
+  /**
+   * The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it), or
+   * the `grpc://host:port/MODEL[/VERSION]` URL of a gRPC model.
+   */
   readonly url: string;
   /** The protocol spoken. */
   readonly protocol: RemoteProtocol;
@@ -83,11 +89,19 @@ const NEVER = new AbortController().signal;
  */
 export async function remotePredictor(modelUrl: string, options?: RemotePredictorOptions): Promise<RemotePredictor> {
   const resolved = resolveRemoteOptions(options);
-  // Credentials in the URL go as an Authorization header, and no message ever shows them.
+  // Credentials in the URL go as an Authorization header (over gRPC, `authorization` metadata), and no
+  // message ever shows them.
   const { url, authorization } = typeof modelUrl === 'string' ? splitUrlCredentials(modelUrl) : { url: modelUrl, authorization: undefined };
   const opts = { ...resolved, headers: withUrlCredentials(resolved.headers, authorization) };
+  if (isGrpcUrl(url)) {
+    // Loaded only here, so that importing glassbox does not load grpc-js.
+    const { connectGrpc } = await import('./grpc/grpc-wire.js');
+    const stats = new StatsRecorder();
+    return predictorOver(await connectGrpc(url, opts, stats), opts, stats);
+  }
   const endpoint = resolveEndpoint(url, opts.protocol);
   checkProtocolOptions(endpoint.protocol, opts);
+  checkGrpcOnlyOptions(opts);
   const stats = new StatsRecorder();
   const transport = new Transport(opts, stats);
   const baseSignals: RequestSignals = { call: opts.signal ?? NEVER, caller: opts.signal };
@@ -115,6 +129,13 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
   }
 
   const inferUrl = endpoint.inferUrl;
+  let binary: boolean;
+  try {
+    binary = endpoint.protocol === 'v2' && (await binaryFor(opts.binary, inferUrl, transport, baseSignals));
+  } catch (err) {
+    transport.close();
+    throw err;
+  }
 
   const predictBatch = async (
     batch: InstanceBatch,
@@ -126,10 +147,14 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
     const slice = sliceBatch(batch, range);
     const n = range.end - range.start;
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
-    const answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, n);
+    let answer: JsonAnswer & { binary?: Buffer };
+    if (binary) {
+      const { body, headerLength } = binaryRequest(codec.encode(slice) as Parameters<typeof binaryRequest>[0]);
+      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers, n);
+    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, n);
     let prediction: RemotePrediction;
     try {
-      prediction = codec.decode(answer.body, n);
+      prediction = codec.decode(answer.binary === undefined ? answer.body : fromBinary(answer.body, 'outputs', answer.binary), n);
     } catch (err) {
       if (!(err instanceof ResponseShapeError)) throw err;
       throw new RemoteModelError(
@@ -142,10 +167,26 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
     return prediction;
   };
 
+  const wire: PredictionWire = {
+    url: inferUrl,
+    protocol: endpoint.protocol,
+    modelInput: codec instanceof V2Codec ? { ...codec.input } : undefined,
+    takes: codec.takes,
+    maxPerRequest: codec.maxPerRequest,
+    checkInstances: (batch) => codec.checkInstances(batch),
+    send: predictBatch,
+    close: () => transport.close(),
+  };
+  return predictorOver(wire, opts, stats);
+}
+
+/** The predictor that sends its calls over `wire`. */
+function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats: StatsRecorder): RemotePredictor {
+  const inferUrl = wire.url;
   const predict = async (inputs: readonly RemoteInstance[], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
     stats.calls += 1;
     const rows = readInstances(inputs, opts.shape);
-    codec.checkInstances(rows);
+    wire.checkInstances(rows);
     const { signal: callSignal, headers } = checkCallOptions(callOptions);
     const caller =
       callSignal === undefined ? opts.signal : opts.signal === undefined ? callSignal : AbortSignal.any([opts.signal, callSignal]);
@@ -158,7 +199,7 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
     const count = batchSize(rows);
     if (count === 0) return [];
 
-    const batches = splitBatches(count, Math.min(opts.maxBatchSize, codec.maxPerRequest ?? Infinity));
+    const batches = splitBatches(count, Math.min(opts.maxBatchSize, wire.maxPerRequest ?? Infinity));
     const parts: RemotePrediction[] = new Array(batches.length);
     const call = new AbortController();
     const onCallerAbort = () => call.abort(caller!.reason);
@@ -172,7 +213,7 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
       while (next < batches.length && failure === undefined) {
         const b = next++;
         try {
-          parts[b] = await predictBatch(rows, batches[b], batches.length === 1, signals, headers);
+          parts[b] = await wire.send(rows, batches[b], batches.length === 1, signals, headers);
         } catch (err) {
           if (err instanceof SiblingFailed) return;
           if (failure === undefined) {
@@ -194,12 +235,12 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
 
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
-    protocol: { value: endpoint.protocol, enumerable: true },
-    takes: { value: codec.takes, enumerable: true },
-    modelInput: { value: codec instanceof V2Codec ? { ...codec.input } : undefined, enumerable: true },
+    protocol: { value: wire.protocol, enumerable: true },
+    takes: { value: wire.takes, enumerable: true },
+    modelInput: { value: wire.modelInput, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
-    close: { value: () => transport.close() },
+    close: { value: () => wire.close() },
   }) as RemotePredictor;
 }
 
@@ -217,7 +258,7 @@ function checkCallOptions(call: RemoteCallOptions | undefined): RemoteCallOption
 }
 
 /** Refuses options that the chosen protocol would ignore. */
-function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof resolveRemoteOptions>): void {
+export function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof resolveRemoteOptions>): void {
   const refuse = (option: string, applies: string) => {
     throw new InvalidInputError(`${option} applies to the ${applies} protocol only, but the protocol is ${protocol}`);
   };
@@ -225,13 +266,32 @@ function checkProtocolOptions(protocol: RemoteProtocol, opts: ReturnType<typeof 
   if (protocol !== 'v2' && opts.inputDatatype !== undefined) refuse('inputDatatype', 'v2');
   if (protocol === 'seldon' && opts.outputName !== undefined) refuse('outputName', 'v2 and kserve-v1');
   if (protocol !== 'seldon' && opts.seldonEncoding !== 'ndarray') refuse('seldonEncoding', 'seldon');
+  if (protocol !== 'v2' && opts.binary !== undefined) refuse('binary', 'v2');
 }
 
-/** The instances of one request. */
-function sliceBatch(batch: InstanceBatch, { start, end }: BatchRange): InstanceBatch {
-  return batch.kind === 'strings'
-    ? { kind: 'strings', texts: batch.texts.slice(start, end) }
-    : { kind: 'numbers', shape: batch.shape, values: batch.values.slice(start, end) };
+/**
+ * Whether to send v2 requests in the binary tensor data extension: as `binary` says, or for `'auto'`
+ * when the server metadata (`GET /v2` beside the model URL) lists the extension. A server without
+ * readable metadata gets JSON.
+ */
+async function binaryFor(binary: boolean | 'auto' | undefined, inferUrl: string, transport: Transport, signals: RequestSignals): Promise<boolean> {
+  if (binary !== 'auto') return binary === true;
+  const serverUrl = new URL(inferUrl);
+  serverUrl.pathname = serverUrl.pathname.replace(/\/v2\/models\/.*$/, '/v2');
+  try {
+    const { body } = await transport.requestJson('GET', serverUrl.href, undefined, 'server metadata request', signals);
+    const extensions = (body as { extensions?: unknown } | null)?.extensions;
+    return Array.isArray(extensions) && extensions.includes(BINARY_TENSOR_EXTENSION);
+  } catch (err) {
+    if (err instanceof RemoteModelError && (err.kind === 'http-status' || err.kind === 'bad-response')) return false;
+    throw err;
+  }
+}
+
+/** Refuses the gRPC-only options for an HTTP URL. */
+function checkGrpcOnlyOptions(opts: ResolvedRemoteOptions): void {
+  if (opts.tls !== false) throw new InvalidInputError('tls applies to grpc:// URLs only; an https:// URL uses TLS by itself');
+  if (Object.keys(opts.metadata).length > 0) throw new InvalidInputError('metadata applies to grpc:// URLs only; pass headers for HTTP');
 }
 
 /** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */

@@ -13,7 +13,10 @@ export interface RemoteLatency {
 export interface RemotePredictorStats {
   /** Calls of the predictor. */
   calls: number;
-  /** HTTP requests sent: predictions, retries included, and the v2 model metadata request. */
+  /**
+   * HTTP requests sent: predictions, retries included, and the v2 model metadata request (over gRPC,
+   * calls: ModelInfer, and ModelMetadata and ModelReady on connecting).
+   */
   requests: number;
   /** Requests that were retries of a failed request. */
   retries: number;

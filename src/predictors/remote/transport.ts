@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance } from 'axios';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
-import { bodySnippet, RemoteModelError, serverMessage, type RemoteFailureKind } from './errors.js';
+import { bodySnippet, RemoteModelError, serverMessage, TOO_LARGE_ADVICE, type RemoteFailureKind } from './errors.js';
 import { responseByteLimit, type ResolvedRemoteOptions } from './options.js';
 import { backoffDelay, isRetryableNetworkError, networkErrorCode, RETRYABLE_STATUSES, retryAfterMs, sleep } from './retry.js';
 import type { StatsRecorder } from './stats.js';
@@ -38,8 +38,20 @@ export interface RequestSignals {
   caller: AbortSignal | undefined;
 }
 
+/** A 2xx answer to a binary request: the JSON header and the tensor bytes after it (see {@link Transport.requestBinary}). */
+export interface BinaryAnswer extends JsonAnswer {
+  /** The bytes after the JSON header (empty for an all-JSON answer). */
+  binary: Buffer;
+}
+
+/** What a request sends: its body and the headers that describe it. */
+interface Payload {
+  data: string | Buffer;
+  headers: Record<string, string>;
+}
+
 type Outcome =
-  | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; text: string }
+  | { ok: true; status: number; statusText: string; headers: Record<string, unknown>; bytes: Buffer }
   | { ok: false; error: unknown; timedOut: boolean; tooLarge: boolean };
 
 export type TransportOptions = Pick<
@@ -94,7 +106,74 @@ export class Transport {
     headers?: Record<string, string>,
     rows = 0,
   ): Promise<JsonAnswer> {
-    const data = body === undefined ? undefined : JSON.stringify(body);
+    const payload = body === undefined ? undefined : { data: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } };
+    return this.request(method, url, payload, what, signals, headers, rows, (status, bytes, _headers, attempt) => {
+      const text = bytes.toString('utf8');
+      return { status, body: this.parseJson(text, status, url, what, attempt), text, attempts: attempt };
+    });
+  }
+
+  /**
+   * POSTs a body in the Open Inference Protocol's binary tensor data extension (a JSON header of
+   * `headerLength` bytes, then raw tensor bytes), with the retries of {@link requestJson}, and resolves to
+   * the answer's JSON header and the bytes after it: the answer's `Inference-Header-Content-Length`
+   * says where its header ends; without it, the whole body is JSON.
+   *
+   * @param rows rows the answer is for, which size its byte limit as for {@link requestJson}.
+   * @throws RemoteModelError as {@link requestJson} does, and for a header length beyond the body.
+   */
+  async requestBinary(
+    url: string,
+    body: Buffer,
+    headerLength: number,
+    what: string,
+    signals: RequestSignals,
+    headers: Record<string, string> | undefined,
+    rows: number,
+  ): Promise<BinaryAnswer> {
+    const payload = {
+      data: body,
+      headers: { 'Content-Type': 'application/octet-stream', 'Inference-Header-Content-Length': String(headerLength) },
+    };
+    return this.request('POST', url, payload, what, signals, headers, rows, (status, bytes, resHeaders, attempt) => {
+      const declared = resHeaders['inference-header-content-length'];
+      const length = declared === undefined ? bytes.length : Number(declared);
+      if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
+        throw new RemoteModelError(
+          `${what} to ${url} answered HTTP ${status} with Inference-Header-Content-Length ${JSON.stringify(declared)} for a body of ` +
+            `${bytes.length} bytes; expected the length of its JSON header`,
+          { url, status, attempts: attempt, body: bodySnippet(bytes.toString('utf8')), kind: 'bad-response' },
+        );
+      }
+      const headerText = bytes.subarray(0, length).toString('utf8');
+      return { status, body: this.parseJson(headerText, status, url, what, attempt), text: headerText, attempts: attempt, binary: bytes.subarray(length) };
+    });
+  }
+
+  /** Parses a 2xx body as JSON, or throws the "not JSON" RemoteModelError. */
+  private parseJson(text: string, status: number, url: string, what: string, attempt: number): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new RemoteModelError(
+        `${what} to ${url} answered HTTP ${status} with a body that is not JSON ` +
+          `(${(err as Error).message}), after ${attempts(attempt)}; body starts: ${JSON.stringify(bodySnippet(text))}`,
+        { url, status, attempts: attempt, body: bodySnippet(text), kind: 'bad-response', cause: err },
+      );
+    }
+  }
+
+  /** The retry loop of every request; `accept` turns a 2xx answer into the result. */
+  private async request<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    payload: Payload | undefined,
+    what: string,
+    signals: RequestSignals,
+    headers: Record<string, string> | undefined,
+    rows: number,
+    accept: (status: number, bytes: Buffer, headers: Record<string, unknown>, attempt: number) => T,
+  ): Promise<T> {
     const maxBytes = responseByteLimit(rows, this.options.maxResponseBytes);
     const maxAttempts = this.options.retries + 1;
     for (let attempt = 1; ; attempt++) {
@@ -107,7 +186,7 @@ export class Transport {
       }
       let outcome: Outcome;
       try {
-        outcome = await this.once(method, url, data, signals.call, headers, maxBytes);
+        outcome = await this.once(method, url, payload, signals.call, headers, maxBytes);
       } finally {
         this.limiter.release();
       }
@@ -116,21 +195,9 @@ export class Transport {
         new RemoteModelError(message, { url, status, attempts: attempt, body: bodySnippet(text), kind, cause });
 
       if (outcome.ok) {
-        const { status, statusText, text } = outcome;
-        if (status >= 200 && status < 300) {
-          try {
-            return { status, body: JSON.parse(text), text, attempts: attempt };
-          } catch (err) {
-            throw fail(
-              'bad-response',
-              `${what} to ${url} answered HTTP ${status} with a body that is not JSON ` +
-                `(${(err as Error).message}), after ${attempts(attempt)}; body starts: ${JSON.stringify(bodySnippet(text))}`,
-              status,
-              text,
-              err,
-            );
-          }
-        }
+        const { status, statusText } = outcome;
+        if (status >= 200 && status < 300) return accept(status, outcome.bytes, outcome.headers, attempt);
+        const text = outcome.bytes.toString('utf8');
         this.stats.failures += 1;
         const retryable = RETRYABLE_STATUSES.has(status);
         if (retryable && attempt < maxAttempts) {
@@ -157,8 +224,7 @@ export class Transport {
         this.stats.failures += 1;
         throw fail(
           'response-too-large',
-          `${what} to ${url} answered more than ${maxBytes} bytes (maxResponseBytes${this.options.maxResponseBytes === undefined ? ', sized from the rows asked' : ''}); ` +
-            'the answer was cut off unread and not retried: ask for fewer rows per request (maxBatchSize) or raise maxResponseBytes',
+          `${what} to ${url} answered more than ${maxBytes} bytes (maxResponseBytes${this.options.maxResponseBytes === undefined ? ', sized from the rows asked' : ''}); ${TOO_LARGE_ADVICE}`,
           undefined,
           '',
           error,
@@ -201,7 +267,7 @@ export class Transport {
   private async once(
     method: 'GET' | 'POST',
     url: string,
-    data: string | undefined,
+    payload: Payload | undefined,
     signal: AbortSignal,
     headers: Record<string, string> | undefined,
     maxBytes: number,
@@ -215,14 +281,14 @@ export class Transport {
     const onAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     this.stats.requests += 1;
-    if (data !== undefined) this.stats.bytesSent += Buffer.byteLength(data);
+    if (payload !== undefined) this.stats.bytesSent += Buffer.byteLength(payload.data);
     const started = performance.now();
     try {
       const res = await this.client.request<ArrayBuffer | Buffer>({
         method,
         url,
-        data,
-        headers: { ...headers, ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        data: payload?.data,
+        headers: { ...headers, ...payload?.headers },
         signal: controller.signal,
         maxContentLength: maxBytes,
       });
@@ -233,7 +299,7 @@ export class Transport {
         status: res.status,
         statusText: res.statusText ?? '',
         headers: res.headers as Record<string, unknown>,
-        text: buf.toString('utf8'),
+        bytes: buf,
       };
     } catch (error) {
       // axios stops reading an answer at maxContentLength and rejects with this message.

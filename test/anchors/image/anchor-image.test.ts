@@ -205,9 +205,9 @@ describe('AnchorImage', () => {
 
     const short = new AnchorImage((images: Image[]) => images.slice(1).map(() => 0), { shape, seed: 1 });
     await expect(short.explain(image)).rejects.toThrow(PredictorError);
-    await expect(short.explain(image)).rejects.toThrow('predictor returned 0 predictions for 1 inputs');
+    await expect(short.explain(image)).rejects.toThrow('predictor returned 100 predictions for 101 inputs');
     const throwing = new AnchorImage(() => { throw new Error('GPU on fire'); }, { shape, seed: 1 });
-    await expect(throwing.explain(image)).rejects.toThrow('predictor threw on call 1 (a batch of 1 inputs): GPU on fire');
+    await expect(throwing.explain(image)).rejects.toThrow('predictor threw on call 1 (a batch of 101 inputs): GPU on fire');
     expect(() => toLabels([[0.5, NaN]], 1)).toThrow(PredictorError);
     await expect(explainer.explain(null as never)).rejects.toThrow(InvalidInputError);
   });

@@ -66,7 +66,7 @@ describe('AnchorText', () => {
       await new AnchorText(wrapped, { sampleProba, seed: 4 }).explain('one two three four five six seven eight nine ten', {
         minSamplesStart: 2000,
       });
-      const start = batches[1]; // batches[0] is the explained text; then the empty anchor's samples
+      const start = batches[0].slice(1); // the explained text, with the empty anchor's samples
       expect(start).toHaveLength(2000);
       const replaced = start.flatMap((t) => t.split(' ')).filter((w) => w === 'UNK').length;
       expect(replaced / (2000 * 10)).toBeCloseTo(sampleProba, 1.5);
@@ -80,7 +80,7 @@ describe('AnchorText', () => {
     );
     const allowed: Record<string, string> = { this: 'that', movie: 'film', is: 'was', good: 'great' };
     let changed = 0;
-    for (const text of batches.slice(1).flat()) {
+    for (const text of batches.flat().slice(1)) {
       const words = text.slice(0, -1).split(' ');
       expect(text.endsWith('!')).toBe(true);
       expect(words[1]).toBe('zorblax');
@@ -153,10 +153,11 @@ describe('AnchorText', () => {
   });
 
   it('reports a predictor answering with the wrong length, and malformed word vectors or fills', async () => {
+    // The first call asks about the explained text and the empty anchor's 100 samples.
     await expect(new AnchorText((texts) => texts.map(() => 1).slice(1)).explain('good movie')).rejects.toThrow(
-      new PredictorError('predictor returned 0 predictions for 1 inputs; expected exactly one per input'),
+      new PredictorError('predictor returned 100 predictions for 101 inputs; expected exactly one per input'),
     );
-    await expect(new AnchorText((texts) => [...texts.map(() => 1), 1]).explain('good movie')).rejects.toThrow(/returned 2 predictions for 1 inputs/);
+    await expect(new AnchorText((texts) => [...texts.map(() => 1), 1]).explain('good movie')).rejects.toThrow(/returned 102 predictions for 101 inputs/);
     const badVectors: WordEmbeddings = { name: 'bad', neighbours: () => [{ word: 'x' }] as never };
     await expect(new AnchorText(goodNotNot, { sampling: 'similarity', embeddings: badVectors }).explain('good')).rejects.toThrow(
       /word vectors bad answered neighbours\("good"\) with a malformed array/,

@@ -29,7 +29,7 @@ describe('text anchor fidelity on the bundled sentiment model', () => {
         // Fresh samples: the same perturbation distribution, conditioned on the anchor, another seed.
         const perturbation = await explainer.perturbationFor(text);
         const anchor = e.data.raw.feature.map((token) => perturbation.featureTokens.indexOf(token));
-        const sampler = new MaskSampler(perturbation, new LabelModel(predictor), e.data.raw.prediction, createRng('fresh'), {
+        const sampler = new MaskSampler(perturbation, new LabelModel(predictor), () => e.data.raw.prediction, createRng('fresh'), {
           perturbProbability: 0.5,
           coverageSamples: 1,
           ...(options.sampling === 'language_model' && { templateFraction: 0.1 }),

@@ -9,12 +9,12 @@ import { loadGloVe, type GloVeVectors } from '../../../src/datasets/glove.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../../../src/models/sentiment-models.js';
 import type { Predictor } from '../../../src/predictors/predictor.js';
 
-/** Records every text a predictor is asked about (after the explained one). */
+/** Records every text a predictor is asked about (after the explained one, the first of the first batch). */
 function recording(predictor: Predictor<string>) {
   const texts: string[] = [];
   let first = true;
   const wrapped: Predictor<string> = (batch) => {
-    if (!first) texts.push(...batch);
+    texts.push(...(first ? batch.slice(1) : batch));
     first = false;
     return predictor(batch);
   };
