@@ -103,3 +103,25 @@ describe('serve-model sentiment and mnist', () => {
     expect(((await seldon.json()) as any).status.info).toMatch(/data.ndarray\[0\] is an array of length 2; model sentiment takes texts/);
   });
 });
+
+describe('texts and images over gRPC and binary REST', () => {
+  it.each(['sentiment', 'mnist'])('%s: raw and typed gRPC contents, and the REST binary extension, give the in-process probabilities', async (name) => {
+    const { listenGrpcModelServer } = await import('../../src/model-server/grpc.js');
+    const model = await servedBundledModel(name);
+    const grpc = await listenGrpcModelServer({ ...model.options, port: 0 });
+    try {
+      const xs: any[] = name === 'sentiment' ? texts.slice(0, 5) : digits.slice(0, 3);
+      const expected = plain(await served[name].predictor(xs));
+      const shape = name === 'mnist' ? { shape: [28, 28, 1] } : {};
+      for (const [url, binary] of [[`${grpc.url}/${name}`, true], [`${grpc.url}/${name}`, false], [`${served[name].server.url}/v2/models/${name}/infer`, true]] as const) {
+        const predict = await remotePredictor(url, { binary, ...shape });
+        expect(predict.takes).toEqual(name === 'sentiment' ? 'string' : [28, 28, 1]);
+        expect(await predict(xs)).toEqual(expected);
+        predict.close();
+      }
+    } finally {
+      await grpc.close();
+      model.dispose();
+    }
+  }, 30_000);
+});
