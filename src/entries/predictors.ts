@@ -5,6 +5,7 @@
 export { toLabels, LabelModel, assertPredictor, type PredictorOutput, type ModelUsage } from '../predictors/predictor.js';
 export type { RemoteFailureKind } from '../predictors/remote/errors.js';
 export type { RemotePredictorStats, RemoteLatency } from '../predictors/remote/stats.js';
+export type { InstanceShape, RemoteInstance, TensorLayout } from '../predictors/remote/instances.js';
 export {
   REMOTE_PREDICTOR_DEFAULTS,
   V2_INPUT_DATATYPES,
