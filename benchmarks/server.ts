@@ -9,6 +9,12 @@
  *
  *     npx tsx benchmarks/server.ts [--seconds 10] [--json]
  *
+ * With `--dataset sentiment` (AnchorText, similarity sampling, the first 50 held-out sentences) or
+ * `--dataset mnist` (AnchorImage, the first 20 held-out digits as [28][28][1] arrays), the same in front
+ * of `serve-model sentiment` / `serve-model mnist`, at 1, 4 and 16 clients.
+ *
+ *     npx tsx benchmarks/server.ts [--seconds 10] [--dataset adult|sentiment|mnist] [--json]
+ *
  * With `--soak`, a soak instead (issue 14): clients at the queue's capacity (maxConcurrent + maxQueue
  * = 36) for `--capacity-seconds` (300, five minutes), then at 4x it (144 clients) for
  * `--overload-seconds` (120), reporting goodput, p99, 429s and the server's resident memory (RSS) at
@@ -20,13 +26,21 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nest } from '../src/counterfactuals/instance.js';
 import { loadAdult } from '../src/datasets/adult.js';
+import { loadMnist } from '../src/datasets/mnist.js';
+import { loadSentiment } from '../src/datasets/sentiment.js';
+import { cli } from '../test/cli/run-cli.js';
 import { closedPort } from '../test/remote/helpers.js';
 import { saveAdultExplainer, startCli, startExplainerServer, stop, waitUntilReady } from '../test/server/helpers.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    dataset: { type: 'string', default: 'adult' },
     json: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     'capacity-seconds': { type: 'string', default: '300' },
@@ -34,22 +48,35 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds);
-const rows = loadAdult().test.rows.slice(0, 50);
-const bodies = rows.map((row) => JSON.stringify({ instances: [row] }));
+const dataset = values.dataset;
+if (!['adult', 'sentiment', 'mnist'].includes(dataset)) throw new Error(`--dataset is ${dataset}; expected adult, sentiment or mnist`);
 
-const dir = await saveAdultExplainer();
+/** The explainer folder and the request bodies for the data set. */
+async function explainerAndBodies(): Promise<{ dir: string; bodies: string[] }> {
+  if (dataset === 'adult') return { dir: await saveAdultExplainer(), bodies: loadAdult().test.rows.slice(0, 50).map((row) => JSON.stringify({ instances: [row] })) };
+  const dir = mkdtempSync(join(tmpdir(), `glassbox-bench-${dataset}-`));
+  if (dataset === 'sentiment') {
+    await cli('fit', 'sentiment', '--sampling', 'similarity', '--out', dir);
+    return { dir, bodies: loadSentiment().test.texts.slice(0, 50).map((text) => JSON.stringify({ instances: [text] })) };
+  }
+  await cli('fit', 'mnist', '--out', dir);
+  const mnist = loadMnist();
+  return { dir, bodies: Array.from({ length: 20 }, (_, i) => JSON.stringify({ instances: [nest(mnist.test.image(i), mnist.shape)] })) };
+}
+const { dir, bodies } = await explainerAndBodies();
+
 const modelPort = await closedPort();
-const model = startCli(['serve-model', 'adult', '--port', String(modelPort)]);
-await model.waitFor(/Serving adult-gbt/);
+const model = startCli(['serve-model', dataset, '--port', String(modelPort)]);
+await model.waitFor(/Serving /);
 const { cli: server, url } = await startExplainerServer(
-  ['--explainer', dir, '--predictor-url', `http://127.0.0.1:${modelPort}/v2/models/adult/infer`, '--model-name', 'adult'],
+  ['--explainer', dir, '--predictor-url', `http://127.0.0.1:${modelPort}/v2/models/${dataset}/infer`, '--model-name', dataset],
 );
 await waitUntilReady(url);
 
 async function load(connections: number, duration: number) {
   let next = 0;
   const result = await autocannon({
-    url: `${url}/v1/models/adult:explain`,
+    url: `${url}/v1/models/${dataset}:explain`,
     connections,
     duration,
     timeout: 30,
@@ -108,13 +135,13 @@ if (values.soak) {
 }
 
 const results = [];
-for (const clients of [1, 4, 16, 64]) results.push(await load(clients, seconds));
+for (const clients of dataset === 'adult' ? [1, 4, 16, 64] : [1, 4, 16]) results.push(await load(clients, seconds));
 await stop(server);
 await stop(model);
 
 if (values.json) console.log(JSON.stringify(results));
 else {
-  console.log(`glassbox serve (defaults: 4 at once, 32 waiting) in front of serve-model adult, ${seconds} s per level\n`);
+  console.log(`glassbox serve (defaults: 4 at once, 32 waiting) in front of serve-model ${dataset}, ${seconds} s per level\n`);
   console.log('| clients | requests | explanations/s | p50 ms | p99 ms | 429 | failed |\n|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(`| ${r.clients} | ${r.requests} | ${r.perSecond.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.rejected429} | ${r.failed} |`);

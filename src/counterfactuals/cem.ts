@@ -227,6 +227,11 @@ export class CEM {
     return this;
   }
 
+  /** The TensorFlow.js models beside the explainer (its autoencoder, if any), for saving them with it. */
+  get tfModels(): { ae?: TfModel } {
+    return this.ae === undefined ? {} : { ae: this.ae.model };
+  }
+
   /**
    * The options and fitted no-information values of this explainer, as plain data for
    * `saveExplainer`: restoring them with {@link CEM.fromState}, the same model and the same autoencoder

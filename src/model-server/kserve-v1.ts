@@ -2,16 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeJson } from '../predictors/remote/tensor.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
-import { requestObject, requestTensor } from '../http/request-tensors.js';
+import { requestObject } from '../http/request-tensors.js';
 import type { ServedModel } from './model.js';
-import { rowsOf } from './tensors.js';
+import { instancesOf } from './tensors.js';
 
 /**
  * KServe v1 (the TensorFlow Serving REST API) for one model:
  * https://kserve.github.io/website/latest/modelserving/data_plane/v1_protocol/
  *
  * - `GET /v1/models` → `{"models": [NAME]}`; `GET /v1/models/NAME` → `{"name": NAME, "ready": true}`
- * - `POST /v1/models/NAME:predict` with `{"instances": [[...], ...]}` (or TF Serving's columnar
+ * - `POST /v1/models/NAME:predict` with `{"instances": [[...], ...]}` (texts: `["...", ...]`; arrays:
+ *   one nested `[h][w][c]` array per instance) (or TF Serving's columnar
  *   `{"inputs": [[...], ...]}` for a single input) → `{"predictions": [[p0, p1, ...], ...]}`.
  * - Errors: an HTTP error status with `{"error": "..."}`.
  *
@@ -58,7 +59,7 @@ export function kserveV1Routes(model: ServedModel) {
       }
       const instances = body[key];
       if (!Array.isArray(instances)) throw new HttpError(400, `"${key}" is ${describeJson(instances)}; expected an array of rows`);
-      const rows = rowsOf(requestTensor(instances, `"${key}"`), m, `"${key}"`);
+      const rows = instancesOf(instances, m, `"${key}"`);
       const prediction = await m.predict(rows);
       return { predictions: prediction.probabilities };
     });

@@ -1,27 +1,36 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { PredictorOutput } from '../predictors/predictor.js';
 import { HttpError } from '../http/http-error.js';
+import type { InstanceShape } from '../predictors/remote/instances.js';
 import { describe } from '../predictors/remote/options.js';
 
 /**
- * The one model a model server serves, and the checks around it: requests must carry rows of
- * `nFeatures` finite numbers, and the predictor must return one row of class probabilities per row.
+ * The one model a model server serves, and the checks around it: requests must carry instances of its
+ * shape (rows of `nFeatures` finite numbers, texts, or images of `inputShape`), and the predictor must
+ * return one row of class probabilities per instance.
  */
 
 /**
- * A function from rows to class probabilities, one row per input row (plain or typed arrays, sync or
- * async). Typed like a `Predictor` so that any tabular predictor can be passed, but it must return
- * probability rows: a model that returns labels is answered with a 500 that says so.
+ * A function from instances to class probabilities, one row per instance (plain or typed arrays, sync or
+ * async): rows of numbers for a tabular model, texts for a text model (`inputShape: 'string'`), flat
+ * row-major arrays of `inputShape`'s size otherwise (an image's HWC pixels). It must return probability
+ * rows: a model that returns labels is answered with a 500 that says so.
  */
-export type ServedPredictor = (rows: number[][]) => PredictorOutput | Promise<PredictorOutput>;
+// The instance type depends on `inputShape`, known only at run time.
+export type ServedPredictor = (instances: any[]) => PredictorOutput | Promise<PredictorOutput>;
 
 export interface ModelServerOptions {
   /** The model's name in every URL (`/v2/models/NAME`, `/v1/models/NAME`), e.g. `adult`. */
   name: string;
   /** Class probabilities for a batch of rows. */
   predictor: ServedPredictor;
-  /** Values per row. */
-  nFeatures: number;
+  /** Values per row, for a tabular model (give this or `inputShape`). */
+  nFeatures?: number;
+  /**
+   * What one instance is, for other models: `'string'` (texts, a v2 `BYTES [-1]` input) or the shape of
+   * one array, e.g. `[28, 28, 1]` (a v2 `FP32 [-1, 28, 28, 1]` input). Default `[nFeatures]`.
+   */
+  inputShape?: InstanceShape;
   /** Column names, for the metadata and Seldon's `data.names`; checked against Seldon requests that send names. */
   featureNames?: readonly string[];
   /** Class names, for the metadata and Seldon's response `names` (`t:0`, `t:1`, ... otherwise). */
@@ -56,12 +65,15 @@ export interface ServedPrediction {
   k: number;
 }
 
-const KNOWN = new Set(['name', 'predictor', 'nFeatures', 'featureNames', 'classNames', 'version', 'host', 'port', 'bodyLimit', 'logger']);
+const KNOWN = new Set(['name', 'predictor', 'nFeatures', 'inputShape', 'featureNames', 'classNames', 'version', 'host', 'port', 'bodyLimit', 'logger']);
 const URL_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class ServedModel {
   readonly name: string;
+  /** Values per instance (0 for texts). */
   readonly nFeatures: number;
+  /** What one instance is: texts, or arrays of this shape (`[nFeatures]` for rows). */
+  readonly shape: InstanceShape;
   readonly featureNames: readonly string[] | undefined;
   readonly classNames: readonly string[] | undefined;
   readonly version: string | undefined;
@@ -77,15 +89,14 @@ export class ServedModel {
         throw new InvalidInputError(`createModelServer has no option ${JSON.stringify(key)}; expected one of ${[...KNOWN].join(', ')}`);
       }
     }
-    const { name, predictor, nFeatures, featureNames, classNames, version } = options;
+    const { name, predictor, featureNames, classNames, version } = options;
+    const shape = instanceShape(options.nFeatures, options.inputShape);
+    const nFeatures = shape === 'string' ? 0 : shape.reduce((a, b) => a * b, 1);
     if (typeof name !== 'string' || !URL_SEGMENT.test(name)) {
       throw new InvalidInputError(`name is ${describe(name)}; expected a URL-safe model name (letters, digits, '.', '_', '-')`);
     }
     if (typeof predictor !== 'function') {
       throw new InvalidInputError(`predictor is ${describe(predictor)}; expected a function from rows to class probabilities`);
-    }
-    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1) {
-      throw new InvalidInputError(`nFeatures is ${describe(nFeatures)}; expected an integer >= 1`);
     }
     if (featureNames !== undefined) {
       if (!Array.isArray(featureNames) || featureNames.some((n) => typeof n !== 'string')) {
@@ -104,6 +115,7 @@ export class ServedModel {
     this.name = name;
     this.predictor = predictor;
     this.nFeatures = nFeatures;
+    this.shape = shape;
     this.featureNames = featureNames === undefined ? undefined : [...featureNames];
     this.classNames = classNames === undefined ? undefined : [...classNames];
     this.version = version;
@@ -112,6 +124,13 @@ export class ServedModel {
   /** Classes per row when known from `classNames`, else -1 (the metadata's "variable"). */
   get classCount(): number {
     return this.classNames?.length ?? -1;
+  }
+
+  /** What an instance is, for error messages. */
+  get instanceDescription(): string {
+    const { shape } = this;
+    if (shape === 'string') return 'a text (string)';
+    return shape.length === 1 ? `a row of ${shape[0]} features` : `an array of shape [${shape.join(', ')}]`;
   }
 
   /** Checks that `rows` (already numbers) have `nFeatures` values each; throws a 400 HttpError otherwise. */
@@ -128,7 +147,7 @@ export class ServedModel {
    * Runs the predictor and checks its answer: one row of `k >= 1` finite numbers per input row. A broken
    * predictor is a 500.
    */
-  async predict(rows: number[][]): Promise<ServedPrediction> {
+  async predict(rows: number[][] | string[]): Promise<ServedPrediction> {
     let out: PredictorOutput;
     try {
       out = await this.predictor(rows);
@@ -171,4 +190,22 @@ export class ServedModel {
     }
     return { probabilities, flat, labels, k: Math.max(k, this.classCount) };
   }
+}
+
+/** The instance shape from `nFeatures` or `inputShape` (exactly one of them). */
+function instanceShape(nFeatures: unknown, inputShape: unknown): InstanceShape {
+  if ((nFeatures === undefined) === (inputShape === undefined)) {
+    throw new InvalidInputError('createModelServer needs exactly one of nFeatures (rows) and inputShape (\'string\' or the shape of one instance)');
+  }
+  if (inputShape === undefined) {
+    if (typeof nFeatures !== 'number' || !Number.isInteger(nFeatures) || nFeatures < 1) {
+      throw new InvalidInputError(`nFeatures is ${describe(nFeatures)}; expected an integer >= 1`);
+    }
+    return [nFeatures];
+  }
+  if (inputShape === 'string') return inputShape;
+  if (!Array.isArray(inputShape) || inputShape.length === 0 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new InvalidInputError(`inputShape is ${describe(inputShape)}; expected 'string' or the shape of one instance, e.g. [28, 28, 1]`);
+  }
+  return [...inputShape];
 }

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeJson } from '../predictors/remote/tensor.js';
 import { seldonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
-import { requestObject, requestTensor } from '../http/request-tensors.js';
+import { requestObject } from '../http/request-tensors.js';
 import type { ServedModel } from './model.js';
-import { rowsOf } from './tensors.js';
+import { instancesOf } from './tensors.js';
 
 /**
  * Seldon Core v1's model microservice REST API for one model (what the Python wrapper serves):
@@ -28,29 +28,35 @@ export function seldonRoutes(model: ServedModel) {
     app.post('/api/v1.0/predictions', async (req) => {
       const body = requestObject(req.body, 'a SeldonMessage {"data": {"ndarray": [[...], ...]}}');
       const data = body.data;
+      if (typeof body.strData === 'string' && model.shape === 'string') {
+        // One text: the answer is a SeldonMessage with data.ndarray, as the Python wrapper gives for predict_proba.
+        const prediction = await model.predict([body.strData]);
+        return { data: { names: outputNames(prediction.k), ndarray: prediction.probabilities }, meta: {} };
+      }
       if (data === null || typeof data !== 'object' || Array.isArray(data)) {
         const other = ['strData', 'jsonData', 'binData'].find((k) => body[k] !== undefined);
         throw new HttpError(
           400,
           other !== undefined
-            ? `the request carries ${other}; model ${model.name} takes numeric rows as data.ndarray or data.tensor`
+            ? `the request carries ${other}; model ${model.name} takes ${model.instanceDescription} per instance as data.ndarray${model.shape === 'string' ? ' or strData' : ' or data.tensor'}`
             : `"data" is ${describeJson(data)}; expected {"ndarray": [[...], ...]} or {"tensor": {"shape", "values"}}`,
         );
       }
       const d = data as Record<string, unknown>;
       if (d.names !== undefined) checkNames(d.names, model);
       let encoding: 'ndarray' | 'tensor';
-      let rows: number[][];
+      let rows: number[][] | string[];
       if (d.ndarray !== undefined) {
         encoding = 'ndarray';
-        rows = rowsOf(requestTensor(d.ndarray, 'data.ndarray'), model, 'data.ndarray');
+        rows = instancesOf(d.ndarray, model, 'data.ndarray');
       } else if (d.tensor !== undefined) {
         encoding = 'tensor';
         const t = d.tensor as Record<string, unknown>;
         if (t === null || typeof t !== 'object' || t.shape === undefined || t.values === undefined) {
           throw new HttpError(400, `data.tensor is ${describeJson(t)}; expected {"shape": [rows, ${model.nFeatures}], "values": [...]}`);
         }
-        rows = rowsOf(requestTensor(t.values, 'data.tensor', t.shape), model, 'data.tensor');
+        if (model.shape === 'string') throw new HttpError(400, `data.tensor carries numbers; model ${model.name} takes texts as data.ndarray or strData`);
+        rows = instancesOf(t.values, model, 'data.tensor', t.shape);
       } else {
         throw new HttpError(400, `"data" is ${describeJson(d)}; expected "ndarray" or "tensor" (tftensor is not supported)`);
       }
@@ -75,7 +81,10 @@ export function seldonRoutes(model: ServedModel) {
         inputs: [
           {
             messagetype: 'ndarray',
-            schema: { ...(model.featureNames === undefined ? {} : { names: model.featureNames }), shape: [model.nFeatures] },
+            schema: {
+              ...(model.featureNames === undefined ? {} : { names: model.featureNames }),
+              ...(model.shape === 'string' ? { dtype: 'str', shape: [1] } : { shape: [...model.shape] }),
+            },
           },
         ],
         outputs: [{ messagetype: 'ndarray', schema: { ...(k > 0 ? { names: outputNames(k) } : {}), shape: [k] } }],

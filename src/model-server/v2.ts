@@ -4,9 +4,9 @@ import { describeJson, ResponseShapeError } from '../predictors/remote/tensor.js
 import { BINARY_TENSOR_EXTENSION, fromBinary, toBinary, wantsBinaryOutputs } from '../predictors/remote/protocols/v2-binary.js';
 import { jsonErrorHandler } from '../http/error-replies.js';
 import { HttpError } from '../http/http-error.js';
-import { checkIntegerValues, requestObject, requestTensor, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
+import { checkIntegerValues, requestObject, V2_NUMERIC_DATATYPES } from '../http/request-tensors.js';
 import type { ServedModel, ServedPrediction } from './model.js';
-import { rowsOf } from './tensors.js';
+import { instancesOf } from './tensors.js';
 
 /**
  * The Open Inference Protocol (KServe V2) REST endpoints for one model:
@@ -15,7 +15,8 @@ import { rowsOf } from './tensors.js';
  * - `GET /v2/health/live`, `GET /v2/health/ready`, `GET /v2/models/NAME[/versions/V]/ready`
  * - `GET /v2` (server metadata), `GET /v2/models/NAME[/versions/V]` (model metadata)
  * - `POST /v2/models/NAME[/versions/V]/infer`: one input tensor `[rows, nFeatures]` of any numeric
- *   datatype, flat or nested; outputs `predict_proba` (FP64 `[rows, classes]`, the default) and/or
+ *   datatype, flat or nested (`[N, ...inputShape]` for an array model, `BYTES` `[N]` or `[N, 1]` for a
+ *   text model, as its metadata declares); outputs `predict_proba` (FP64 `[rows, classes]`, the default) and/or
  *   `predict` (INT64 labels `[rows, 1]`) as named in the request's `outputs`.
  * - Errors: an HTTP error status with `{"error": "..."}` (400 for a bad request, 404 for an unknown model).
  */
@@ -111,7 +112,11 @@ export function modelMetadata(m: ServedModel) {
     name: m.name,
     ...(m.version === undefined ? {} : { versions: [m.version] }),
     platform: 'glassbox',
-    inputs: [{ name: V2_INPUT_NAME, datatype: 'FP64', shape: [-1, m.nFeatures] }],
+    inputs: [
+      m.shape === 'string'
+        ? { name: V2_INPUT_NAME, datatype: 'BYTES', shape: [-1], parameters: { content_type: 'str' } }
+        : { name: V2_INPUT_NAME, datatype: m.shape.length === 1 ? 'FP64' : 'FP32', shape: [-1, ...m.shape] },
+    ],
     outputs: [
       { name: 'predict_proba', datatype: 'FP64', shape: [-1, m.classCount] },
       { name: 'predict', datatype: 'INT64', shape: [-1, 1] },
@@ -132,14 +137,14 @@ export function outputTensors(m: ServedModel, outputs: readonly string[], predic
 export function parseInferRequest(
   body: unknown,
   model: ServedModel,
-): { rows: number[][]; outputs: string[]; id: string | undefined } {
+): { rows: number[][] | string[]; outputs: string[]; id: string | undefined } {
   const req = requestObject(body, 'an inference request {"inputs": [{"name", "shape", "datatype", "data"}]}');
   const inputs = req.inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new HttpError(400, `"inputs" is ${describeJson(inputs)}; expected an array with one input tensor`);
   }
   if (inputs.length !== 1) {
-    throw new HttpError(400, `the request has ${inputs.length} inputs; model ${model.name} takes one tensor of shape [rows, ${model.nFeatures}]`);
+    throw new HttpError(400, `the request has ${inputs.length} inputs; model ${model.name} takes one tensor of ${model.instanceDescription} per instance`);
   }
   const input = inputs[0] as Record<string, unknown>;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -147,14 +152,17 @@ export function parseInferRequest(
   }
   if (typeof input.name !== 'string') throw new HttpError(400, `inputs[0].name is ${describeJson(input.name)}; expected a string`);
   const what = `input ${JSON.stringify(input.name)}`;
-  if (typeof input.datatype !== 'string' || !V2_NUMERIC_DATATYPES.has(input.datatype)) {
-    throw new HttpError(400, `${what} has datatype ${describeJson(input.datatype)}; expected a numeric datatype (FP32, FP64, INT64, ...)`);
+  const texts = model.shape === 'string';
+  if (texts ? input.datatype !== 'BYTES' : typeof input.datatype !== 'string' || !V2_NUMERIC_DATATYPES.has(input.datatype)) {
+    throw new HttpError(
+      400,
+      `${what} has datatype ${describeJson(input.datatype)}; expected ${texts ? 'BYTES (texts)' : 'a numeric datatype (FP32, FP64, INT64, ...)'}`,
+    );
   }
-  if (input.shape === undefined) throw new HttpError(400, `${what} has no "shape"; expected [rows, ${model.nFeatures}]`);
+  if (input.shape === undefined) throw new HttpError(400, `${what} has no "shape"; expected [N${texts ? '' : `, ${(model.shape as number[]).join(', ')}`}]`);
   if (input.data === undefined) throw new HttpError(400, `${what} has no "data"`);
-  const tensor = requestTensor(input.data, what, input.shape);
-  checkIntegerValues(tensor.values, input.datatype, what);
-  const rows = rowsOf(tensor, model, what);
+  const rows = instancesOf(input.data, model, what, input.shape);
+  if (!texts && (input.datatype as string).includes('INT')) checkIntegerValues((rows as number[][]).flat(), input.datatype as string, what);
 
   let outputs: string[] = ['predict_proba'];
   if (req.outputs !== undefined) {

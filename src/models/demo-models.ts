@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { GradientBoostedTrees } from './gradient-boosted-trees.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { LogisticRegression } from './logistic-regression.js';
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { Predictor, Task } from '../predictors/predictor.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { binaryProbabilityRows, checkBinaryTrainingData, checkRegressionTrainingData, flattenRows } from './rows.js';
 import {
   boostTrees,

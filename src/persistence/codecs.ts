@@ -18,10 +18,10 @@ import {
 } from '../counterfactuals/proto/counterfactual-proto.js';
 import { DiverseCounterfactuals, type DiverseExplainOptions } from '../counterfactuals/diverse/diverse-counterfactuals.js';
 import type { FeatureStats } from '../counterfactuals/diverse/feature-stats.js';
-import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
 import type { Predictor, Task } from '../predictors/predictor.js';
+import type { InstanceShape } from '../predictors/remote/instances.js';
 import type { TfjsPredictor } from '../predictors/tfjs.js';
 import { ContextFillMask } from '../text/context-fill-mask.js';
 import type { TfModel } from '../tf/models.js';
@@ -39,15 +39,20 @@ export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Count
 export interface LoadExplainerOptions {
   /** Refuse a folder holding another type of explainer. */
   type?: ExplainerType;
-  /** AnchorText with `similarity` sampling: the word vectors it was saved with (by name; the bundled GloVe vectors are found by themselves). */
+  /** AnchorText with `similarity` sampling: the word vectors it was saved with (checked by name). */
   embeddings?: WordEmbeddings;
+  /**
+   * AnchorText with `similarity` sampling and no `embeddings`: finds word vectors by the name the explainer
+   * was saved with (`bundledEmbeddings` of glassbox/demo finds the bundled GloVe vectors; the CLI passes it).
+   */
+  findEmbeddings?: (name: string) => WordEmbeddings | undefined;
   /** AnchorText with `language_model` sampling: a masked-word model that is not a `ContextFillMask` (those are saved with the explainer). */
   fillMask?: FillMask;
   /** AnchorImage saved with a segmentation function of its own: the same function. */
   segmentation?: SegmentationFunction;
-  /** CEM or CounterfactualProto saved with an autoencoder: the same autoencoder. */
+  /** CEM or CounterfactualProto saved with an autoencoder: the same autoencoder (by default the one saved in the folder). */
   ae?: TfModel | TfjsPredictor;
-  /** CounterfactualProto saved with an encoder (encoder prototypes): the same encoder. */
+  /** CounterfactualProto saved with an encoder (encoder prototypes): the same encoder (by default the one saved in the folder). */
   encoder?: TfModel | TfjsPredictor;
 }
 
@@ -56,6 +61,14 @@ export interface SavedParts {
   options: Record<string, unknown>;
   state: Record<string, unknown>;
   files?: Record<string, unknown>;
+  /** TensorFlow.js models saved in subfolders of the same name (`ae/`, `encoder/`), layers-model files. */
+  models?: SavedModels;
+}
+
+/** The TensorFlow.js models an explainer is saved with, by role. */
+export interface SavedModels {
+  ae?: TfModel;
+  encoder?: TfModel;
 }
 
 export interface RestoreContext {
@@ -65,6 +78,8 @@ export interface RestoreContext {
   load: LoadExplainerOptions;
   /** Reads (and parses) a JSON file saved beside `explainer.json`. */
   readJson(name: string): Promise<unknown>;
+  /** The TensorFlow.js models saved in the folder (checked against `explainer.json`), loaded. */
+  models: SavedModels;
 }
 
 export interface ExplainerCodec<E extends SaveableExplainer = SaveableExplainer> {
@@ -74,6 +89,8 @@ export interface ExplainerCodec<E extends SaveableExplainer = SaveableExplainer>
   /** Restores the explainer; InvalidInputErrors it throws are reported as errors of the file. */
   restore(options: Record<string, unknown>, state: Record<string, unknown>, context: RestoreContext): Promise<E>;
   describeInstance(explainer: E): string;
+  /** What one instance is: a string, or numbers of this shape (what a model behind a URL must take). */
+  instanceShape(explainer: E): InstanceShape;
   explain(explainer: E, instance: unknown, options: Record<string, unknown>): Promise<Explanation<unknown>>;
   /**
    * For explainers that can be saved with an input scaling (see `SaveExplainerOptions.inputScaling`):
@@ -118,6 +135,7 @@ const tabular: ExplainerCodec<AnchorTabular> = {
     const categorical = explainer.schema.categories.filter((c) => c !== undefined).length;
     return `a row of ${d} values (numbers${categorical > 0 ? ', or category names for the categorical features' : ''}), or an object keyed by feature name`;
   },
+  instanceShape: (explainer) => [explainer.schema.numFeatures],
   explain: (explainer, instance, options) => explainer.explain(instance as number[], options as AnchorTabularExplainOptions),
 };
 
@@ -152,6 +170,7 @@ const diverse: ExplainerCodec<DiverseCounterfactuals> = {
     });
   },
   describeInstance: ({ schema }) => `a row of ${schema.numFeatures} values (numbers, or names for the categorical features), or an object keyed by feature name`,
+  instanceShape: ({ schema }) => [schema.numFeatures],
   explain: (explainer, instance, options) => explainer.explain(instance as number[], options as DiverseExplainOptions),
 };
 
@@ -177,9 +196,8 @@ const text: ExplainerCodec<AnchorText> = {
     const sampling = r.string(o.sampling, 'options.sampling');
     if (Object.hasOwn(TEXT_STATE_KEYS, sampling)) r.requireKeys(o, 'options', TEXT_STATE_KEYS[sampling as TextSampling]);
     let { embeddings, fillMask } = load;
-    // The bundled GloVe vectors are found by name (loadGloVe reads nothing until first used); other word vectors are passed.
-    const glove = loadGloVe();
-    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === glove.name) embeddings = glove;
+    // Word vectors not passed are looked up by the name saved (glassbox/demo's bundledEmbeddings finds the bundled GloVe).
+    if (sampling === 'similarity' && embeddings === undefined && typeof o.embeddings === 'string') embeddings = load.findEmbeddings?.(o.embeddings);
     if (sampling === 'language_model' && fillMask === undefined && s.fillMaskFile !== undefined) {
       r.literal(s.fillMaskFile, 'state.fillMaskFile', FILL_MASK_FILE);
       fillMask = ContextFillMask.fromJSON(await readJson(FILL_MASK_FILE), FILL_MASK_FILE);
@@ -187,6 +205,7 @@ const text: ExplainerCodec<AnchorText> = {
     return AnchorText.fromState(predictor as Predictor<string>, o as unknown as AnchorTextState, { embeddings, fillMask });
   },
   describeInstance: () => 'a string',
+  instanceShape: () => 'string',
   explain: (explainer, instance, options) => explainer.explain(instance as string, options as AnchorTextExplainOptions),
 };
 
@@ -212,6 +231,7 @@ const image: ExplainerCodec<AnchorImage> = {
   },
   describeInstance: ({ shape }) =>
     `an image of shape [${shape.join(', ')}]: nested arrays [height][width][channels], or ${shape[0] * shape[1] * shape[2]} numbers flat`,
+  instanceShape: ({ shape }) => [...shape],
   explain: (explainer, instance, options) => explainer.explain(instance as ImageInput, options as AnchorImageExplainOptions),
 };
 
@@ -224,9 +244,10 @@ function describeShape(shape: readonly number[]): string {
  * How Counterfactual and CEM explain once restored: an instance of their shape, with no explain
  * options (theirs were fixed when they were saved).
  */
-function fixedOptionsExplain<E extends Counterfactual | CEM>(type: string): Pick<ExplainerCodec<E>, 'describeInstance' | 'explain'> {
+function fixedOptionsExplain<E extends Counterfactual | CEM>(type: string): Pick<ExplainerCodec<E>, 'describeInstance' | 'instanceShape' | 'explain'> {
   return {
     describeInstance: (explainer) => describeShape(explainer.toState().shape),
+    instanceShape: (explainer) => [...explainer.toState().shape],
     async explain(explainer, instance, options) {
       const given = Object.keys(options);
       if (given.length > 0) {
@@ -253,14 +274,14 @@ const cem: ExplainerCodec<CEM> = {
   is: (e): e is CEM => e instanceof CEM,
   save(explainer) {
     const { noInfoVal, ae, ...options } = explainer.toState();
-    return { options, state: { ...(noInfoVal !== undefined && { noInfoVal }), ae } };
+    return { options, state: { ...(noInfoVal !== undefined && { noInfoVal }), ae }, models: explainer.tfModels };
   },
-  async restore(o, s, { r, predictor, load }) {
+  async restore(o, s, { r, predictor, load, models }) {
     r.requireKeys(o, 'options', [...Object.keys(CEM_DEFAULTS), 'mode', 'shape', 'constraints']);
     const ae = r.boolean(s.ae, 'state.ae');
     const noInfoVal = s.noInfoVal === undefined ? undefined : r.typedArray(s.noInfoVal, 'state.noInfoVal', ['float32']) as Float32Array;
     const state = { ...o, ...(noInfoVal !== undefined && { noInfoVal }), ae } as CEMState;
-    return CEM.fromState(predictor as Predictor<number[]>, state, load.ae);
+    return CEM.fromState(predictor as Predictor<number[]>, state, load.ae ?? models.ae);
   },
   ...fixedOptionsExplain<CEM>('CEM'),
 };
@@ -275,9 +296,9 @@ const proto: ExplainerCodec<CounterfactualProto> = {
   is: (e): e is CounterfactualProto => e instanceof CounterfactualProto,
   save(explainer) {
     const { fitted, ae, encoder, ...options } = explainer.toState();
-    return { options, state: { ae, encoder, ...(fitted !== undefined && { fitted: { ...fitted } }) } };
+    return { options, state: { ae, encoder, ...(fitted !== undefined && { fitted: { ...fitted } }) }, models: explainer.tfModels };
   },
-  async restore(o, s, { r, predictor, load }) {
+  async restore(o, s, { r, predictor, load, models }) {
     r.requireKeys(o, 'options', [...Object.keys(COUNTERFACTUAL_PROTO_DEFAULTS), 'shape', 'constraints', 'encoding']);
     const ae = r.boolean(s.ae, 'state.ae');
     const encoder = r.boolean(s.encoder, 'state.encoder');
@@ -292,9 +313,10 @@ const proto: ExplainerCodec<CounterfactualProto> = {
       };
     }
     const state = { ...o, ae, encoder, ...(fitted !== undefined && { fitted }) } as CounterfactualProtoState;
-    return CounterfactualProto.fromState(predictor as Predictor<number[]>, state, { encoder: load.encoder, ae: load.ae });
+    return CounterfactualProto.fromState(predictor as Predictor<number[]>, state, { encoder: load.encoder ?? models.encoder, ae: load.ae ?? models.ae });
   },
   describeInstance: (explainer) => describeShape(explainer.toState().shape),
+  instanceShape: (explainer) => [...explainer.toState().shape],
   explain: (explainer, instance, options) => explainer.explain(instance as InstanceInput, options as ProtoExplainOptions),
   scaled: {
     check(explainer, scaling) {

@@ -1,13 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExplainerFileError, GlassboxError, InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { MinMaxScaling } from '../core/min-max-scaling.js';
 import type { Predictor } from '../predictors/predictor.js';
+import type { InstanceShape } from '../predictors/remote/instances.js';
 import type { TfjsPredictor } from '../predictors/tfjs.js';
 import { VERSION } from '../version.js';
 import { BYTES_PER_ELEMENT, decodeArray, dtypeOf, encodeArray, isBinaryArray, isBinaryRef, sha256, type BinaryDtype, type BinaryRef } from './binary.js';
-import { CODECS, type LoadExplainerOptions, type SaveableExplainer } from './codecs.js';
+import { fileSystemIO } from '../tf/fs-io.js';
+import { loadTfModel } from '../tf/models.js';
+import { CODECS, type LoadExplainerOptions, type SaveableExplainer, type SavedModels } from './codecs.js';
 import { MAX_EXPLAINER_FILE_BYTES, MAX_MANIFEST_BYTES, parseBoundedJson, readFolderFile } from './folder-files.js';
 import {
   EXPLAINER_FILE,
@@ -35,6 +38,8 @@ export interface LoadedExplainer {
   explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
   /** What an instance looks like, for error messages: e.g. "a string". */
   readonly instanceDescription: string;
+  /** What one instance is: a string, or numbers of this shape. */
+  readonly instanceShape: InstanceShape;
   /**
    * The scaling it was saved with (see {@link SaveExplainerOptions.inputScaling}): `explain` takes rows in
    * the model's encoding and `explainer` works on scaled rows.
@@ -76,7 +81,7 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
     if (codec.scaled === undefined) throw new InvalidInputError(`saveExplainer option inputScaling applies to CounterfactualProto; this explainer is an ${codec.type}`);
     codec.scaled.check(explainer, scaling);
   }
-  const { options, state, files = {} } = codec.save(explainer);
+  const { options, state, files = {}, models = {} } = codec.save(explainer);
   const binaries = new Map<string, Buffer>();
   const jsonFiles = Object.entries(files).map(([name, content]) => [name, Buffer.from(JSON.stringify(content))] as const);
   const json = {
@@ -94,8 +99,56 @@ export async function saveExplainer(explainer: SaveableExplainer, dir: string, s
   await mkdir(dir, { recursive: true });
   for (const [name, bytes] of binaries) await writeFile(join(dir, name), bytes);
   for (const [name, bytes] of jsonFiles) await writeFile(join(dir, name), bytes);
+  const savedModels = await saveModels(models, dir);
+  if (Object.keys(savedModels).length > 0) (json as Record<string, unknown>).models = savedModels;
   // The manifest is written last: a folder whose saving was interrupted has none, and does not load.
   await writeFile(join(dir, EXPLAINER_FILE), `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** The files of a TensorFlow.js model saved by {@link fileSystemIO}, in the subfolder named for its role. */
+const MODEL_FILES = ['model.json', 'weights.bin'] as const;
+const MODEL_ROLES = ['ae', 'encoder'] as const;
+
+/**
+ * Saves an explainer's TensorFlow.js models (autoencoder, encoder) in subfolders `ae/` and `encoder/`, as
+ * layers-model (or graph-model) files written by the project's file-system IO handler, and returns their
+ * sizes and checksums for `explainer.json`'s `models`.
+ */
+async function saveModels(models: SavedModels, dir: string): Promise<Record<string, Record<string, { bytes: number; sha256: string }>>> {
+  const saved: Record<string, Record<string, { bytes: number; sha256: string }>> = {};
+  for (const role of MODEL_ROLES) {
+    const model = models[role];
+    if (model === undefined) continue;
+    await model.save(fileSystemIO(join(dir, role)));
+    saved[role] = {};
+    for (const file of MODEL_FILES) {
+      const bytes = await readFile(join(dir, role, file));
+      saved[role][file] = { bytes: bytes.byteLength, sha256: sha256(bytes) };
+    }
+  }
+  return saved;
+}
+
+/** Loads the models `explainer.json`'s `models` lists, after checking each file's size and checksum; those passed in `load` are not read. */
+async function loadModels(json: unknown, dir: string, load: LoadExplainerOptions, r: ExplainerJsonReader): Promise<SavedModels> {
+  if (json === undefined) return {};
+  const listed = r.object(json, 'models');
+  const models: SavedModels = {};
+  for (const role of Object.keys(listed)) {
+    if (!(MODEL_ROLES as readonly string[]).includes(role)) r.fail(`models.${role}`, `one of ${MODEL_ROLES.join(', ')}`, role);
+    if (load[role as 'ae' | 'encoder'] !== undefined) continue;
+    const files = r.object(listed[role], `models.${role}`);
+    for (const file of MODEL_FILES) {
+      const { bytes, sha256: checksum } = r.object(files[file], `models.${role}.${file}`);
+      await checkedBytes(join(dir, role), file, r.integer(bytes, `models.${role}.${file}.bytes`, 0), 'bytes', r.string(checksum, `models.${role}.${file}.sha256`), `models.${role}.${file}`);
+    }
+    try {
+      models[role as 'ae' | 'encoder'] = await loadTfModel(join(dir, role));
+    } catch (err) {
+      throw new ExplainerFileError(join(dir, role), `is not a TensorFlow.js model: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return models;
 }
 
 /** Replaces every typed array in `value` by a {@link BinaryRef}, named by its path, and collects its bytes. */
@@ -131,11 +184,18 @@ export async function readExplainerManifest(dir: string): Promise<ExplainerManif
  *
  * @throws ExplainerFileError as {@link readExplainerManifest}.
  */
-export async function readSavedExplainer(dir: string): Promise<{ manifest: ExplainerManifest; options: Record<string, unknown>; state: Record<string, unknown> }> {
+export async function readSavedExplainer(dir: string): Promise<{
+  manifest: ExplainerManifest;
+  options: Record<string, unknown>;
+  state: Record<string, unknown>;
+  /** The roles of the TensorFlow.js models saved in the folder (`ae`, `encoder`). */
+  models: string[];
+}> {
   const { json, r } = await readExplainerJson(dir);
   const manifest = readManifest(json, r);
   const top = json as Record<string, unknown>;
-  return { manifest, options: r.object(top.options, 'options'), state: r.object(top.state, 'state') };
+  const models = top.models === undefined ? [] : Object.keys(r.object(top.models, 'models'));
+  return { manifest, options: r.object(top.options, 'options'), state: r.object(top.state, 'state'), models };
 }
 
 /**
@@ -166,11 +226,12 @@ export async function loadExplainer(
   const codec = CODECS[manifest.type];
   const scaling = top.inputScaling === undefined ? undefined : readScaling(top.inputScaling, codec, r);
   const readJson = async (name: string) => parseBoundedJson((await readCheckedFile(top.files, `files.${name}`, name, dir, r)).toString('utf8'), join(dir, name));
+  const models = await loadModels(top.models, dir, options, r);
   let explainer: SaveableExplainer;
   try {
     // With a scaling, the explainer works on scaled rows, and the model is called with unscaled ones.
     const model = scaling === undefined ? predictor : (rows: number[][]) => (predictor as Predictor<number[]>)(rows.map((row) => scaling.unscale(row)));
-    explainer = await codec.restore(restoredOptions, state, { r, predictor: model, load: options, readJson });
+    explainer = await codec.restore(restoredOptions, state, { r, predictor: model, load: options, readJson, models });
     if (scaling !== undefined) codec.scaled!.check(explainer, scaling);
   } catch (err) {
     if (err instanceof InvalidInputError) {
@@ -188,6 +249,7 @@ export async function loadExplainer(
       explainer,
       manifest,
       instanceDescription: codec.describeInstance(explainer),
+      instanceShape: codec.instanceShape(explainer),
       explain: (instance, explainOptions = {}) => codec.explain(explainer, instance, explainOptions),
     };
   }
@@ -197,6 +259,7 @@ export async function loadExplainer(
     manifest,
     inputScaling: scaling,
     instanceDescription: `a row of ${scaling.size} numbers in the model's encoding (category codes, unscaled numbers)`,
+    instanceShape: [scaling.size],
     explain: async (instance, explainOptions = {}) =>
       codec.scaled!.unscale(await codec.explain(explainer, scaling.scale(instance as number[], 'the explained row'), explainOptions), scaling),
   };

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { PredictorError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
+import type { RemoteInstance } from '../predictors/remote/instances.js';
 import type { RemotePredictor } from '../predictors/remote/remote-predictor.js';
 
 /**
@@ -41,8 +42,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  * has reached it) with the current request's id as a header and its signal, refuses to call once that
  * signal has aborted, and tallies the calls on the request.
  */
-export function requestScopedPredictor(model: () => RemotePredictor): Predictor<number[]> {
-  return async (rows: number[][]) => {
+export function requestScopedPredictor(model: () => RemotePredictor): Predictor<RemoteInstance> {
+  return async (rows: RemoteInstance[]) => {
     const context = storage.getStore();
     if (context?.signal.aborted) {
       const reason = context.signal.reason instanceof Error ? context.signal.reason.message : String(context.signal.reason);

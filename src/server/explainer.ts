@@ -1,5 +1,6 @@
 import type { Explanation } from '../core/explanation.js';
 import type { Predictor } from '../predictors/predictor.js';
+import type { InstanceShape, RemoteInstance } from '../predictors/remote/instances.js';
 
 /**
  * What the server needs of an explainer: `explain` one instance with options taken from the request,
@@ -11,6 +12,12 @@ export interface ServableExplainer {
   explain(instance: unknown, options?: Record<string, unknown>): Promise<Explanation<unknown>>;
   /** What one instance is, e.g. "a row of 12 features: Age (number), Workclass (one of ...), ...". */
   readonly instanceDescription: string;
+  /**
+   * What one instance is: a string, or numbers of this shape (`[features]` for rows). Requests are checked
+   * against it, and so is the model's metadata (readiness stays off, with the reason, when they disagree).
+   * Without it, instances are taken as they come and the model is not checked.
+   */
+  readonly instanceShape?: InstanceShape;
   /**
    * Values per row the explainer sends the model, when it knows: the server checks it against the
    * model's metadata and stays not ready, with the reason, while they disagree.
@@ -27,4 +34,4 @@ export interface ServableExplainer {
  * Builds the explainer around the predictor the server gives it (the model behind `predictorUrl`, called
  * per request): e.g. `(predictor) => loadExplainer(dir, predictor)`.
  */
-export type ExplainerFactory = (predictor: Predictor<number[]>) => ServableExplainer | Promise<ServableExplainer>;
+export type ExplainerFactory = (predictor: Predictor<RemoteInstance>) => ServableExplainer | Promise<ServableExplainer>;

@@ -8,6 +8,8 @@ import { runForRequest, type RequestContext } from './context.js';
 import type { ExplainFailure, ExplainerMetrics } from './metrics.js';
 import { REQUEST_OPTION_LIMITS, type RequestLimitName } from './options.js';
 import type { ServerState } from './state.js';
+import type { ServableExplainer } from './explainer.js';
+import { describe } from '../predictors/remote/options.js';
 
 /** Why an explanation's signal aborted. */
 class Stopped extends Error {
@@ -84,7 +86,8 @@ export class ExplanationRunner {
    */
   async explain(req: FastifyRequest, reply: FastifyReply, instance: unknown, options: Record<string, unknown>): Promise<Explanation<unknown>> {
     try {
-      return await this.run(req, reply, instance, options);
+      const omit = omittedFields((req.query as Record<string, unknown> | undefined)?.omit);
+      return omitFields(await this.run(req, reply, instance, options), omit);
     } catch (err) {
       if (!(err instanceof ExplainError)) {
         this.metrics.failed('internal');
@@ -101,6 +104,7 @@ export class ExplanationRunner {
     if (explainer === undefined || this.state.phase !== 'ready') {
       throw new ExplainError(503, `the explainer is not ready: ${this.state.reason}`, 'not_ready', { 'retry-after': '1' });
     }
+    checkInstanceKind(explainer, instance);
     this.checkRequestLimits(options);
     const { maxConcurrent, maxQueue, explainTimeoutMs } = this.limits;
     if (this.slots.inFlight >= maxConcurrent && this.slots.queued >= maxQueue) {
@@ -185,6 +189,53 @@ export class ExplanationRunner {
     if (err instanceof GlassboxError) return new ExplainError(500, `${err.name}: ${err.message}`, 'internal');
     return err;
   }
+}
+
+/** The fields a client may leave out of an answer with `?omit=`: the bulky ones, image anchors' examples above all. */
+const OMITTABLE = ['data.raw.examples', 'data.raw.segments', 'data.segments'] as const;
+
+/**
+ * The fields `?omit=a,b` names (comma-separated dotted paths), checked against {@link OMITTABLE}; a 400
+ * for another. An explanation of an image carries its covered examples (images) in `data.raw.examples`,
+ * hundreds of kilobytes that a client showing the anchor does not need.
+ */
+function omittedFields(query: unknown): string[] {
+  if (query === undefined) return [];
+  const fields = String(query).split(',').filter((f) => f !== '');
+  for (const field of fields) {
+    if (!(OMITTABLE as readonly string[]).includes(field)) {
+      throw new ExplainError(400, `?omit names ${JSON.stringify(field)}; expected a comma-separated list of ${OMITTABLE.join(', ')}`, 'bad_request');
+    }
+  }
+  return fields;
+}
+
+/** The explanation without the fields named (a shallow copy along each path; absent fields are skipped). */
+function omitFields(explanation: Explanation<unknown>, fields: readonly string[]): Explanation<unknown> {
+  let out = explanation as unknown as Record<string, unknown>;
+  for (const field of fields) {
+    const keys = field.split('.');
+    const strip = (node: unknown, depth: number): unknown => {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, keys[depth])) return node;
+      const copy = { ...(node as Record<string, unknown>) };
+      if (depth === keys.length - 1) delete copy[keys[depth]];
+      else copy[keys[depth]] = strip(copy[keys[depth]], depth + 1);
+      return copy;
+    };
+    out = strip(out, 0) as Record<string, unknown>;
+  }
+  return out as unknown as Explanation<unknown>;
+}
+
+/**
+ * Refuses an instance of the wrong kind before any work: a non-string for an explainer of texts, a string
+ * for one of numbers (the explainer checks the rest: row length, image shape, values), with a 400 that
+ * says what an instance is.
+ */
+function checkInstanceKind(explainer: ServableExplainer, instance: unknown): void {
+  const shape = explainer.instanceShape;
+  if (shape === undefined || (typeof instance === 'string') === (shape === 'string')) return;
+  throw new ExplainError(400, `the instance is ${describe(instance)}; expected ${explainer.instanceDescription}`, 'bad_request');
 }
 
 /** Settles as `work` does, or rejects as soon as `signal` aborts. */

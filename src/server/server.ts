@@ -5,6 +5,8 @@ import { jsonErrorBody } from '../http/error-replies.js';
 import { acceptJsonBodies } from '../http/json-body.js';
 import { listenOn, listeningUrl } from '../http/listening-url.js';
 import { resolveEndpoint } from '../predictors/remote/endpoint.js';
+import type { InstanceShape } from '../predictors/remote/instances.js';
+import { ModelInputMismatchError } from '../predictors/remote/errors.js';
 import { redactUrls } from '../predictors/remote/credentials.js';
 import { remotePredictor, type RemotePredictor } from '../predictors/remote/remote-predictor.js';
 import { isGrpcUrl, resolveGrpcEndpoint } from '../predictors/remote/grpc/endpoint.js';
@@ -166,17 +168,21 @@ async function start(app: FastifyInstance, opts: ResolvedServerOptions, state: S
   for (;;) {
     if (closing.aborted) return;
     try {
+      const shape = state.explainer.instanceShape;
       state.model ??= await remotePredictor(opts.predictorUrl, {
         headers: opts.predictorHeaders,
         concurrency: opts.predictorConcurrency,
+        // Arrays of more than one dimension (images) go out in their shape; rows are checked by checkModelFits.
+        ...(shape !== undefined && shape !== 'string' && shape.length > 1 && { shape }),
       });
+      checkModelTakes(state.model, shape);
       // A gRPC predictor has asked ModelReady already.
       if (!isGrpcUrl(state.model.url)) await probeModel(modelReadyUrl(state.model.url, state.model.protocol), opts.predictorHeaders, PROBE_TIMEOUT_MS);
       checkModelFits(state.explainer, state.model);
       break;
     } catch (err) {
-      if (err instanceof InvalidInputError) throw err;
-      if (err instanceof ModelMismatch) {
+      if (err instanceof InvalidInputError && !(err instanceof ModelInputMismatchError)) throw err;
+      if (err instanceof ModelMismatch || err instanceof ModelInputMismatchError) {
         // Read the metadata again on the next try: the model may be redeployed with the right one.
         state.model?.close();
         state.model = undefined;
@@ -202,13 +208,14 @@ function checkModelFits(explainer: ServableExplainer, model: RemotePredictor): v
   if (input === undefined) return;
   const width = explainer.rowWidth;
   const name = JSON.stringify(input.name);
-  if (input.features !== undefined && width !== undefined && input.features !== width) {
+  const features = input.dims?.length === 1 && input.dims[0] > 0 ? input.dims[0] : undefined;
+  if (features !== undefined && width !== undefined && features !== width) {
     throw new ModelMismatch(
-      `the model's metadata says its input ${name} takes ${input.features} values per row, ` +
+      `the model's metadata says its input ${name} takes ${features} values per row, ` +
         `but the explainer's rows have ${width}: this explainer was fitted for another model`,
     );
   }
-  const range = INTEGER_DATATYPE_RANGES[input.datatype];
+  const range = input.datatype === undefined || !Object.hasOwn(INTEGER_DATATYPE_RANGES, input.datatype) ? undefined : INTEGER_DATATYPE_RANGES[input.datatype];
   const values = explainer.rowValues;
   if (range !== undefined && values !== undefined && (!values.integers || values.min < range[0] || values.max > range[1])) {
     throw new ModelMismatch(
@@ -216,6 +223,17 @@ function checkModelFits(explainer: ServableExplainer, model: RemotePredictor): v
         `but the explainer's rows hold ${values.integers ? `values from ${values.min} to ${values.max}` : 'fractional values'}`,
     );
   }
+}
+
+/** Throws {@link ModelMismatch} when the model's metadata says it takes texts and the explainer's instances are numbers, or the other way round. */
+function checkModelTakes(model: RemotePredictor, shape: InstanceShape | undefined): void {
+  const takes = model.takes;
+  if (shape === undefined || takes === undefined || (takes === 'string') === (shape === 'string')) return;
+  throw new ModelMismatch(
+    shape === 'string'
+      ? `the explainer's instances are texts, but the model's metadata declares an input of shape [-1, ${(takes as readonly number[]).join(', ')}] (numbers); expected BYTES`
+      : `the explainer's instances are numbers of shape [${shape.join(', ')}], but the model's metadata declares a BYTES input (texts)`,
+  );
 }
 
 /** `GET /`: what this server answers. */

@@ -42,7 +42,7 @@ describe('glassbox serve-model and explain --model-url', () => {
   });
 
   it('names flag mistakes', async () => {
-    expect(await cli('explain', 'adult', '--row', '0', '--protocol', 'v2')).toMatchObject({ code: 2, stderr: expect.stringContaining('--protocol is for explaining a tabular data set') });
+    expect(await cli('explain', 'adult', '--row', '0', '--protocol', 'v2')).toMatchObject({ code: 2, stderr: expect.stringContaining('--protocol is for explaining a bundled data set') });
     expect(await cli('explain', 'adult', '--row', '0', '--model-url', 'http://127.0.0.1:1/v2/models/a/infer', '--protocol', 'grpc')).toMatchObject({ code: 2, stderr: expect.stringContaining('--protocol is "grpc"') });
     expect(await cli('explain', 'adult', '--row', '0', '--model-url', 'http://127.0.0.1:1/v2/models/a/infer', '--header', 'nocolon')).toMatchObject({ code: 2, stderr: expect.stringContaining("--header is \"nocolon\"; expected 'Name: value'") });
     expect(await cli('serve-model', 'iris')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown data set "iris"') });

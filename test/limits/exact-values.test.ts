@@ -26,7 +26,7 @@ describe('exact values', () => {
   });
 
   it('refuses model answers whose values their datatype cannot hold', () => {
-    const codec = new V2Codec({ name: 'x', datatype: 'FP64', features: undefined }, undefined);
+    const codec = new V2Codec({ name: 'x', datatype: 'FP64', dims: undefined, layout: undefined }, { outputName: undefined, scale: 1, classes: undefined });
     const answer = (datatype: string, data: number[]) => ({ outputs: [{ name: 'label', datatype, shape: [data.length], data }] });
     expect(codec.decode(answer('INT64', [4294967297, 0]), 2)).toEqual({ kind: 'labels', labels: [4294967297, 0] });
     expect(() => codec.decode(answer('INT64', [2 ** 53 + 2, 0]), 2)).toThrow(

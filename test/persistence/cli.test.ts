@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/run-cli.js';
-import { AnchorTabular, CEM, loadAdult, loadBundledModel, loadDemoModel, loadExplainer, readExplainerManifest, tfjsModel } from '../../src/index.js';
+import { AnchorTabular, CEM, loadExplainer, tfjsModel } from '../../src/index.js';
+import { loadAdult, loadBundledModel, loadDemoModel } from '../../src/entries/demo.js';
+import { readExplainerManifest } from '../../src/entries/persistence.js';
 import { tempDir } from './helpers.js';
 
 const adult = loadAdult();
@@ -59,6 +61,10 @@ describe('glassbox fit', () => {
       [['fit', 'adult', '--out', dir, '--sampling', 'unknown'], /--sampling does not apply to adult/],
       [['fit', 'mnist', '--out', dir, '--method', 'cem', '--seed', '1'], /--seed applies to --method anchor only/],
       [['fit', 'adult', '--out', dir, '--max-training-rows', '0'], /--max-training-rows is "0"; expected an integer >= 1/],
+      [['fit', 'mnist', '--out', dir, '--method', 'counterfactual', '--ae'], /--ae applies to --method cem only/],
+      [['fit', 'mnist', '--out', dir, '--max-iterations', '5'], /--max-iterations and --c-steps apply to the counterfactual methods/],
+      [['fit', 'mnist', '--out', dir, '--method', 'proto', '--c-steps', '0'], /--c-steps is "0"; expected an integer >= 1/],
+      [['fit', 'adult', '--out', dir, '--ae'], /--ae does not apply to adult/],
       [['explain', 'adult', '--explainer', dir, '--row', '0', '--seed', '2'], /--seed cannot change a saved explainer/],
       [['explain', 'mnist', '--explainer', dir, '--row', '0'], /--explainer is for the tabular data sets \(adult\)/],
     ];

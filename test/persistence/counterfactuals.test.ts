@@ -1,15 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CEM,
-  Counterfactual,
-  ExplainerFileError,
-  loadExplainer,
-  loadMnist,
-  loadTf,
-  saveExplainer,
-} from '../../src/index.js';
+import { CEM, Counterfactual, ExplainerFileError, loadExplainer, saveExplainer } from '../../src/index.js';
+import { loadMnist } from '../../src/entries/demo.js';
+import { loadTf } from '../../src/entries/predictors.js';
 import { useMnistModels } from '../counterfactuals/mnist-models.js';
 import { tempDir } from './helpers.js';
 
@@ -60,15 +54,25 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
     expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
   });
 
-  it('CEM with an autoencoder: the autoencoder is not saved and must be passed on loading', async () => {
+  it('CEM with an autoencoder: the autoencoder is saved in ae/ (checked on loading) or passed on loading', async () => {
     const explainer = new CEM(models.predictor, { mode: 'PN', shape: [28, 28, 1], featureRange: [0, 1], noInfoVal: 0, gamma: 0.1, ae: models.ae, ...CEM_BUDGET });
     const dir = await tempDir();
     await saveExplainer(explainer, dir);
+    const digit = mnist.test.image(5);
+    const expected = JSON.stringify(await explainer.explain(digit));
+    expect(JSON.stringify(await (await loadExplainer(dir, models.predictor)).explain(digit))).toBe(expected);
+    expect(JSON.stringify(await (await loadExplainer(dir, models.predictor, { ae: models.ae })).explain(digit))).toBe(expected);
+    const weights = join(dir, 'ae', 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[0] ^= 1;
+    await writeFile(weights, bytes);
     const err = await loadExplainer(dir, models.predictor).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExplainerFileError);
-    expect((err as Error).message).toMatch(/cannot restore the saved CEM: this CEM was saved with an autoencoder \(gamma 0\.1\); pass the same autoencoder \(option ae\)/);
-    const loaded = await loadExplainer(dir, models.predictor, { ae: models.ae });
-    const digit = mnist.test.image(5);
-    expect(JSON.stringify(await loaded.explain(digit))).toBe(JSON.stringify(await explainer.explain(digit)));
+    expect((err as Error).message).toMatch(/ae\/weights.bin: has SHA-256 .*; expected .* \(as "models.ae.weights.bin" in explainer.json says\)/);
+    const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
+    delete json.models;
+    await writeFile(join(dir, 'explainer.json'), JSON.stringify(json));
+    const missing = await loadExplainer(dir, models.predictor).catch((e: unknown) => e);
+    expect((missing as Error).message).toMatch(/cannot restore the saved CEM: this CEM was saved with an autoencoder \(gamma 0\.1\); pass the same autoencoder \(option ae\)/);
   });
 });

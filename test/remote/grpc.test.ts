@@ -53,7 +53,7 @@ describe('remotePredictor over gRPC', () => {
     expect(spec.rawRequests).toEqual([true, true, true, true]);
     expect(raw.url).toBe(spec.url);
     expect(raw.protocol).toBe('v2');
-    expect(raw.modelInput).toEqual({ name: 'features', datatype: 'FP64', features: 3 });
+    expect(raw.modelInput).toEqual({ name: 'features', datatype: 'FP64', dims: [3], layout: undefined });
     const stats = raw.stats;
     expect(stats).toMatchObject({ calls: 1, requests: 6, retries: 0, failures: 0, rows: 25 });
     // 25 rows × 3 FP64 values go out as 600 bytes of raw contents, plus names and shapes.

@@ -185,7 +185,7 @@ describe('Seldon Core v1 endpoints', () => {
       status: {
         status: 'FAILURE',
         code: -1,
-        info: 'the request carries strData; model income takes numeric rows as data.ndarray or data.tensor',
+        info: 'the request carries strData; model income takes a row of 3 features per instance as data.ndarray or data.tensor',
         reason: 'MICROSERVICE_BAD_DATA',
       },
     });

@@ -7,6 +7,7 @@ import { REMOTE_PREDICTOR_DEFAULTS, resolveRemoteOptions } from '../../src/predi
 import { KServeV1Codec } from '../../src/predictors/remote/protocols/kserve-v1.js';
 import { SeldonCodec } from '../../src/predictors/remote/protocols/seldon.js';
 import { V2Codec } from '../../src/predictors/remote/protocols/v2.js';
+import { readInstances } from '../../src/predictors/remote/instances.js';
 import { remotePredictor } from '../../src/predictors/remote/remote-predictor.js';
 import { backoffDelay, isRetryableNetworkError, retryAfterMs } from '../../src/predictors/remote/retry.js';
 import { ResponseShapeError } from '../../src/predictors/remote/tensor.js';
@@ -61,7 +62,7 @@ describe('options', () => {
     [{ protocol: 'grpc' }, /protocol is "grpc"/],
     [{ headers: { 'Bad Header': 'x' } }, /not a valid HTTP header name/],
     [{ headers: { A: 1 } }, /header "A" is 1; expected a string/],
-    [{ inputDatatype: 'BYTES' }, /inputDatatype is "BYTES"; expected one of FP32, FP64/],
+    [{ inputDatatype: 'STRING' }, /inputDatatype is "STRING"; expected one of FP32, FP64.*BYTES/],
     [{ signal: {} }, /signal is an object \(Object\); expected an AbortSignal/],
     [{ batchSize: 10 }, /no option "batchSize"/],
   ])('refuses %j', (options, message) => {
@@ -144,15 +145,15 @@ describe('batching', () => {
 
 describe('codecs', () => {
   it('v2 encodes one flat tensor and asks for the named output', () => {
-    const codec = new V2Codec({ name: 'in', datatype: 'FP32', features: 2 }, 'probs');
-    expect(codec.encode([[1, 2], [3, 4]])).toEqual({
+    const codec = new V2Codec({ name: 'in', datatype: 'FP32', dims: [2], layout: undefined }, { outputName: 'probs', scale: 1, classes: undefined });
+    expect(codec.encode({ kind: 'numbers', shape: [2], values: [[1, 2], [3, 4]] })).toEqual({
       inputs: [{ name: 'in', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }],
       outputs: [{ name: 'probs' }],
     });
   });
 
   it('v2 decodes flat, nested, [n] and [n, 1] outputs, and BOOL labels', () => {
-    const codec = new V2Codec({ name: 'in', datatype: 'FP64', features: undefined }, undefined);
+    const codec = new V2Codec({ name: 'in', datatype: 'FP64', dims: undefined, layout: undefined }, { outputName: undefined, scale: 1, classes: undefined });
     const out = (o: object) => ({ outputs: [{ name: 'o', ...o }] });
     expect(codec.decode(out({ datatype: 'FP64', shape: [2, 2], data: [0.1, 0.9, 0.8, 0.2] }), 2)).toEqual({
       kind: 'probabilities',
@@ -169,13 +170,13 @@ describe('codecs', () => {
     [{ outputs: [] }, /"outputs" is an array of length 0/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [0.3, 0.7, 0.1] }] }, /shape \[2,2\] \(4 values\) but 3 values/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2, 1], data: [1, 2, 3, 4] }] }, /shape \[2,2,1\]; expected \[rows\]/],
-    [{ outputs: [{ name: 'o', datatype: 'BYTES', shape: [2], data: ['a', 'b'] }] }, /datatype BYTES; expected numbers/],
+    [{ outputs: [{ name: 'o', datatype: 'BYTES', shape: [2], data: ['a', 'b'] }] }, /holds class names \("a"\); pass classes/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [[1, 2], [3]] }] }, /data\[1\] is an array of length 1; expected an array of 2/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [1, null, 3, 4] }] }, /data\[1\] is null; expected a finite number/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [[1, 2], [3, '4']] }] }, /data\[1\]\[1\] is "4"; expected a finite number/],
     ['just a string', /the v2 inference response is "just a string"; expected an object/],
   ])('v2 refuses %j', (body, message) => {
-    const codec = new V2Codec({ name: 'in', datatype: 'FP64', features: undefined }, undefined);
+    const codec = new V2Codec({ name: 'in', datatype: 'FP64', dims: undefined, layout: undefined }, { outputName: undefined, scale: 1, classes: undefined });
     expect(() => codec.decode(body, 2)).toThrow(ResponseShapeError);
     expect(() => codec.decode(body, 2)).toThrow(message);
   });
@@ -183,10 +184,39 @@ describe('codecs', () => {
   it('KServe v1 and Seldon refuse responses that lack their payload', () => {
     expect(() => new KServeV1Codec(undefined).decode({ outputs: [1] }, 1)).toThrow(/"predictions" is missing/);
     expect(() => new KServeV1Codec(undefined).decode({ predictions: [{ a: 1 }] }, 1)).toThrow(/pass outputName/);
-    expect(() => new SeldonCodec('ndarray', undefined).decode({ strData: 'x' }, 1)).toThrow(/"data" is missing/);
+    expect(() => new SeldonCodec('ndarray', undefined).decode({ jsonData: 'x' }, 1)).toThrow(/"data" is missing/);
     expect(() => new SeldonCodec('ndarray', undefined).decode({ data: { tftensor: {} } }, 1)).toThrow(/tftensor is not supported/);
-    expect(new SeldonCodec('tensor', ['a', 'b']).encode([[1, 2], [3, 4]])).toEqual({
+    expect(new SeldonCodec('tensor', ['a', 'b']).encode({ kind: 'numbers', shape: [2], values: [[1, 2], [3, 4]] })).toEqual({
       data: { names: ['a', 'b'], tensor: { shape: [2, 2], values: [1, 2, 3, 4] } },
     });
+  });
+});
+
+describe('typed instances on the wire', () => {
+  // A 2x2 image with 3 channels; pixel p, channel c holds 10 * p + c.
+  const hwc = [0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32];
+  const image = { height: 2, width: 2, channels: 3, data: Float32Array.from(hwc) };
+
+  it('reads texts, rows, nested arrays and images, and refuses mixed or ragged batches', () => {
+    expect(readInstances(['a', 'b'], undefined)).toEqual({ kind: 'strings', texts: ['a', 'b'] });
+    expect(readInstances([image], undefined)).toMatchObject({ kind: 'numbers', shape: [2, 2, 3] });
+    expect(readInstances([[[1], [2]], [[3], [4]]], undefined)).toEqual({ kind: 'numbers', shape: [2, 1], values: [[1, 2], [3, 4]] });
+    expect(readInstances([hwc], [2, 2, 3])).toMatchObject({ kind: 'numbers', shape: [2, 2, 3] });
+    expect(() => readInstances(['a', [1]], undefined)).toThrow(/instance 1 is an array of length 1 but instance 0 is a string/);
+    expect(() => readInstances([hwc], [2, 2, 2])).toThrow(/instance 0 has shape \[12\] \(12 values\) but the predictor's shape is \[2, 2, 2\]/);
+  });
+
+  it('lays images out channels first for NCHW, nested for KServe v1, and scales for UINT8', () => {
+    const v2 = new V2Codec({ name: 'x', datatype: 'UINT8', dims: [3, 2, 2], layout: undefined }, { outputName: undefined, scale: 2, classes: undefined });
+    const batch = readInstances([image], undefined);
+    v2.checkInstances(batch);
+    expect(v2.encode(batch)).toEqual({ inputs: [{ name: 'x', shape: [1, 3, 2, 2], datatype: 'UINT8', data: [0, 20, 40, 60, 2, 22, 42, 62, 4, 24, 44, 64] }] });
+    const v1 = new KServeV1Codec(undefined, { layout: 'NCHW', scale: 1, integer: false });
+    expect(v1.encode(batch)).toEqual({ instances: [[[[0, 10], [20, 30]], [[1, 11], [21, 31]], [[2, 12], [22, 32]]]] });
+    const texts = new V2Codec({ name: 't', datatype: 'BYTES', dims: [1], layout: undefined }, { outputName: undefined, scale: 1, classes: ['no', 'yes'] });
+    expect(texts.encode({ kind: 'strings', texts: ['a', 'b'] })).toEqual({ inputs: [{ name: 't', shape: [2, 1], datatype: 'BYTES', parameters: { content_type: 'str' }, data: ['a', 'b'] }] });
+    expect(texts.decode({ outputs: [{ name: 'o', datatype: 'BYTES', shape: [2, 1], data: [['yes'], ['no']] }] }, 2)).toEqual({ kind: 'labels', labels: [1, 0] });
+    expect(new SeldonCodec('strData', undefined).encode({ kind: 'strings', texts: ['a'] })).toEqual({ strData: 'a' });
+    expect(new SeldonCodec('ndarray', undefined, undefined, ['no', 'yes']).decode({ strData: 'yes' }, 1)).toEqual({ kind: 'labels', labels: [1] });
   });
 });

@@ -75,7 +75,7 @@ export const MNIST_PROTO_OPTIONS = Object.freeze({
   maxIterations: 150,
 });
 
-const MNIST_PROTOTYPE_DIGITS = 2000;
+export const MNIST_PROTOTYPE_DIGITS = 2000;
 
 function progress(io: CliIO) {
   return io.interactive

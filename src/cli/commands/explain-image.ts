@@ -5,10 +5,12 @@ import type { Explanation } from '../../core/explanation.js';
 import { loadMnist } from '../../datasets/mnist.js';
 import { toImage, type Image } from '../../image/image.js';
 import { renderAnchorPng } from '../../image/render.js';
+import type { Predictor } from '../../predictors/predictor.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import type { ConnectRemote } from './explain.js';
 
 /** The bundled image data sets `glassbox explain` knows. */
 export const IMAGE_DATASETS: readonly string[] = ['mnist'];
@@ -26,9 +28,10 @@ export interface ExplainImageFlags {
 /**
  * `glassbox explain mnist --row N [--png FILE] [--json]`: explains the bundled MNIST CNN's prediction for
  * held-out digit N with `AnchorImage` (SLIC superpixels, Alibi Explain's defaults). `--png` draws the
- * digit with the superpixels outlined and the anchor's highlighted (no browser needed).
+ * digit with the superpixels outlined and the anchor's highlighted (no browser needed). With
+ * `--model-url`, `remote` connects to the image model to explain instead of the bundled CNN.
  */
-export async function explainImageCommand(dataset: string, flags: ExplainImageFlags, io: CliIO): Promise<number> {
+export async function explainImageCommand(dataset: string, flags: ExplainImageFlags, io: CliIO, remote?: ConnectRemote): Promise<number> {
   const row = numberFlag('row', flags.row, { integer: true, min: 0 });
   if (row === undefined) throw new UsageError('--row N is required');
   const mnist = loadMnist();
@@ -41,10 +44,16 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
   checkRenderingFiles({ html: flags.html });
 
   const digit = toImage(mnist.test.image(row), mnist.shape);
-  const model = await loadBundledModel('mnist-cnn');
+  const byUrl = remote === undefined ? undefined : await remote();
+  const model = byUrl === undefined ? await loadBundledModel('mnist-cnn') : undefined;
   try {
-    const cnn = tfjsModel(model);
-    const explainer = new AnchorImage((images: Image[]) => cnn(images.map((im) => im.data)), { shape: mnist.shape, seed });
+    let predictor: Predictor<Image>;
+    if (model === undefined) predictor = byUrl as Predictor<Image>;
+    else {
+      const cnn = tfjsModel(model);
+      predictor = (images: Image[]) => cnn(images.map((im) => im.data));
+    }
+    const explainer = new AnchorImage(predictor, { shape: mnist.shape, seed });
     const started = performance.now();
     const explanation = await explainer.explain(digit, {
       threshold,
@@ -66,7 +75,8 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
     else io.stdout(formatImageAnchor(explanation, digit, { row, label: mnist.test.labels[row], elapsedMs }));
     return 0;
   } finally {
-    model.dispose();
+    model?.dispose();
+    byUrl?.close();
   }
 }
 

@@ -5,6 +5,7 @@ import { loadSentimentFillMask, loadSentimentModel } from '../../models/sentimen
 import { formatAnchor } from '../format.js';
 import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
+import type { ConnectRemote } from './explain.js';
 
 /** The bundled text data sets `glassbox explain` knows. */
 export const TEXT_DATASETS: readonly string[] = ['sentiment'];
@@ -27,9 +28,10 @@ export interface ExplainTextFlags {
 /**
  * `glassbox explain sentiment --text "..." | --row N [--sampling S]`: explains the bundled sentiment
  * classifier's prediction for a sentence with `AnchorText`. The word vectors (similarity sampling) and
- * the masked-word model (language-model sampling) are read only when that sampling is asked for.
+ * the masked-word model (language-model sampling) are read only when that sampling is asked for. With
+ * `--model-url`, `remote` connects to the model to explain instead of the bundled one.
  */
-export async function explainTextCommand(dataset: string, flags: ExplainTextFlags, io: CliIO): Promise<number> {
+export async function explainTextCommand(dataset: string, flags: ExplainTextFlags, io: CliIO, remote?: ConnectRemote): Promise<number> {
   const row = numberFlag('row', flags.row, { integer: true, min: 0 });
   if ((flags.text === undefined) === (row === undefined)) {
     throw new UsageError(`explain ${dataset} needs exactly one of --text "SENTENCE" and --row N`);
@@ -56,7 +58,8 @@ export async function explainTextCommand(dataset: string, flags: ExplainTextFlag
   const options: AnchorTextOptions = { sampling, seed };
   if (sampling === 'similarity') options.embeddings = loadGloVe();
   if (sampling === 'language_model') options.fillMask = loadSentimentFillMask();
-  const explainer = new AnchorText(predictor, options);
+  const model = remote === undefined ? undefined : await remote();
+  const explainer = new AnchorText(model ?? predictor, options);
   const started = performance.now();
   const explanation = await explainer.explain(text, {
     threshold,
@@ -65,6 +68,7 @@ export async function explainTextCommand(dataset: string, flags: ExplainTextFlag
       : undefined,
   });
   const elapsedMs = performance.now() - started;
+  model?.close();
   if (flags.json) io.stdout(`${JSON.stringify(explanation)}\n`);
   else io.stdout(`Text:       ${text}\n${formatAnchor(explanation, { targetNames: info.targetNames, elapsedMs })}`);
   await writeRenderings(explanation, { targetNames: info.targetNames }, files);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { remotePredictor } from '../../predictors/remote/remote-predictor.js';
-import type { RemoteProtocol } from '../../predictors/remote/options.js';
+import { remotePredictor, type RemotePredictor } from '../../predictors/remote/remote-predictor.js';
+import type { RemotePredictorOptions, RemoteProtocol } from '../../predictors/remote/options.js';
+import { MNIST_SHAPE } from '../../datasets/mnist.js';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { listDemoModels, loadDemoModel, type DemoModelName } from '../../models/demo-models.js';
 import { loadExplainer, readExplainerManifest } from '../../persistence/explainer-dir.js';
@@ -34,8 +35,9 @@ Options:
   --png FILE         also write the card as a PNG picture (needs Chromium: /usr/bin/chromium or $GLASSBOX_CHROMIUM)
   --text SENTENCE    sentiment: explain this sentence instead of held-out sentence N
   --sampling S       sentiment: how other words are perturbed: unknown (default), similarity, language_model
-  --model-url URL    adult: explain the model behind this endpoint (v2, KServe v1 or Seldon) instead of the bundled one
-                     (grpc://host:port/MODEL: the Open Inference Protocol over gRPC)
+  --model-url URL    explain the model behind this endpoint (v2, KServe v1 or Seldon) instead of the bundled one
+                     (sentiment: a text model; mnist: an image model taking [N, 28, 28, 1], e.g. glassbox serve-model;
+                     grpc://host:port/MODEL: the Open Inference Protocol over gRPC)
   --protocol P       with --model-url: v2, kserve-v1 or seldon (default: inferred from the URL)
   --header 'K: V'    with --model-url: an HTTP header to send (repeatable)
   --with-counterfactual   adult: also diverse counterfactuals of the row (what flips it, as
@@ -76,9 +78,15 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   }
   if (positionals.length > 1) throw new UsageError(`expected one data set, got ${positionals.join(' ')}`);
   const remoteFlag = (['model-url', 'protocol', 'header'] as const).find((f) => values[f] !== undefined);
-  if (remoteFlag !== undefined && (values['model-url'] === undefined || !BUNDLED_TASKS.includes(positionals[0]))) {
-    throw new UsageError(`--${remoteFlag} is for explaining a tabular data set (${BUNDLED_TASKS.join(', ')}) through --model-url URL`);
+  const remoteDatasets = [...BUNDLED_TASKS, ...TEXT_DATASETS, ...IMAGE_DATASETS];
+  if (remoteFlag !== undefined && (values['model-url'] === undefined || !remoteDatasets.includes(positionals[0]))) {
+    throw new UsageError(`--${remoteFlag} is for explaining a bundled data set (${remoteDatasets.join(', ')}) through --model-url URL`);
   }
+  /** The model behind --model-url, for a text or image data set (connected once the other flags are checked). */
+  const connect = (extra: RemotePredictorOptions) =>
+    values['model-url'] === undefined
+      ? undefined
+      : () => remotePredictor(values['model-url'] as string, { ...remoteFlags(values.protocol, values.header), ...extra });
   if (values.explainer !== undefined && !BUNDLED_TASKS.includes(positionals[0])) {
     throw new UsageError(`--explainer is for the tabular data sets (${BUNDLED_TASKS.join(', ')}); load other saved explainers with loadExplainer`);
   }
@@ -91,10 +99,10 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const diverseFlag = (['count', 'immutable'] as const).find((f) => values[f] !== undefined);
   if (diverseFlag !== undefined && !values['with-counterfactual']) throw new UsageError(`--${diverseFlag} is for --with-counterfactual`);
   const counterfactuals = values['with-counterfactual'] ? diverseFlags(values) : undefined;
-  if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io);
+  if (TEXT_DATASETS.includes(positionals[0])) return explainTextCommand(positionals[0], values, io, connect({}));
   const textFlag = TEXT_FLAGS.find((f) => values[f] !== undefined);
   if (textFlag !== undefined) throw new UsageError(`--${textFlag} is for the text data sets (${TEXT_DATASETS.join(', ')})`);
-  if (IMAGE_DATASETS.includes(positionals[0])) return explainImageCommand(positionals[0], values, io);
+  if (IMAGE_DATASETS.includes(positionals[0])) return explainImageCommand(positionals[0], values, io, connect({ shape: MNIST_SHAPE }));
   const task = loadBundledTask(positionals[0], [...TEXT_DATASETS, ...IMAGE_DATASETS]);
   const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
   if (rowIndex === undefined) throw new UsageError('--row N is required');
@@ -143,6 +151,9 @@ async function loadSavedTabular(dir: string, predictor: Predictor<number[]>): Pr
 async function remoteFromFlags(url: string, protocol: string | undefined, headerFlags: string[] | undefined, featureNames: string[]) {
   return remotePredictor(url, { ...remoteFlags(protocol, headerFlags), featureNames });
 }
+
+/** Connects to the model behind `--model-url` (see `explain`'s `connect`). */
+export type ConnectRemote = (() => Promise<RemotePredictor>) | undefined;
 
 /** The protocol and HTTP headers that `--protocol` and `--header` (repeatable, 'Name: value') give. */
 export function remoteFlags(protocol: string | undefined, headerFlags: string[] | undefined): { protocol: RemoteProtocol | 'auto'; headers: Record<string, string> } {

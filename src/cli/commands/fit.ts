@@ -19,7 +19,9 @@ import { tfjsModel } from '../../predictors/tfjs.js';
 import { loadBundledModel } from '../../tf/models.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { adultDiverseExplainer } from './counterfactual-diverse.js';
-import { adultProtoExplainer, adultProtoTrainingRows } from './counterfactual-proto.js';
+import { adultProtoExplainer, adultProtoTrainingRows, MNIST_PROTO_OPTIONS, MNIST_PROTOTYPE_DIGITS } from './counterfactual-proto.js';
+import { CounterfactualProto } from '../../counterfactuals/proto/counterfactual-proto.js';
+import { cutEncoder } from '../../counterfactuals/proto/encoder.js';
 
 export const FIT_USAGE = `Usage: glassbox fit DATASET --out DIR [options]
 
@@ -38,8 +40,10 @@ The model is not saved: it is passed (or reached by URL) when the explainer is l
   diabetes    AnchorTabular for the bundled diabetes regressor (task regression: anchors keep the
               prediction inside an interval, 'auto' by default or a request's interval parameter)
   mnist       --method anchor (AnchorImage, SLIC superpixels; default), counterfactual (Wachter et al.,
-              pixels in [0, 1]) or cem (pertinent negatives or positives, no-information values fitted
-              on 1,000 training digits)
+              pixels in [0, 1]), cem (pertinent negatives or positives, no-information values fitted
+              on 1,000 training digits; --ae adds the bundled autoencoder, gamma 100) or proto
+              (CounterfactualProto with the bundled autoencoder's encoder, prototypes of 2,000 training
+              digits); the autoencoder and encoder are saved in DIR (ae/, encoder/)
 
 Options:
   --out DIR                folder to write (created if missing; required)
@@ -47,13 +51,20 @@ Options:
   --model gbt|logreg       adult: the bundled model the explainer is for, noted in explainer.json (default gbt)
   --max-training-rows N    adult: keep a seeded sample of N training rows (proto: the first N; default: all 32,561)
   --sampling S             sentiment: unknown, similarity or language_model
-  --method M               adult: anchor, proto or diverse; mnist: anchor, counterfactual or cem
+  --method M               adult: anchor, proto or diverse; mnist: anchor, counterfactual, cem or proto
   --mode PN|PP             mnist --method cem: pertinent negative (default) or positive
+  --ae                     mnist --method cem: with the bundled autoencoder (the gamma term)
+  --max-iterations N       mnist counterfactual, cem, proto: optimiser steps per value of c (or lambda)
+  --c-steps N              mnist counterfactual, cem, proto: values of c (or lambda) searched; by URL, every
+                           step costs a finite-difference gradient (2 x 784 images), so keep both small
   -h, --help               show this help
 `;
 
 /** Training digits CEM's no-information values (their feature-wise median) are fitted on. */
 const CEM_FIT_DIGITS = 1000;
+/** CEM's autoencoder weight with `--ae`: Alibi's CEM MNIST example uses gamma 100. */
+const CEM_AE_GAMMA = 100;
+
 
 /** `glassbox fit DATASET --out DIR`: fits an explainer on a bundled data set and saves it. */
 export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
@@ -68,6 +79,9 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
       sampling: { type: 'string' },
       method: { type: 'string' },
       mode: { type: 'string' },
+      ae: { type: 'boolean' },
+      'max-iterations': { type: 'string' },
+      'c-steps': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -80,12 +94,12 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
   const flagsOf: Record<string, readonly string[]> = {
     adult: ['model', 'max-training-rows', 'method', 'seed'],
     sentiment: ['sampling', 'seed'],
-    mnist: ['method', 'mode', 'seed'],
+    mnist: ['method', 'mode', 'seed', 'ae', 'max-iterations', 'c-steps'],
     diabetes: ['seed'],
   };
   const allowed = flagsOf[dataset];
   if (allowed === undefined) throw new UsageError(`unknown data set "${dataset}"; expected one of: ${Object.keys(flagsOf).join(', ')}`);
-  for (const flag of ['model', 'max-training-rows', 'sampling', 'method', 'mode'] as const) {
+  for (const flag of ['model', 'max-training-rows', 'sampling', 'method', 'mode', 'ae', 'max-iterations', 'c-steps'] as const) {
     if (values[flag] !== undefined && !allowed.includes(flag)) throw new UsageError(`--${flag} does not apply to ${dataset}`);
   }
   const out = values.out;
@@ -100,7 +114,11 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
         : dataset === 'diabetes'
           ? fitDiabetes(seed)
           : await fitMnist(values, seed);
-  await saveExplainer(fitted.explainer, out, { model: fitted.model, ...(fitted.inputScaling !== undefined && { inputScaling: fitted.inputScaling }) });
+  try {
+    await saveExplainer(fitted.explainer, out, { model: fitted.model, ...(fitted.inputScaling !== undefined && { inputScaling: fitted.inputScaling }) });
+  } finally {
+    fitted.dispose?.();
+  }
   const files = await readdir(out);
   const bytes = (await Promise.all(files.map((f) => stat(join(out, f))))).reduce((sum, s) => sum + s.size, 0);
   io.stdout(`Saved ${fitted.explainer.constructor.name} (${fitted.what}) for ${fitted.model} to ${out}: ${files.length} file${files.length === 1 ? '' : 's'}, ${bytes.toLocaleString('en-US')} bytes\n`);
@@ -115,6 +133,8 @@ interface Fitted {
   what: string;
   /** The scaling a counterfactual explainer was fitted with, saved beside it. */
   inputScaling?: MinMaxScaling;
+  /** Frees the TensorFlow.js models the explainer holds, once it is saved. */
+  dispose?: () => void;
 }
 
 async function fitAdult(values: { model?: string; 'max-training-rows'?: string; method?: string }, seed: number | undefined): Promise<Fitted> {
@@ -168,32 +188,50 @@ function fitSentiment(samplingFlag: string | undefined, seed: number | undefined
   return { explainer: new AnchorText(predictor, options), model: info.name, what: `${sampling} sampling` };
 }
 
-async function fitMnist(values: { method?: string; mode?: string }, seed: number | undefined): Promise<Fitted> {
+async function fitMnist(values: { method?: string; mode?: string; ae?: boolean; 'max-iterations'?: string; 'c-steps'?: string }, seed: number | undefined): Promise<Fitted> {
   const method = values.method ?? 'anchor';
-  if (method !== 'anchor' && method !== 'counterfactual' && method !== 'cem') {
-    throw new UsageError(`--method is "${method}"; expected anchor, counterfactual or cem`);
+  if (method !== 'anchor' && method !== 'counterfactual' && method !== 'cem' && method !== 'proto') {
+    throw new UsageError(`--method is "${method}"; expected anchor, counterfactual, cem or proto`);
   }
   if (values.mode !== undefined && method !== 'cem') throw new UsageError('--mode applies to --method cem only');
+  if (values.ae && method !== 'cem') throw new UsageError('--ae applies to --method cem only (proto always uses the autoencoder\'s encoder)');
   if (seed !== undefined && method !== 'anchor') throw new UsageError('--seed applies to --method anchor only (counterfactual searches are not random)');
+  const maxIterations = numberFlag('max-iterations', values['max-iterations'], { integer: true, min: 1 });
+  const cSteps = numberFlag('c-steps', values['c-steps'], { integer: true, min: 1 });
+  if ((maxIterations !== undefined || cSteps !== undefined) && method === 'anchor') throw new UsageError('--max-iterations and --c-steps apply to the counterfactual methods');
   const mode = (values.mode ?? 'PN') as CEMMode;
   if (mode !== 'PN' && mode !== 'PP') throw new UsageError(`--mode is "${values.mode}"; expected PN or PP`);
   const mnist = loadMnist();
   const cnn = await loadBundledModel('mnist-cnn');
+  // The explainer keeps no reference to the classifier it needs for saving (the model is passed again on
+  // loading), but it does keep its autoencoder or encoder, which are saved with it: those are freed after.
+  const ae = values.ae || method === 'proto' ? await loadBundledModel('mnist-ae') : undefined;
+  const dispose = () => ae?.dispose();
   try {
     const predictor = tfjsModel(cnn);
     const model = 'mnist-cnn';
     if (method === 'anchor') {
       return { explainer: new AnchorImage((images) => predictor(images.map((im) => im.data)), { shape: mnist.shape, seed }), model, what: 'SLIC superpixels' };
     }
+    const search = { ...(maxIterations !== undefined && { maxIterations }), ...(cSteps !== undefined && { cSteps }) };
     if (method === 'counterfactual') {
-      return { explainer: new Counterfactual(predictor, { shape: mnist.shape, featureRange: [0, 1] }), model, what: 'pixels in [0, 1]' };
+      const options = { ...(maxIterations !== undefined && { maxIter: maxIterations }), ...(cSteps !== undefined && { maxLamSteps: cSteps }) };
+      return { explainer: new Counterfactual(predictor, { shape: mnist.shape, featureRange: [0, 1], ...options }), model, what: 'pixels in [0, 1]' };
     }
-    const cem = new CEM(predictor, { mode, shape: mnist.shape, featureRange: [0, 1] });
+    if (method === 'proto') {
+      const encoder = await cutEncoder(ae!, 4);
+      const explainer = new CounterfactualProto(predictor, { shape: mnist.shape, featureRange: [0, 1], encoder, ...MNIST_PROTO_OPTIONS, ...search });
+      await explainer.fit(Array.from({ length: MNIST_PROTOTYPE_DIGITS }, (_, i) => mnist.train.image(i)));
+      return { explainer, model, what: `encoder prototypes of ${MNIST_PROTOTYPE_DIGITS.toLocaleString('en-US')} digits`, dispose };
+    }
+    const cem = new CEM(predictor, { mode, shape: mnist.shape, featureRange: [0, 1], ...search, ...(ae !== undefined && { ae, gamma: CEM_AE_GAMMA }) });
     const count = Math.min(CEM_FIT_DIGITS, mnist.train.count);
     cem.fit(Array.from({ length: count }, (_, i) => mnist.train.image(i)));
-    return { explainer: cem, model, what: `${mode}, no-information values from ${count.toLocaleString('en-US')} digits` };
+    return { explainer: cem, model, what: `${mode}, no-information values from ${count.toLocaleString('en-US')} digits${ae === undefined ? '' : ', autoencoder'}`, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
   } finally {
-    // The explainer keeps no reference it needs for saving: the model is passed again on loading.
     cnn.dispose();
   }
 }

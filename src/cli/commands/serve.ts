@@ -5,6 +5,7 @@ import { predictorUrlFromHost } from '../../server/predictor-host.js';
 import { loadServableExplainer, SERVABLE_TYPES } from '../../server/servable-explainer.js';
 import { createExplainerServer } from '../../server/server.js';
 import { InvalidInputError } from '../../core/errors.js';
+import { bundledEmbeddings } from '../../datasets/glove.js';
 import type { Predictor } from '../../predictors/predictor.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 
@@ -18,16 +19,17 @@ export const SERVE_DRAIN_MS = 3000;
 
 export const SERVE_USAGE = `Usage: glassbox serve --explainer DIR --predictor-url URL [options]
 
-Serves a saved explainer (glassbox fit adult --out DIR [--method proto]) beside a deployed model: the
+Serves a saved explainer (glassbox fit adult|sentiment|mnist --out DIR [--method M]) beside a deployed model: the
 explainer container of KServe and Seldon. Explanations are answered at POST /v1/models/NAME:explain
 (KServe v1), POST /v2/models/NAME/infer (MLServer's explainer runtime), POST /api/v1.0/explain (Seldon) and
 POST /explain; health at /v2/health/live and /v2/health/ready, metrics at /metrics. One JSON log line per
 request on stdout. SIGTERM or Ctrl-C drains running explanations, then exits 0.
 
-Explainers served: ${SERVABLE_TYPES.join(', ')}, whose instances are rows of
-numbers in the model's own encoding; the model is called as a black box with [rows, features] tensors.
-AnchorText, AnchorImage, and counterfactuals of images or saved with autodiff gradients, an
-autoencoder or an encoder are refused at startup with the reason.
+Explainers served: ${SERVABLE_TYPES.join(', ')}. Instances are rows of numbers
+in the model's own encoding, texts (AnchorText) or images [H][W][C] (AnchorImage, image counterfactuals;
+over v2 also a base64 PNG or JPEG as BYTES); the model is called as a black box with the same instances
+([N, features], BYTES [N], [N, H, W, C]), and its v2 metadata must declare an input that fits (else
+readiness stays off with the reason). Counterfactuals saved with autodiff gradients are refused at startup.
 
 Every option can also be set by an environment variable (shown); a flag wins over the variable.
 
@@ -205,7 +207,7 @@ export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal
   const loaded = await loadServableExplainer(explainerDir, (rows) => {
     if (serverPredictor === undefined) throw new Error('internal error: the model is called before the server gave its predictor');
     return serverPredictor(rows);
-  });
+  }, { findEmbeddings: bundledEmbeddings });
   const server = createExplainerServer({
     ...options,
     explainer: (predictor) => {

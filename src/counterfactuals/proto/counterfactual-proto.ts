@@ -319,6 +319,11 @@ export class CounterfactualProto {
     return this.install(state);
   }
 
+  /** The TensorFlow.js models beside the explainer (its autoencoder and encoder, if any), for saving them with it. */
+  get tfModels(): { ae?: TfModel; encoder?: TfModel } {
+    return { ...(this.ae !== undefined && { ae: this.ae.model }), ...(this.encoder !== undefined && { encoder: this.encoder.model }) };
+  }
+
   /** The options and what `fit` learned, as plain data for `saveExplainer` (see {@link CounterfactualProto.fromState}). */
   toState(): CounterfactualProtoState {
     const { onProgress: _onProgress, ...options } = this.options;

@@ -1,4 +1,4 @@
-import { PredictorError } from '../../core/errors.js';
+import { InvalidInputError, PredictorError } from '../../core/errors.js';
 
 /** How many characters of a response body a {@link RemoteModelError} keeps. */
 export const BODY_SNIPPET_LENGTH = 500;
@@ -89,3 +89,10 @@ export function serverMessage(text: string): string | undefined {
   if (typeof b.detail === 'string') return b.detail;
   return undefined;
 }
+
+/**
+ * The model's metadata declares an input the instances do not fit (texts for a `BYTES` input, a shape
+ * that fits neither NHWC nor NCHW): an InvalidInputError, told apart so that a server can wait for the
+ * model to be redeployed instead of giving up.
+ */
+export class ModelInputMismatchError extends InvalidInputError {}

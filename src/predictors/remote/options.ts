@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../core/errors.js';
+import type { TensorLayout } from './instances.js';
 
 /** The JSON prediction protocols a remote predictor speaks. */
 export type RemoteProtocol = 'v2' | 'kserve-v1' | 'seldon';
@@ -17,6 +18,8 @@ export const V2_INPUT_DATATYPES = [
   'UINT64',
 ] as const;
 export type V2InputDatatype = (typeof V2_INPUT_DATATYPES)[number];
+/** What a remote predictor sends: numbers as one of {@link V2_INPUT_DATATYPES}, or texts as BYTES. */
+export type V2SendDatatype = V2InputDatatype | 'BYTES';
 
 export interface RemotePredictorOptions {
   /**
@@ -60,10 +63,35 @@ export interface RemotePredictorOptions {
   outputName?: string;
   /** v2 only: the input tensor's name. Read from the model metadata when not given. */
   inputName?: string;
-  /** v2 only: the input tensor's datatype. Read from the model metadata when not given. */
-  inputDatatype?: V2InputDatatype;
-  /** Seldon only: send rows as `data.ndarray` (default) or as `data.tensor {shape, values}`. */
-  seldonEncoding?: 'ndarray' | 'tensor';
+  /** v2 only: the input tensor's datatype (`BYTES` for texts). Read from the model metadata when not given. */
+  inputDatatype?: V2SendDatatype;
+  /**
+   * Seldon only: send instances as `data.ndarray` (default), as `data.tensor {shape, values}`, or texts as
+   * `strData` (one text per request, as the Seldon message carries one).
+   */
+  seldonEncoding?: 'ndarray' | 'tensor' | 'strData';
+  /**
+   * The shape of one numeric instance, e.g. `[28, 28, 1]` for MNIST digits (channels last, as glassbox
+   * holds images): instances of that many values, flat or nested, are sent as `[N, ...shape]` tensors.
+   * For v2 it is checked against the model metadata's input shape. By default an instance's own shape.
+   */
+  shape?: readonly number[];
+  /**
+   * How `[height, width, channels]` instances are laid out on the wire: `NHWC` (channels last) or `NCHW`
+   * (channels first, PyTorch and most ONNX vision models). For v2, told from the metadata's shape when
+   * not given; `NHWC` otherwise.
+   */
+  layout?: TensorLayout;
+  /**
+   * Multiplies every value sent (e.g. 255 for images held in [0, 1] by a model taking 0–255 `UINT8`).
+   * Scaled values for an integer datatype must be within 1e-3 of an integer, and are rounded.
+   */
+  scale?: number;
+  /**
+   * The class names, in label order, of a model that answers with class names (v2 `BYTES` outputs,
+   * KServe v1 or Seldon strings): each name is mapped to its index. A name not listed is an error.
+   */
+  classes?: readonly string[];
   /**
    * Tensors as raw little-endian bytes instead of typed values: over gRPC, `raw_input_contents` (default
    * `true`; `false` sends typed `*_contents`); over v2 REST, the binary tensor data extension
@@ -135,8 +163,12 @@ export interface ResolvedRemoteOptions {
   featureNames: readonly string[] | undefined;
   outputName: string | undefined;
   inputName: string | undefined;
-  inputDatatype: V2InputDatatype | undefined;
-  seldonEncoding: 'ndarray' | 'tensor';
+  inputDatatype: V2SendDatatype | undefined;
+  seldonEncoding: 'ndarray' | 'tensor' | 'strData';
+  shape: readonly number[] | undefined;
+  layout: TensorLayout | undefined;
+  scale: number;
+  classes: readonly string[] | undefined;
   /** `undefined` when not given: each transport has its own default. */
   binary: boolean | 'auto' | undefined;
   tls: false | RemoteTlsOptions;
@@ -160,6 +192,10 @@ const KNOWN_OPTIONS = new Set<string>([
   'inputName',
   'inputDatatype',
   'seldonEncoding',
+  'shape',
+  'layout',
+  'scale',
+  'classes',
   'binary',
   'tls',
   'metadata',
@@ -234,14 +270,37 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
   const outputName = optionalName('outputName', o.outputName);
   const inputName = optionalName('inputName', o.inputName);
   const inputDatatype = o.inputDatatype;
-  if (inputDatatype !== undefined && !(V2_INPUT_DATATYPES as readonly string[]).includes(inputDatatype)) {
+  if (inputDatatype !== undefined && inputDatatype !== 'BYTES' && !(V2_INPUT_DATATYPES as readonly string[]).includes(inputDatatype)) {
     throw new InvalidInputError(
-      `inputDatatype is ${describe(inputDatatype)}; expected one of ${V2_INPUT_DATATYPES.join(', ')}`,
+      `inputDatatype is ${describe(inputDatatype)}; expected one of ${V2_INPUT_DATATYPES.join(', ')}, BYTES`,
     );
   }
   const seldonEncoding = o.seldonEncoding ?? REMOTE_PREDICTOR_DEFAULTS.seldonEncoding;
-  if (seldonEncoding !== 'ndarray' && seldonEncoding !== 'tensor') {
-    throw new InvalidInputError(`seldonEncoding is ${describe(seldonEncoding)}; expected 'ndarray' or 'tensor'`);
+  if (seldonEncoding !== 'ndarray' && seldonEncoding !== 'tensor' && seldonEncoding !== 'strData') {
+    throw new InvalidInputError(`seldonEncoding is ${describe(seldonEncoding)}; expected 'ndarray', 'tensor' or 'strData'`);
+  }
+  let shape: readonly number[] | undefined;
+  if (o.shape !== undefined) {
+    if (!Array.isArray(o.shape) || o.shape.length === 0 || !o.shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new InvalidInputError(`shape is ${describe(o.shape)}; expected the shape of one instance, positive integers such as [28, 28, 1]`);
+    }
+    shape = [...o.shape];
+  }
+  const layout = o.layout;
+  if (layout !== undefined && layout !== 'NHWC' && layout !== 'NCHW') {
+    throw new InvalidInputError(`layout is ${describe(layout)}; expected 'NHWC' (channels last) or 'NCHW' (channels first)`);
+  }
+  const scale = o.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
+    throw new InvalidInputError(`scale is ${describe(scale)}; expected a positive number such as 255`);
+  }
+  let classes: readonly string[] | undefined;
+  if (o.classes !== undefined) {
+    if (!Array.isArray(o.classes) || o.classes.length === 0 || o.classes.some((c) => typeof c !== 'string')) {
+      throw new InvalidInputError(`classes is ${describe(o.classes)}; expected the class names in label order, a non-empty array of strings`);
+    }
+    if (new Set(o.classes).size !== o.classes.length) throw new InvalidInputError(`classes ${JSON.stringify(o.classes)} names a class twice; expected distinct names`);
+    classes = [...o.classes];
   }
   const binary = o.binary;
   if (binary !== undefined && binary !== true && binary !== false && binary !== 'auto') {
@@ -264,6 +323,10 @@ export function resolveRemoteOptions(options: RemotePredictorOptions | undefined
     inputName,
     inputDatatype,
     seldonEncoding,
+    shape,
+    layout,
+    scale,
+    classes,
     binary,
     tls: resolveTls(o.tls),
     metadata: resolveMetadata(o.metadata),

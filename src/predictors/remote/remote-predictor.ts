@@ -6,21 +6,28 @@ import { splitUrlCredentials, withUrlCredentials } from './credentials.js';
 import { isGrpcUrl } from './grpc/endpoint.js';
 import { bodySnippet, RemoteModelError } from './errors.js';
 import { describe, resolveRemoteOptions, type RemotePredictorOptions, type RemoteProtocol, type ResolvedRemoteOptions } from './options.js';
+import { batchSize, readInstances, sliceBatch, type InstanceBatch, type InstanceShape, type RemoteInstance } from './instances.js';
 import { createCodec, type ProtocolCodec } from './protocols/index.js';
 import { V2Codec, type V2InputSpec } from './protocols/v2.js';
 import { BINARY_TENSOR_EXTENSION, binaryRequest, fromBinary } from './protocols/v2-binary.js';
 import { StatsRecorder, type RemotePredictorStats } from './stats.js';
-import { isFiniteNumber, ResponseShapeError, type RemotePrediction } from './tensor.js';
+import { ResponseShapeError, type RemotePrediction } from './tensor.js';
 import { SiblingFailed, Transport, type JsonAnswer, type RequestSignals } from './transport.js';
 import type { PredictionWire } from './wire.js';
 
 /**
- * A {@link Predictor} backed by a model behind a URL. Call it with a batch of rows; it resolves to one
- * class label per row (`number[]`) or one row of class probabilities per row (`number[][]`), whichever
- * the model returns, in the order of the rows.
+ * A {@link Predictor} backed by a model behind a URL. Call it with a batch of instances (rows of numbers,
+ * texts, images or other arrays of one shape: a predictor for AnchorTabular, AnchorText, AnchorImage and
+ * the counterfactual explainers alike); it resolves to one class label per instance (`number[]`) or one
+ * row of class probabilities per instance (`number[][]`), whichever the model returns, in their order.
  */
-export interface RemotePredictor extends Predictor<number[]> {
-  (inputs: number[][], call?: RemoteCallOptions): Promise<number[] | number[][]>;
+export interface RemotePredictor extends Predictor<RemoteInstance> {
+  (inputs: readonly RemoteInstance[], call?: RemoteCallOptions): Promise<number[] | number[][]>;
+  /**
+   * What the model takes per instance, as far as its metadata says (v2 only): `'string'` for a `BYTES`
+   * input, the shape of one instance when the metadata fixes every dimension, else undefined.
+   */
+  readonly takes: InstanceShape | undefined;
   /**
    * The URL predictions are POSTed to (completed with `/infer` or `:predict` where the URL lacked it), or
    * the `grpc://host:port/MODEL[/VERSION]` URL of a gRPC model.
@@ -57,15 +64,20 @@ const NEVER = new AbortController().signal;
  * Connects to a model served over HTTP and returns it as a {@link Predictor}: the Open Inference
  * Protocol (KServe v2: MLServer, Triton, Seldon Core 2), KServe v1 (TF Serving style) or Seldon Core v1,
  * chosen from the URL path or by `options.protocol`. For v2 it first reads the model metadata (the input
- * tensor's name, datatype and width) unless `inputName` and `inputDatatype` are given.
+ * tensor's name, datatype and shape) unless `inputName` and `inputDatatype` are given.
  *
- * Each call splits its rows into requests of at most `maxBatchSize` rows, sends them with at most
+ * It takes the instances it is called with as they are: rows of numbers, texts (v2 `BYTES`, KServe v1
+ * strings, Seldon `ndarray` or `strData`), or arrays of one shape such as `[28, 28, 1]` images (v2
+ * `[N, ...shape]`, NHWC or NCHW; nested arrays for KServe v1 and Seldon); see `instances.ts`.
+ *
+ * Each call splits its instances into requests of at most `maxBatchSize` rows, sends them with at most
  * `concurrency` in flight (over all calls), retries network errors, timeouts and 429/502/503/504 answers
  * with exponential backoff and full jitter, and reassembles the predictions in row order. A call either
  * resolves to exactly one prediction per row or rejects: with {@link RemoteModelError} (URL, status,
  * attempts and the start of the response body) when the endpoint fails, answers garbage or the caller
  * aborts, and then every other request of the call is aborted and nothing is returned; with
- * InvalidInputError for rows that are not rectangular arrays of finite numbers.
+ * InvalidInputError for instances that are not all texts or all finite numbers of one shape, or that the
+ * model's metadata says it does not take.
  *
  * @example
  * const predict = await remotePredictor('http://models.internal/v2/models/income/infer', {
@@ -126,31 +138,32 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
   }
 
   const predictBatch = async (
-    rows: number[][],
+    batch: InstanceBatch,
     range: BatchRange,
     whole: boolean,
     signals: RequestSignals,
     headers: Record<string, string> | undefined,
   ) => {
-    const slice = rows.slice(range.start, range.end);
+    const slice = sliceBatch(batch, range);
+    const n = range.end - range.start;
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
     let answer: JsonAnswer & { binary?: Buffer };
     if (binary) {
       const { body, headerLength } = binaryRequest(codec.encode(slice) as Parameters<typeof binaryRequest>[0]);
-      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers, slice.length);
-    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, slice.length);
+      answer = await transport.requestBinary(inferUrl, body, headerLength, what, signals, headers, n);
+    } else answer = await transport.requestJson('POST', inferUrl, codec.encode(slice), what, signals, headers, n);
     let prediction: RemotePrediction;
     try {
-      prediction = codec.decode(answer.binary === undefined ? answer.body : fromBinary(answer.body, 'outputs', answer.binary), slice.length);
+      prediction = codec.decode(answer.binary === undefined ? answer.body : fromBinary(answer.body, 'outputs', answer.binary), n);
     } catch (err) {
       if (!(err instanceof ResponseShapeError)) throw err;
       throw new RemoteModelError(
-        `${what} to ${inferUrl} (${slice.length} rows) answered HTTP ${answer.status} but ${err.message}; ` +
+        `${what} to ${inferUrl} (${n} rows) answered HTTP ${answer.status} but ${err.message}; ` +
           `response body: ${JSON.stringify(bodySnippet(answer.text))}`,
         { url: inferUrl, status: answer.status, attempts: answer.attempts, body: bodySnippet(answer.text), kind: 'bad-response', cause: err },
       );
     }
-    stats.rows += slice.length;
+    stats.rows += n;
     return prediction;
   };
 
@@ -158,7 +171,9 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
     url: inferUrl,
     protocol: endpoint.protocol,
     modelInput: codec instanceof V2Codec ? { ...codec.input } : undefined,
-    checkRows: (rows) => codec.checkRows(rows),
+    takes: codec.takes,
+    maxPerRequest: codec.maxPerRequest,
+    checkInstances: (batch) => codec.checkInstances(batch),
     send: predictBatch,
     close: () => transport.close(),
   };
@@ -168,10 +183,10 @@ export async function remotePredictor(modelUrl: string, options?: RemotePredicto
 /** The predictor that sends its calls over `wire`. */
 function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats: StatsRecorder): RemotePredictor {
   const inferUrl = wire.url;
-  const predict = async (inputs: number[][], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
+  const predict = async (inputs: readonly RemoteInstance[], callOptions?: RemoteCallOptions): Promise<number[] | number[][]> => {
     stats.calls += 1;
-    const rows = checkRows(inputs);
-    wire.checkRows(rows);
+    const rows = readInstances(inputs, opts.shape);
+    wire.checkInstances(rows);
     const { signal: callSignal, headers } = checkCallOptions(callOptions);
     const caller =
       callSignal === undefined ? opts.signal : opts.signal === undefined ? callSignal : AbortSignal.any([opts.signal, callSignal]);
@@ -181,9 +196,10 @@ function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats:
         { url: inferUrl, status: undefined, attempts: 0, body: '', kind: 'aborted', cause: caller.reason },
       );
     }
-    if (rows.length === 0) return [];
+    const count = batchSize(rows);
+    if (count === 0) return [];
 
-    const batches = splitBatches(rows.length, opts.maxBatchSize);
+    const batches = splitBatches(count, Math.min(opts.maxBatchSize, wire.maxPerRequest ?? Infinity));
     const parts: RemotePrediction[] = new Array(batches.length);
     const call = new AbortController();
     const onCallerAbort = () => call.abort(caller!.reason);
@@ -220,6 +236,7 @@ function predictorOver(wire: PredictionWire, opts: ResolvedRemoteOptions, stats:
   return Object.defineProperties(predict, {
     url: { value: inferUrl, enumerable: true },
     protocol: { value: wire.protocol, enumerable: true },
+    takes: { value: wire.takes, enumerable: true },
     modelInput: { value: wire.modelInput, enumerable: true },
     stats: { get: () => stats.snapshot(), enumerable: true },
     resetStats: { value: () => stats.reset() },
@@ -275,33 +292,6 @@ async function binaryFor(binary: boolean | 'auto' | undefined, inferUrl: string,
 function checkGrpcOnlyOptions(opts: ResolvedRemoteOptions): void {
   if (opts.tls !== false) throw new InvalidInputError('tls applies to grpc:// URLs only; an https:// URL uses TLS by itself');
   if (Object.keys(opts.metadata).length > 0) throw new InvalidInputError('metadata applies to grpc:// URLs only; pass headers for HTTP');
-}
-
-/** Checks that `inputs` is an array of rows of one width holding finite numbers only. */
-function checkRows(inputs: unknown): number[][] {
-  if (!Array.isArray(inputs)) {
-    throw new InvalidInputError(`a remote predictor was called with ${describe(inputs)}; expected an array of rows (arrays of numbers)`);
-  }
-  let width = -1;
-  for (let i = 0; i < inputs.length; i++) {
-    const row: unknown = inputs[i];
-    if (!Array.isArray(row)) {
-      throw new InvalidInputError(`row ${i} is ${describe(row)}; expected an array of numbers`);
-    }
-    if (width < 0) width = row.length;
-    if (row.length !== width) {
-      throw new InvalidInputError(`row ${i} has ${row.length} values but row 0 has ${width}; expected rows of one width`);
-    }
-    for (let j = 0; j < row.length; j++) {
-      const v: unknown = row[j];
-      if (!isFiniteNumber(v)) {
-        throw new InvalidInputError(
-          `row ${i}, value ${j} is ${describe(v)}; expected a finite number (JSON cannot carry NaN or Infinity)`,
-        );
-      }
-    }
-  }
-  return inputs as number[][];
 }
 
 /** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */

@@ -212,3 +212,33 @@ export function describeJson(v: unknown): string {
   }
   return `a ${typeof v}`;
 }
+
+/** Whether `data` is an array whose first value (through nested arrays) is a string: class names. */
+export function holdsStrings(data: unknown): boolean {
+  let probe = data;
+  while (Array.isArray(probe) && probe.length > 0) probe = probe[0];
+  return typeof probe === 'string';
+}
+
+/**
+ * Labels for `n` instances from a model that answers with class names, `[name, ...]` or
+ * `[[name], ...]`: each name becomes its index in `classes` (the remote predictor's option).
+ *
+ * @throws ResponseShapeError without `classes`, for a name not in them, or for other than one name per instance.
+ */
+export function labelsFromNames(data: unknown, n: number, classes: readonly string[] | undefined, what: string): RemotePrediction {
+  const names = Array.isArray(data) ? data.map((d) => (Array.isArray(d) && d.length === 1 ? d[0] : d)) : [data];
+  if (names.length !== n) throw new ResponseShapeError(`${what} holds ${names.length} class names for the ${n} instances sent; expected exactly one per instance`);
+  if (classes === undefined) {
+    throw new ResponseShapeError(`${what} holds class names (${describeJson(names[0])}); pass classes (the names in label order) to map them to labels`);
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const labels = names.map((name, i) => {
+    const label = typeof name === 'string' ? index.get(name) : undefined;
+    if (label === undefined) {
+      throw new ResponseShapeError(`${what}[${i}] is ${describeJson(name)}; expected one of the classes ${JSON.stringify(classes)}`);
+    }
+    return label;
+  });
+  return { kind: 'labels', labels };
+}

@@ -1,4 +1,5 @@
 import type { BatchRange } from './batching.js';
+import type { InstanceBatch, InstanceShape } from './instances.js';
 import type { RemoteProtocol } from './options.js';
 import type { V2InputSpec } from './protocols/v2.js';
 import type { RemotePrediction } from './tensor.js';
@@ -6,7 +7,7 @@ import type { RequestSignals } from './transport.js';
 
 /**
  * How a remote predictor reaches its model: HTTP with a JSON or binary codec, or gRPC. The predictor
- * around it does the rest the same way for every wire: it checks the rows, splits them into batches,
+ * around it does the rest the same way for every wire: it checks the instances, splits them into batches,
  * bounds the requests of a call, abandons a call's other requests when one fails, and reassembles the
  * predictions in row order.
  */
@@ -16,16 +17,20 @@ export interface PredictionWire {
   readonly protocol: RemoteProtocol;
   /** The v2 input tensor rows are sent as; undefined for other protocols. */
   readonly modelInput: V2InputSpec | undefined;
-  /** Throws InvalidInputError for rows this model or encoding cannot take, before any request. */
-  checkRows(rows: readonly (readonly number[])[]): void;
+  /** What the model takes per instance, when its metadata says (see `RemotePredictor.takes`). */
+  readonly takes: InstanceShape | undefined;
+  /** At most this many instances per request, when the encoding carries fewer than `maxBatchSize`. */
+  readonly maxPerRequest?: number;
+  /** Throws InvalidInputError for instances this model or encoding cannot take, before any request. */
+  checkInstances(batch: InstanceBatch): void;
   /**
-   * Predictions of `rows[range.start..range.end)`, with retries; adds the rows to the statistics.
+   * Predictions of the instances `[range.start, range.end)` of `batch`, with retries; adds them to the statistics.
    *
    * @param whole whether the range is the whole call (error messages then name no rows).
    * @throws RemoteModelError when it fails for good; SiblingFailed when the call was abandoned.
    */
   send(
-    rows: number[][],
+    batch: InstanceBatch,
     range: BatchRange,
     whole: boolean,
     signals: RequestSignals,

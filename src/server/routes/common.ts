@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errorStatus } from '../../http/error-replies.js';
 import { HttpError } from '../../http/http-error.js';
+import { decodeImage } from '../../image/codecs.js';
+import type { Image } from '../../image/image.js';
 import { redactUrls } from '../../predictors/remote/credentials.js';
 import type { ExplanationRunner } from '../explanation-runner.js';
 import { recordError } from '../request-log.js';
@@ -16,8 +18,11 @@ export interface RouteDeps {
   bodyLimit: number;
 }
 
-/** A JSON-schema object for a row: an array of values or an object keyed by feature name; the explainer checks the values. */
-export const INSTANCE_SCHEMA = { type: ['array', 'object'] } as const;
+/**
+ * A JSON-schema object for an instance: a row (an array of values, or an object keyed by feature name), a
+ * text (a string) or an image (nested arrays); the runner checks its kind and the explainer its values.
+ */
+export const INSTANCE_SCHEMA = { type: ['array', 'object', 'string'] } as const;
 
 /** Explain options: an object whose names and values the explainer checks. */
 export const OPTIONS_SCHEMA = { type: 'object' } as const;
@@ -71,4 +76,23 @@ export function protocolErrorHandler(body: (status: number, message: string) => 
 /** Explain options from a request's parameters object (absent: none). */
 export function explainOptions(parameters: unknown): Record<string, unknown> {
   return (parameters ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * An image file sent as an instance (base64 PNG or JPEG: a v2 `BYTES` element, or TF Serving's
+ * `{"b64": "..."}`), decoded to pixels in [0, 1], flat HWC, and checked against the explainer's
+ * `[h, w, c]`. A 400 otherwise.
+ */
+export function decodeImageInstance(base64: string, shape: readonly number[], what: string): Float32Array {
+  if (shape.length !== 3) throw new HttpError(400, `${what} is an encoded image or a text, but the explainer's instances are rows of ${shape.join('x')} numbers`);
+  let image: Image;
+  try {
+    image = decodeImage(Buffer.from(base64, 'base64'), `${what} (base64)`);
+  } catch (err) {
+    throw new HttpError(400, `${what} is not a base64 PNG or JPEG image: ${(err as Error).message}`);
+  }
+  if (image.height !== shape[0] || image.width !== shape[1] || image.channels !== shape[2]) {
+    throw new HttpError(400, `${what} decodes to an image of shape [${image.height}, ${image.width}, ${image.channels}]; expected [${shape.join(', ')}]`);
+  }
+  return image.data;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonErrorBody } from '../../http/error-replies.js';
 import { HttpError } from '../../http/http-error.js';
-import { explainOptions, INSTANCE_SCHEMA, OPTIONS_SCHEMA, protocolErrorHandler, schemaErrors, type RouteDeps } from './common.js';
+import { decodeImageInstance, explainOptions, INSTANCE_SCHEMA, OPTIONS_SCHEMA, protocolErrorHandler, schemaErrors, type RouteDeps } from './common.js';
 
 const EXPECTED = '{"instances": [ONE INSTANCE], "parameters"?: {explain options}}';
 
@@ -9,7 +9,9 @@ const EXPECTED = '{"instances": [ONE INSTANCE], "parameters"?: {explain options}
  * KServe v1's explain endpoint, as KServe's explainer containers answer it
  * (https://kserve.github.io/website/latest/modelserving/data_plane/v1_protocol/):
  * - `POST /v1/models/NAME:explain` with `{"instances": [row]}` → the explanation JSON `{meta, data}`.
- *   One instance per request (KServe's Alibi explainer explains only the first; here more is a 400).
+ *   One instance per request (KServe's Alibi explainer explains only the first; here more is a 400): a
+ *   row, a text, an image's nested arrays, or for an image explainer `{"b64": "..."}` (TF Serving's
+ *   encoded binary input: a base64 PNG or JPEG).
  *   `parameters` (a glassbox extension) holds explain options such as `{"threshold": 0.9}`.
  * - `GET /v1/models/NAME` → `{"name", "ready"}` (503 while not ready).
  * - Errors: `{"error": "..."}`.
@@ -63,7 +65,14 @@ export function kserveV1Routes(deps: RouteDeps) {
         },
       },
       async (req, reply) => {
-        return deps.runner.explain(req, reply, req.body.instances[0], explainOptions(req.body.parameters));
+        let instance = req.body.instances[0];
+        // TF Serving's encoded binary instance: {"b64": "..."}, an image file for an image explainer.
+        const shape = deps.state.explainer?.instanceShape;
+        const b64 = instance !== null && typeof instance === 'object' && !Array.isArray(instance) ? (instance as { b64?: unknown }).b64 : undefined;
+        if (typeof b64 === 'string' && Object.keys(instance as object).length === 1 && Array.isArray(shape) && shape.length === 3) {
+          instance = decodeImageInstance(b64, shape, 'instances[0].b64');
+        }
+        return deps.runner.explain(req, reply, instance, explainOptions(req.body.parameters));
       },
     );
   };

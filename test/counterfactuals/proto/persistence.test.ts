@@ -1,17 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adultCounterfactualTask,
-  CounterfactualProto,
-  cutEncoder,
-  loadBundledModel,
-  loadExplainer,
-  loadMnist,
-  saveExplainer,
-  tfjsModel,
-  type TfModel,
-} from '../../../src/index.js';
+import { CounterfactualProto, loadExplainer, saveExplainer, tfjsModel, type TfModel } from '../../../src/index.js';
+import { cutEncoder } from '../../../src/entries/counterfactuals.js';
+import { adultCounterfactualTask, loadBundledModel, loadMnist } from '../../../src/entries/demo.js';
 import { tempDir } from '../../persistence/helpers.js';
 
 describe('saving and loading CounterfactualProto', () => {

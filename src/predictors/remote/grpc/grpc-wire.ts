@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../../core/errors.js';
 import { bodySnippet, RemoteModelError } from '../errors.js';
 import type { ResolvedRemoteOptions } from '../options.js';
+import { sliceBatch, type InstanceBatch } from '../instances.js';
 import { createV2Codec, V2Codec } from '../protocols/v2.js';
 import { checkProtocolOptions } from '../remote-predictor.js';
 import type { StatsRecorder } from '../stats.js';
@@ -72,29 +73,30 @@ export async function connectGrpc(url: string, opts: ResolvedRemoteOptions, stat
   }
 
   const send = async (
-    rows: number[][],
+    batch: InstanceBatch,
     range: { start: number; end: number },
     whole: boolean,
     signals: RequestSignals,
     headers: Record<string, string> | undefined,
   ): Promise<RemotePrediction> => {
-    const slice = rows.slice(range.start, range.end);
+    const slice = sliceBatch(batch, range);
+    const n = range.end - range.start;
     const what = whole ? 'prediction request' : `prediction request for rows ${range.start}..${range.end - 1}`;
     const body = codec.encode(slice) as { inputs: JsonTensor[]; outputs?: { name: string }[] };
     const request = inferRequest(body, endpoint.model, endpoint.version, raw);
     const answer = await transport.call('ModelInfer', request, what, signals, headers);
     let prediction: RemotePrediction;
     try {
-      prediction = codec.decode(outputsOf(answer.response), slice.length);
+      prediction = codec.decode(outputsOf(answer.response), n);
     } catch (err) {
       if (!(err instanceof ResponseShapeError)) throw err;
       const described = describeResponse(answer.response);
       throw new RemoteModelError(
-        `${what} (ModelInfer) to ${endpoint.url} (${slice.length} rows) answered OK but ${err.message}; response: ${bodySnippet(described)}`,
+        `${what} (ModelInfer) to ${endpoint.url} (${n} rows) answered OK but ${err.message}; response: ${bodySnippet(described)}`,
         { url: endpoint.url, status: 0, attempts: answer.attempts, body: bodySnippet(described), kind: 'bad-response', cause: err },
       );
     }
-    stats.rows += slice.length;
+    stats.rows += n;
     return prediction;
   };
 
@@ -102,7 +104,8 @@ export async function connectGrpc(url: string, opts: ResolvedRemoteOptions, stat
     url: endpoint.url,
     protocol: 'v2',
     modelInput: { ...codec.input },
-    checkRows: (rows) => codec.checkRows(rows),
+    takes: codec.takes,
+    checkInstances: (batch) => codec.checkInstances(batch),
     send,
     close: () => transport.close(),
   };

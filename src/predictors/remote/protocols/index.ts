@@ -4,6 +4,12 @@ import type { GetJson, ProtocolCodec } from './codec.js';
 import { KServeV1Codec } from './kserve-v1.js';
 import { SeldonCodec } from './seldon.js';
 import { createV2Codec } from './v2.js';
+import type { WireValues } from '../instances.js';
+
+/** How KServe v1 and Seldon send numbers: as the options lay them out and scale them (JSON numbers, no datatype). */
+function wireValues(options: ResolvedRemoteOptions): WireValues {
+  return { layout: options.layout ?? 'NHWC', scale: options.scale, integer: false };
+}
 
 export type { ProtocolCodec, GetJson } from './codec.js';
 
@@ -17,8 +23,8 @@ export async function createCodec(
     case 'v2':
       return createV2Codec(endpoint.metadataUrl, options, getJson);
     case 'kserve-v1':
-      return new KServeV1Codec(options.outputName);
+      return new KServeV1Codec(options.outputName, wireValues(options), options.classes);
     case 'seldon':
-      return new SeldonCodec(options.seldonEncoding, options.featureNames);
+      return new SeldonCodec(options.seldonEncoding, options.featureNames, wireValues(options), options.classes);
   }
 }

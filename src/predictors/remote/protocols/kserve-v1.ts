@@ -1,6 +1,9 @@
+import { nestedInstance, type InstanceBatch, type WireValues } from '../instances.js';
 import {
   describeJson,
   flattenTensor,
+  holdsStrings,
+  labelsFromNames,
   predictionsFromTensor,
   ResponseShapeError,
   type RemotePrediction,
@@ -12,19 +15,26 @@ import { asObject, type ProtocolCodec } from './codec.js';
  * https://kserve.github.io/website/latest/modelserving/data_plane/v1_protocol/ and
  * https://www.tensorflow.org/tfx/serving/api_rest#predict_api
  *
- * `POST /v1/models/NAME:predict` with `{"instances": [row, ...]}` answers `{"predictions": [p, ...]}`, one
- * prediction per instance: a label, a row of probabilities, or (TF Serving, for models with several
- * named outputs) an object keyed by output name, from which `outputName` picks one.
+ * `POST /v1/models/NAME:predict` with `{"instances": [instance, ...]}` answers `{"predictions": [p, ...]}`,
+ * one prediction per instance: a label, a row of probabilities, a class name (mapped by `classes`), or
+ * (TF Serving, for models with several named outputs) an object keyed by output name, from which
+ * `outputName` picks one. An instance is a row, a string, or nested arrays in its shape (`[h][w][c]`
+ * for an image, `[c][h][w]` with layout NCHW).
  */
 export class KServeV1Codec implements ProtocolCodec {
   readonly protocol = 'kserve-v1' as const;
 
-  constructor(private readonly outputName: string | undefined) {}
+  constructor(
+    private readonly outputName: string | undefined,
+    private readonly wire: WireValues = { layout: 'NHWC', scale: 1, integer: false },
+    private readonly classes?: readonly string[],
+  ) {}
 
-  checkRows(): void {}
+  checkInstances(): void {}
 
-  encode(rows: readonly (readonly number[])[]): unknown {
-    return { instances: rows };
+  encode(batch: InstanceBatch): unknown {
+    if (batch.kind === 'strings') return { instances: batch.texts };
+    return { instances: batch.values.map((v, i) => nestedInstance(v, batch.shape, this.wire, `instance ${i}`)) };
   }
 
   decode(body: unknown, n: number): RemotePrediction {
@@ -51,6 +61,8 @@ export class KServeV1Codec implements ProtocolCodec {
         return o[key];
       });
     }
-    return predictionsFromTensor(flattenTensor(predictions, 'the KServe v1 "predictions"'), n, 'the KServe v1 "predictions"');
+    const what = 'the KServe v1 "predictions"';
+    if (holdsStrings(predictions)) return labelsFromNames(predictions, n, this.classes, what);
+    return predictionsFromTensor(flattenTensor(predictions, what), n, what);
   }
 }
