@@ -57,16 +57,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
       rows: { type: 'string' },
       shard: { type: 'string' },
       workers: { type: 'string' },
-      seed: { type: 'string' },
-      threshold: { type: 'string' },
-      'coverage-samples': { type: 'string' },
-      explainer: { type: 'string' },
-      data: { type: 'string' },
-      model: { type: 'string' },
-      'model-url': { type: 'string' },
-      protocol: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...BATCH_EXPLAIN_OPTIONS,
     },
   });
   if (values.help) {
@@ -75,15 +66,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
   }
   const source = await sourceFromFlags(positionals, values);
   if (values.out === undefined) throw new UsageError('--out FILE is required');
-  const job: BatchJob = {
-    source: source.source,
-    model: modelFromFlags(values, source.modelName),
-    demo: BATCH_DEMO_MODULE,
-    explain: {
-      threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
-      coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1, max: COVERAGE_SAMPLES_MAX }),
-    },
-  };
+  const job = batchJobFromFlags(values, source);
   const summary = await explainBatch({
     job,
     out: values.out,
@@ -96,6 +79,39 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
   const resumed = summary.resumed > 0 ? ` (${summary.resumed} were already there)` : '';
   io.stderr(`explain-batch: ${summary.rows} rows in ${summary.out}${resumed}${failed}\n`);
   return summary.failed > 0 ? 1 : 0;
+}
+
+/**
+ * The parseArgs options of explain-batch that summarize shares: what to explain (DATASET's seed, or
+ * --explainer and --data), the anchor settings, the model (--model, or --model-url with --protocol and --header).
+ */
+export const BATCH_EXPLAIN_OPTIONS = {
+  seed: { type: 'string' },
+  threshold: { type: 'string' },
+  'coverage-samples': { type: 'string' },
+  explainer: { type: 'string' },
+  data: { type: 'string' },
+  model: { type: 'string' },
+  'model-url': { type: 'string' },
+  protocol: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** The batch job that the source, the model flags, --threshold and --coverage-samples name. */
+export function batchJobFromFlags(
+  values: Flags & { threshold?: string; 'coverage-samples'?: string },
+  source: { source: BatchSource; modelName?: DemoModelName },
+): BatchJob {
+  return {
+    source: source.source,
+    model: modelFromFlags(values, source.modelName),
+    demo: BATCH_DEMO_MODULE,
+    explain: {
+      threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
+      coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1, max: COVERAGE_SAMPLES_MAX }),
+    },
+  };
 }
 
 interface Flags {

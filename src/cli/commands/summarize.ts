@@ -4,18 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRowRange } from '../../batch/rows.js';
-import type { BatchJob } from '../../batch/job.js';
 import { GlassboxError } from '../../core/errors.js';
 import type { Explanation } from '../../core/explanation.js';
 import { MAX_SUMMARY_BUDGET, type AnchorSummaryData } from '../../summary/anchor-summary.js';
 import { summarizeBatch, summarizeBatchFile } from '../../summary/batch-summary.js';
 import { className } from '../../viz/anchor-card.js';
 import { formatCount } from '../../viz/html.js';
-import { BATCH_DEMO_MODULE } from '../batch-demo.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
-import { asUsage, modelFromFlags, parseThreshold, progressPrinter, sourceFromFlags } from './explain-batch.js';
+import { asUsage, BATCH_EXPLAIN_OPTIONS, batchJobFromFlags, progressPrinter, sourceFromFlags } from './explain-batch.js';
 
 export const SUMMARIZE_USAGE = `Usage: glassbox summarize DATASET [--rows A:B] [--budget N] [options]
        glassbox summarize --explainer DIR --data FILE (--model NAME | --model-url URL) [options]
@@ -61,16 +59,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
       out: { type: 'string' },
       html: { type: 'string' },
       json: { type: 'boolean', default: false },
-      seed: { type: 'string' },
-      threshold: { type: 'string' },
-      'coverage-samples': { type: 'string' },
-      explainer: { type: 'string' },
-      data: { type: 'string' },
-      model: { type: 'string' },
-      'model-url': { type: 'string' },
-      protocol: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...BATCH_EXPLAIN_OPTIONS,
     },
   });
   if (values.help) {
@@ -94,15 +83,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
     if (values.dataset !== undefined) throw new UsageError('--dataset names the classes of an --explanations file; to explain a data set, name it first: summarize adult');
     const source = await sourceFromFlags(positionals, values);
     if (source.source.kind === 'bundled') targetNames = loadBundledTask(source.source.dataset).dataset.targetNames;
-    const job: BatchJob = {
-      source: source.source,
-      model: modelFromFlags(values, source.modelName),
-      demo: BATCH_DEMO_MODULE,
-      explain: {
-        threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
-        coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),
-      },
-    };
+    const job = batchJobFromFlags(values, source);
     if ((values.explanations?.length ?? 0) > 1) throw new UsageError('--explanations names one file to write when explaining; several are for summarising existing files');
     const temporary = values.explanations === undefined ? mkdtempSync(join(tmpdir(), 'glassbox-summarize-')) : undefined;
     try {
