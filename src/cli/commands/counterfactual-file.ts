@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { MinMaxScaling } from '../../core/min-max-scaling.js';
 import type { Explanation } from '../../core/explanation.js';
 import { Counterfactual, type CounterfactualData } from '../../counterfactuals/counterfactual.js';
-import { encodeCsvRecord, loadCsv, type CsvTable } from '../../datasets/csv.js';
+import { loadCsv, type CsvTable } from '../../datasets/csv.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
-import { checkWidth, columnList, kindOfModel, loadModel, parseInstance, rangeFlag, required } from './explain-file.js';
+import { CARD_OPTIONS, checkWidth, columnList, explainedRow, kindOfModel, loadModel, rangeFlag, required, rowFlag, USER_MODEL_OPTIONS } from './explain-file.js';
 
 export const COUNTERFACTUAL_FILE_USAGE = `Usage: glassbox counterfactual --model FILE --train CSV --target COLUMN (--row N | --instance JSON) --desired-range LOW,HIGH [options]
 
@@ -49,18 +49,11 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
     args: argv,
     allowPositionals: true,
     options: {
-      model: { type: 'string' },
-      train: { type: 'string' },
-      target: { type: 'string' },
-      row: { type: 'string' },
-      instance: { type: 'string' },
+      ...USER_MODEL_OPTIONS,
       'desired-range': { type: 'string' },
       numeric: { type: 'string' },
       eps: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      png: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...CARD_OPTIONS,
     },
   });
   if (values.help) {
@@ -72,8 +65,7 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
   const trainPath = required('train', values.train);
   const target = required('target', values.target);
   const desiredRange = rangeFlag('desired-range', required('desired-range', values['desired-range']));
-  const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
-  if ((rowIndex === undefined) === (values.instance === undefined)) throw new UsageError('give exactly one of --row N and --instance JSON');
+  const rowIndex = rowFlag(values);
   const eps = numberFlag('eps', values.eps) ?? DEFAULT_EPS;
   const modelKind = kindOfModel(modelPath);
   const files = checkRenderingFiles({ html: values.html, png: values.png });
@@ -83,7 +75,7 @@ export async function counterfactualFileCommand(argv: string[], io: CliIO): Prom
   if (categorical.length > 0) {
     throw new UsageError(`counterfactual --model moves features continuously; ${categorical.join(', ')} ${categorical.length > 1 ? 'are' : 'is'} categorical in ${trainPath}`);
   }
-  const row = rowIndex === undefined ? encodeCsvRecord(table, parseInstance(values.instance as string), '--instance') : rowOf(table, rowIndex);
+  const row = explainedRow(table, rowIndex, values.instance);
   const d = table.featureNames.length;
   const varying = table.featureNames.map((_, f) => f).filter((f) => table.rows.some((r) => r[f] !== table.rows[0][f]));
   const scaling = MinMaxScaling.fit(table.rows, { features: varying, range: [0, 1] });
@@ -130,13 +122,6 @@ function rangeOf(table: CsvTable, f: number): number {
     hi = Math.max(hi, r[f]);
   }
   return hi - lo;
-}
-
-function rowOf(table: CsvTable, index: number): number[] {
-  if (index >= table.rows.length) {
-    throw new UsageError(`--row ${index} is out of range; ${table.source} has ${table.rows.length} rows (0..${table.rows.length - 1})`);
-  }
-  return table.rows[index];
 }
 
 /** The summary: the prediction and the range, and the features the counterfactual changes, in the CSV's units. */

@@ -74,11 +74,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     args: argv,
     allowPositionals: true,
     options: {
-      model: { type: 'string' },
-      train: { type: 'string' },
-      target: { type: 'string' },
-      row: { type: 'string' },
-      instance: { type: 'string' },
+      ...USER_MODEL_OPTIONS,
       categorical: { type: 'string' },
       numeric: { type: 'string' },
       delimiter: { type: 'string' },
@@ -88,10 +84,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       interval: { type: 'string' },
       width: { type: 'string' },
       seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      html: { type: 'string' },
-      png: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...CARD_OPTIONS,
     },
   });
   if (values.help) {
@@ -104,10 +97,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   const modelPath = required('model', values.model);
   const trainPath = required('train', values.train);
   const target = required('target', values.target);
-  const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
-  if ((rowIndex === undefined) === (values.instance === undefined)) {
-    throw new UsageError('give exactly one of --row N and --instance JSON');
-  }
+  const rowIndex = rowFlag(values);
   const threshold = thresholdFlag(values.threshold);
   const interval = intervalFlags(values.interval, values.width);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
@@ -121,15 +111,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     numeric: columnList(values.numeric),
     delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter,
   });
-  let instance: number[];
-  if (rowIndex !== undefined) {
-    if (rowIndex >= table.rows.length) {
-      throw new UsageError(`--row ${rowIndex} is out of range; ${trainPath} has ${table.rows.length} rows (0..${table.rows.length - 1})`);
-    }
-    instance = table.rows[rowIndex];
-  } else {
-    instance = encodeCsvRecord(table, parseInstance(values.instance as string), '--instance');
-  }
+  const instance = explainedRow(table, rowIndex, values.instance);
 
   const model = await loadModel(modelPath, modelKind, table, output);
   try {
@@ -231,6 +213,41 @@ function outputFlag(value: string | undefined, kind: 'onnx' | 'tfjs'): OnnxOutpu
   if (kind !== 'onnx') throw new UsageError('--output picks an output of an ONNX model; a TensorFlow.js model has one');
   if (value !== 'labels' && value !== 'probabilities' && value !== 'values') throw new UsageError(`--output is "${value}"; expected labels, probabilities or values`);
   return value;
+}
+
+/** The parseArgs options naming the user's model, its CSV and the row to explain: `explain --model` and `counterfactual --model`. */
+export const USER_MODEL_OPTIONS = {
+  model: { type: 'string' },
+  train: { type: 'string' },
+  target: { type: 'string' },
+  row: { type: 'string' },
+  instance: { type: 'string' },
+} as const;
+
+/** The parseArgs options for the output (--json, --html, --png) and --help of `explain --model` and `counterfactual --model`. */
+export const CARD_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  html: { type: 'string' },
+  png: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** `--row N` (undefined with --instance JSON); exactly one of the two must be given. */
+export function rowFlag(values: { row?: string; instance?: string }): number | undefined {
+  const rowIndex = numberFlag('row', values.row, { integer: true, min: 0 });
+  if ((rowIndex === undefined) === (values.instance === undefined)) {
+    throw new UsageError('give exactly one of --row N and --instance JSON');
+  }
+  return rowIndex;
+}
+
+/** The explained row: row `rowIndex` of the CSV, or else the `--instance` record encoded as the CSV's rows are. */
+export function explainedRow(table: CsvTable, rowIndex: number | undefined, instance: string | undefined): number[] {
+  if (rowIndex === undefined) return encodeCsvRecord(table, parseInstance(instance as string), '--instance');
+  if (rowIndex >= table.rows.length) {
+    throw new UsageError(`--row ${rowIndex} is out of range; ${table.source} has ${table.rows.length} rows (0..${table.rows.length - 1})`);
+  }
+  return table.rows[rowIndex];
 }
 
 export function required(flag: string, value: string | undefined): string {
