@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { onnxPredictor, type OnnxPredictor } from '../../src/predictors/onnx.js';
+import { releasedAfterEach } from './released-predictors.js';
 
 const dir = fileURLToPath(new URL('../../models/onnx/', import.meta.url));
 const RF = `${dir}adult-rf.onnx`;
@@ -18,15 +19,7 @@ interface HeldOut {
 }
 const heldout: HeldOut = JSON.parse(readFileSync(`${dir}adult-heldout.json`, 'utf8'));
 
-const open: OnnxPredictor[] = [];
-async function load(...args: Parameters<typeof onnxPredictor>): Promise<OnnxPredictor> {
-  const p = await onnxPredictor(...args);
-  open.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.release()));
-});
+const load = releasedAfterEach();
 
 /** What a predictor says about the model's input and output. */
 const about = (p: OnnxPredictor) => ({

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError, PredictorError } from '../../src/core/errors.js';
 import { loadAdult } from '../../src/datasets/adult.js';
-import { onnxPredictor, type OnnxPredictor } from '../../src/predictors/onnx.js';
+import { onnxPredictor } from '../../src/predictors/onnx.js';
+import { releasedAfterEach } from './released-predictors.js';
 
 /**
  * ONNX models written as converters other than skl2onnx write them (scripts/export-user-onnx.py):
@@ -13,15 +14,7 @@ const dir = fileURLToPath(new URL('../../models/onnx/user/', import.meta.url));
 const heldout: { rows: number[][]; labels: Record<string, (number | string)[]> } = JSON.parse(readFileSync(`${dir}heldout.json`, 'utf8'));
 const adult = loadAdult();
 
-const open: OnnxPredictor[] = [];
-async function load(...args: Parameters<typeof onnxPredictor>): Promise<OnnxPredictor> {
-  const p = await onnxPredictor(...args);
-  open.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.release()));
-});
+const load = releasedAfterEach();
 
 /** The most probable class of each row (the first of equals). */
 const argmax = (rows: ArrayLike<ArrayLike<number>>): number[] =>
