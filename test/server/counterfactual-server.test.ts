@@ -6,7 +6,7 @@ import { adultProtoExplainer, adultProtoTrainingRows } from '../../src/cli/comma
 import { adultCounterfactualTask } from '../../src/datasets/adult-counterfactual.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
-import { startControlledModel, startExplainerServer, stop, waitUntilReady, type CliProcess, type ControlledModel } from './helpers.js';
+import { serveAdultExplainer, stop, type CliProcess, type ControlledModel } from './helpers.js';
 
 /**
  * `glassbox serve` with a saved CounterfactualProto on Adult ("what would this applicant have to
@@ -31,9 +31,9 @@ let server: CliProcess | undefined;
 let url: string;
 
 beforeAll(async () => {
-  [dir, model] = await Promise.all([saveAdultProto(), startControlledModel()]);
-  ({ cli: server, url } = await startExplainerServer(['--explainer', dir, '--predictor-url', model.inferUrl, '--model-name', 'adult']));
-  await waitUntilReady(url);
+  const saving = saveAdultProto();
+  ({ model, server, url } = await serveAdultExplainer(saving));
+  dir = await saving;
 }, 60_000);
 
 afterAll(async () => {

@@ -151,3 +151,14 @@ export async function startControlledModel(): Promise<ControlledModel> {
   const server = await model.listen();
   return Object.assign(control, { server, inferUrl: `${server.url}/v2/models/adult/infer` });
 }
+
+/**
+ * The explainer saved in `dir` served by `glassbox serve` in front of a ControlledModel of Adult (model
+ * name "adult"), once ready. The model server starts while `dir` is still being written.
+ */
+export async function serveAdultExplainer(dir: string | Promise<string>): Promise<{ model: ControlledModel; server: CliProcess; url: string }> {
+  const [model, saved] = await Promise.all([startControlledModel(), dir]);
+  const { cli: server, url } = await startExplainerServer(['--explainer', saved, '--predictor-url', model.inferUrl, '--model-name', 'adult']);
+  await waitUntilReady(url);
+  return { model, server, url };
+}

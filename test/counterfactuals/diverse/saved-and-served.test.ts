@@ -9,7 +9,7 @@ import { DiverseCounterfactuals, saveExplainer } from '../../../src/index.js';
 import { loadServableExplainer } from '../../../src/entries/server.js';
 import { cli } from '../../cli/run-cli.js';
 import { tempDir } from '../../persistence/helpers.js';
-import { startControlledModel, startExplainerServer, stop, waitUntilReady, type CliProcess, type ControlledModel } from '../../server/helpers.js';
+import { serveAdultExplainer, stop, type CliProcess, type ControlledModel } from '../../server/helpers.js';
 
 /**
  * DiverseCounterfactuals saved by `glassbox fit adult --method diverse`, loaded in-process, and served
@@ -31,9 +31,7 @@ beforeAll(async () => {
   const fit = await cli('fit', 'adult', '--method', 'diverse', '--max-training-rows', '3000', '--seed', '2', '--out', dir);
   expect(fit.stderr).toBe('');
   expect(fit.stdout).toMatch(/^Saved DiverseCounterfactuals \(3,000 training rows, Education ordered\) for adult-gbt to .*: 3 files, [\d,]+ bytes\n$/);
-  model = await startControlledModel();
-  ({ cli: server, url } = await startExplainerServer(['--explainer', dir, '--predictor-url', model.inferUrl, '--model-name', 'adult']));
-  await waitUntilReady(url);
+  ({ model, server, url } = await serveAdultExplainer(dir));
 }, 60_000);
 
 afterAll(async () => {
