@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular } from '../../src/anchors/tabular/anchor-tabular.js';
@@ -8,7 +8,7 @@ import { loadAdult } from '../../src/datasets/adult.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { loadExplainer, saveExplainer } from '../../src/persistence/explainer-dir.js';
 import { MAX_JSON_DEPTH } from '../../src/persistence/folder-files.js';
-import { tempDir } from '../persistence/helpers.js';
+import { damagedCopy, tempDir } from '../persistence/helpers.js';
 
 /**
  * Issue 14, item 4: a saved explainer folder is untrusted data. Tampered copies (symbolic links in and
@@ -22,7 +22,6 @@ const { predictor } = loadDemoModel('adult-gbt');
 const VALUES = 'state.values.bin';
 let saved: string;
 let scratch: string;
-let copies = 0;
 
 beforeAll(async () => {
   saved = await tempDir();
@@ -31,12 +30,7 @@ beforeAll(async () => {
   await saveExplainer(explainer, saved);
 });
 
-async function tampered(damage: (dir: string) => Promise<void>): Promise<string> {
-  const dir = join(scratch, String(copies++));
-  await cp(saved, dir, { recursive: true });
-  await damage(dir);
-  return dir;
-}
+const tampered = (damage: (dir: string) => Promise<void>) => damagedCopy(saved, scratch, damage);
 
 async function loadError(dir: string): Promise<ExplainerFileError> {
   const started = performance.now();

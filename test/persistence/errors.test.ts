@@ -1,10 +1,10 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular, Counterfactual, ExplainerFileError, loadExplainer, saveExplainer } from '../../src/index.js';
 import { loadAdult, loadDemoModel } from '../../src/entries/demo.js';
 import { readExplainerManifest } from '../../src/entries/persistence.js';
-import { tempDir } from './helpers.js';
+import { damagedCopy, tempDir } from './helpers.js';
 
 const adult = loadAdult();
 const { predictor } = loadDemoModel('adult-gbt');
@@ -12,7 +12,6 @@ const { predictor } = loadDemoModel('adult-gbt');
 describe('loading a damaged or foreign explainer folder', () => {
   let saved: string;
   let scratch: string;
-  let copies = 0;
   beforeAll(async () => {
     saved = await tempDir();
     scratch = await tempDir();
@@ -21,12 +20,7 @@ describe('loading a damaged or foreign explainer folder', () => {
   });
 
   /** A copy of the saved explainer with `damage` done to it. */
-  async function damaged(damage: (dir: string) => Promise<void>): Promise<string> {
-    const dir = join(scratch, String(copies++));
-    await cp(saved, dir, { recursive: true });
-    await damage(dir);
-    return dir;
-  }
+  const damaged = (damage: (dir: string) => Promise<void>) => damagedCopy(saved, scratch, damage);
   const editJson = (edit: (json: Record<string, any>) => void) => async (dir: string) => {
     const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));
     edit(json);
