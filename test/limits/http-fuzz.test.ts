@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../src/core/rng.js';
-import { loadServableExplainer } from '../../src/server/servable-explainer.js';
-import { createExplainerServer, type ListeningExplainerServer } from '../../src/server/server.js';
-import { saveAdultExplainer, startControlledModel, type ControlledModel } from '../server/helpers.js';
+import type { ListeningExplainerServer } from '../../src/server/server.js';
+import { startAdultExplainerServer, type ControlledModel } from '../server/helpers.js';
 
 /**
  * Issue 14, tests: random and adversarial bodies on every explain route (deep nesting, huge shapes,
@@ -69,15 +68,7 @@ let model: ControlledModel;
 let server: ListeningExplainerServer;
 
 beforeAll(async () => {
-  const [dir, m] = await Promise.all([saveAdultExplainer(), startControlledModel()]);
-  model = m;
-  server = await createExplainerServer({
-    predictorUrl: model.inferUrl,
-    port: 0,
-    logLevel: 'silent',
-    explainer: (predictor) => loadServableExplainer(dir, predictor),
-  }).listen();
-  await server.ready;
+  ({ model, server } = await startAdultExplainerServer());
 }, 60_000);
 
 afterAll(async () => {

@@ -7,9 +7,8 @@ import { InvalidInputError } from '../../src/core/errors.js';
 import { Counterfactual } from '../../src/counterfactuals/counterfactual.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
-import { loadServableExplainer } from '../../src/server/servable-explainer.js';
-import { createExplainerServer, type ListeningExplainerServer } from '../../src/server/server.js';
-import { saveAdultExplainer, startControlledModel, type ControlledModel } from '../server/helpers.js';
+import type { ListeningExplainerServer } from '../../src/server/server.js';
+import { startAdultExplainerServer, type ControlledModel } from '../server/helpers.js';
 
 /**
  * Issue 14, item 1: every explain option has a range (for library calls too), the server adds tighter
@@ -66,16 +65,7 @@ describe('the server', () => {
   let server: ListeningExplainerServer;
 
   beforeAll(async () => {
-    const [dir, m] = await Promise.all([saveAdultExplainer(), startControlledModel()]);
-    model = m;
-    server = await createExplainerServer({
-      predictorUrl: model.inferUrl,
-      port: 0,
-      logLevel: 'silent',
-      maxCoverageSamples: 5_000,
-      explainer: (predictor) => loadServableExplainer(dir, predictor),
-    }).listen();
-    await server.ready;
+    ({ model, server } = await startAdultExplainerServer({ maxCoverageSamples: 5_000 }));
   }, 60_000);
 
   afterAll(async () => {

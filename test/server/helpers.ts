@@ -8,6 +8,9 @@ import { loadAdult } from '../../src/datasets/adult.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
 import { loadDemoModel } from '../../src/models/demo-models.js';
 import { saveExplainer } from '../../src/persistence/explainer-dir.js';
+import type { ExplainerServerOptions } from '../../src/server/options.js';
+import { loadServableExplainer } from '../../src/server/servable-explainer.js';
+import { createExplainerServer, type ListeningExplainerServer } from '../../src/server/server.js';
 import { sleep } from '../remote/helpers.js';
 
 /**
@@ -161,4 +164,21 @@ export async function serveAdultExplainer(dir: string | Promise<string>): Promis
   const { cli: server, url } = await startExplainerServer(['--explainer', saved, '--predictor-url', model.inferUrl, '--model-name', 'adult']);
   await waitUntilReady(url);
   return { model, server, url };
+}
+
+/**
+ * The Adult explainer (saveAdultExplainer) served in-process on 127.0.0.1, port 0, in front of a
+ * ControlledModel, once ready; `options` add to or override the server's.
+ */
+export async function startAdultExplainerServer(options: Partial<ExplainerServerOptions> = {}): Promise<{ model: ControlledModel; server: ListeningExplainerServer }> {
+  const [dir, model] = await Promise.all([saveAdultExplainer(), startControlledModel()]);
+  const server = await createExplainerServer({
+    predictorUrl: model.inferUrl,
+    port: 0,
+    logLevel: 'silent',
+    explainer: (predictor) => loadServableExplainer(dir, predictor),
+    ...options,
+  }).listen();
+  await server.ready;
+  return { model, server };
 }
