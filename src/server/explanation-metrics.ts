@@ -24,26 +24,22 @@ export class ExplanationMetrics {
     private readonly modelName: string,
     registry: Registry,
   ) {
-    const registers = [registry];
     const labelNames: Labels[] = ['model_name', 'explainer', 'class'];
+    const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, labelNames, buckets, registers: [registry] });
     // Precision near the default threshold (0.95) is where a drift matters, so the buckets crowd there.
-    this.precision = new Histogram({ name: 'glassbox_anchor_precision', help: 'Precision of each anchor explained', labelNames, buckets: [0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1], registers });
-    this.coverage = new Histogram({ name: 'glassbox_anchor_coverage', help: 'Coverage of each anchor explained', labelNames, buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1], registers });
-    this.anchorSize = new Histogram({ name: 'glassbox_anchor_size', help: 'Conditions (features, words or superpixels) in each anchor explained', labelNames, buckets: [0, 1, 2, 3, 4, 5, 6, 8, 10, 15], registers });
-    this.modelCalls = new Histogram({
-      name: 'glassbox_explanation_model_calls_by_class',
-      help: 'Model calls each explanation reports (its own count), by explainer and class',
-      labelNames,
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
-      registers,
-    });
-    this.counterfactualDistance = new Histogram({
-      name: 'glassbox_counterfactual_distance',
-      help: "Distance of each counterfactual found to its instance (the explainer's own distance: L1, beta*L1 + L2^2 for CounterfactualProto, mean |change| / MAD for DiverseCounterfactuals)",
-      labelNames,
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100],
-      registers,
-    });
+    this.precision = histogram('glassbox_anchor_precision', 'Precision of each anchor explained', [0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1]);
+    this.coverage = histogram('glassbox_anchor_coverage', 'Coverage of each anchor explained', [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+    this.anchorSize = histogram('glassbox_anchor_size', 'Conditions (features, words or superpixels) in each anchor explained', [0, 1, 2, 3, 4, 5, 6, 8, 10, 15]);
+    this.modelCalls = histogram(
+      'glassbox_explanation_model_calls_by_class',
+      'Model calls each explanation reports (its own count), by explainer and class',
+      [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    );
+    this.counterfactualDistance = histogram(
+      'glassbox_counterfactual_distance',
+      "Distance of each counterfactual found to its instance (the explainer's own distance: L1, beta*L1 + L2^2 for CounterfactualProto, mean |change| / MAD for DiverseCounterfactuals)",
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 100],
+    );
   }
 
   /** Records what a successful explanation says; values an explanation does not have are skipped. */
