@@ -63,12 +63,38 @@ def make_model(graph, doc):
     return model
 
 
-def sequence_of_maps_type():
-    """seq(map(int64, float)): the type of ZipMap's output (onnx 1.12 has no helper for map types)."""
+def sequence_of_maps_type(key_type=TensorProto.INT64):
+    """seq(map(key_type, float)): the type of ZipMap's output, keyed by int64 or string class labels (onnx
+    1.12 has no helper for map types)."""
     map_type = onnx.TypeProto()
-    map_type.map_type.key_type = TensorProto.INT64
+    map_type.map_type.key_type = key_type
     map_type.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(TensorProto.FLOAT, []))
     return helper.make_sequence_type_proto(map_type)
+
+
+def tree_nodes(tree, t, attrs):
+    """Appends the nodes of one fitted sklearn tree (x <= threshold goes left) to `attrs`; returns its leaves."""
+    leaves = []
+    for node in range(tree.node_count):
+        leaf = tree.children_left[node] == -1
+        attrs['nodes_treeids'].append(t)
+        attrs['nodes_nodeids'].append(node)
+        attrs['nodes_featureids'].append(0 if leaf else int(tree.feature[node]))
+        attrs['nodes_values'].append(0.0 if leaf else float(tree.threshold[node]))
+        attrs['nodes_modes'].append('LEAF' if leaf else 'BRANCH_LEQ')
+        attrs['nodes_truenodeids'].append(0 if leaf else int(tree.children_left[node]))
+        attrs['nodes_falsenodeids'].append(0 if leaf else int(tree.children_right[node]))
+        if leaf:
+            leaves.append(node)
+    return leaves
+
+
+def ensemble_attrs(prefix):
+    """Empty attribute lists of a tree ensemble: the nodes', and the leaves' (`class` or `target` as `prefix`)."""
+    names = ['nodes_treeids', 'nodes_nodeids', 'nodes_featureids', 'nodes_values', 'nodes_modes',
+             'nodes_truenodeids', 'nodes_falsenodeids', f'{prefix}_treeids', f'{prefix}_nodeids', f'{prefix}_ids',
+             f'{prefix}_weights']
+    return {k: [] for k in names}
 
 
 def export_forest(forest, n_features):
@@ -83,27 +109,16 @@ def export_forest(forest, n_features):
     as class 1; with the weight under class id 1 it outputs the scores (0, p).) sklearn sends a row left when
     x <= threshold (BRANCH_LEQ, left = true branch); it compares float32 features, as ONNX does here.
     """
-    attrs = {k: [] for k in ['nodes_treeids', 'nodes_nodeids', 'nodes_featureids', 'nodes_values', 'nodes_modes',
-                             'nodes_truenodeids', 'nodes_falsenodeids', 'class_treeids', 'class_nodeids',
-                             'class_ids', 'class_weights']}
+    attrs = ensemble_attrs('class')
     n_trees = len(forest.estimators_)
     for t, estimator in enumerate(forest.estimators_):
         tree = estimator.tree_
-        for node in range(tree.node_count):
-            leaf = tree.children_left[node] == -1
-            attrs['nodes_treeids'].append(t)
-            attrs['nodes_nodeids'].append(node)
-            attrs['nodes_featureids'].append(0 if leaf else int(tree.feature[node]))
-            attrs['nodes_values'].append(0.0 if leaf else float(tree.threshold[node]))
-            attrs['nodes_modes'].append('LEAF' if leaf else 'BRANCH_LEQ')
-            attrs['nodes_truenodeids'].append(0 if leaf else int(tree.children_left[node]))
-            attrs['nodes_falsenodeids'].append(0 if leaf else int(tree.children_right[node]))
-            if leaf:
-                counts = tree.value[node][0]
-                attrs['class_treeids'].append(t)
-                attrs['class_nodeids'].append(node)
-                attrs['class_ids'].append(0)
-                attrs['class_weights'].append(float(counts[1] / counts.sum()) / n_trees)
+        for node in tree_nodes(tree, t, attrs):
+            counts = tree.value[node][0]
+            attrs['class_treeids'].append(t)
+            attrs['class_nodeids'].append(node)
+            attrs['class_ids'].append(0)
+            attrs['class_weights'].append(float(counts[1] / counts.sum()) / n_trees)
     classes = [int(c) for c in forest.classes_]
     trees = helper.make_node('TreeEnsembleClassifier', ['X'], ['output_label', 'probabilities'], domain='ai.onnx.ml',
                              classlabels_int64s=classes, post_transform='NONE', **attrs)

@@ -65,38 +65,14 @@ NUMERIC_TYPES = {'Age': TensorProto.INT64, 'Capital Gain': TensorProto.DOUBLE, '
                  'Hours per week': TensorProto.FLOAT}
 
 
-def tree_nodes(tree, t, attrs):
-    """Appends the nodes of one fitted sklearn tree (x <= threshold goes left) to `attrs`; returns its leaves."""
-    leaves = []
-    for node in range(tree.node_count):
-        leaf = tree.children_left[node] == -1
-        attrs['nodes_treeids'].append(t)
-        attrs['nodes_nodeids'].append(node)
-        attrs['nodes_featureids'].append(0 if leaf else int(tree.feature[node]))
-        attrs['nodes_values'].append(0.0 if leaf else float(tree.threshold[node]))
-        attrs['nodes_modes'].append('LEAF' if leaf else 'BRANCH_LEQ')
-        attrs['nodes_truenodeids'].append(0 if leaf else int(tree.children_left[node]))
-        attrs['nodes_falsenodeids'].append(0 if leaf else int(tree.children_right[node]))
-        if leaf:
-            leaves.append(node)
-    return leaves
-
-
-def ensemble_attrs(prefix):
-    names = ['nodes_treeids', 'nodes_nodeids', 'nodes_featureids', 'nodes_values', 'nodes_modes',
-             'nodes_truenodeids', 'nodes_falsenodeids', f'{prefix}_treeids', f'{prefix}_nodeids', f'{prefix}_ids',
-             f'{prefix}_weights']
-    return {k: [] for k in names}
-
-
 def forest_attrs(forest, weights_on):
     """TreeEnsembleClassifier attributes of a binary forest: leaf weight p(class 1) / trees on class id
     `weights_on` (0 or 1), or 'both': p(class 0) / trees on id 0 and p(class 1) / trees on id 1."""
-    attrs = ensemble_attrs('class')
+    attrs = adult_onnx.ensemble_attrs('class')
     n_trees = len(forest.estimators_)
     for t, estimator in enumerate(forest.estimators_):
         tree = estimator.tree_
-        for node in tree_nodes(tree, t, attrs):
+        for node in adult_onnx.tree_nodes(tree, t, attrs):
             counts = tree.value[node][0]
             p = counts / counts.sum()
             for k in ([0, 1] if weights_on == 'both' else [weights_on]):
@@ -127,10 +103,10 @@ def export_gbt(gbt, n_features):
     """GradientBoostingClassifier (binary, log-loss) -> TreeEnsembleClassifier as XGBoost's converter
     writes it: p(class 1) = sigmoid(prior + learning_rate * sum of leaf values); leaf values on class
     id 0, the prior log-odds as base_values, post_transform LOGISTIC (onnxruntime returns [1 - p, p])."""
-    attrs = ensemble_attrs('class')
+    attrs = adult_onnx.ensemble_attrs('class')
     for t, estimator in enumerate(gbt.estimators_[:, 0]):
         tree = estimator.tree_
-        for node in tree_nodes(tree, t, attrs):
+        for node in adult_onnx.tree_nodes(tree, t, attrs):
             attrs['class_treeids'].append(t)
             attrs['class_nodeids'].append(node)
             attrs['class_ids'].append(0)
@@ -143,8 +119,8 @@ def export_gbt(gbt, n_features):
 
 
 def export_regressor(tree, n_features):
-    attrs = ensemble_attrs('target')
-    for node in tree_nodes(tree.tree_, 0, attrs):
+    attrs = adult_onnx.ensemble_attrs('target')
+    for node in adult_onnx.tree_nodes(tree.tree_, 0, attrs):
         attrs['target_treeids'].append(0)
         attrs['target_nodeids'].append(node)
         attrs['target_ids'].append(0)
@@ -204,15 +180,6 @@ class ColumnPipeline:
         return nodes
 
 
-def string_sequence_of_maps_type():
-    """seq(map(string, float)): ZipMap's output over string class labels."""
-    import onnx
-    map_type = onnx.TypeProto()
-    map_type.map_type.key_type = TensorProto.STRING
-    map_type.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(TensorProto.FLOAT, []))
-    return helper.make_sequence_type_proto(map_type)
-
-
 def export_pipeline(logreg, pipeline):
     w = logreg.coef_[0].tolist()
     classes = [str(c) for c in logreg.classes_]
@@ -224,7 +191,7 @@ def export_pipeline(logreg, pipeline):
     graph = helper.make_graph(
         pipeline.nodes() + [linear, zipmap], 'adult_pipeline', pipeline.inputs(),
         [helper.make_tensor_value_info('label', TensorProto.STRING, [None]),
-         helper.make_value_info('output_probability', string_sequence_of_maps_type())])
+         helper.make_value_info('output_probability', adult_onnx.sequence_of_maps_type(TensorProto.STRING))])
     return adult_onnx.make_model(graph, f'Adult income: a scikit-learn pipeline (one-hot categories, scaled numbers, '
                                         f'LogisticRegression({LR_PARAMS})) with one input per column, classes {classes}')
 
