@@ -56,6 +56,15 @@ def save(model, name):
     print(f'wrote {path} ({os.path.getsize(path)} bytes)')
 
 
+def save_json(value, name):
+    """Writes `value` as one line of JSON to OUT_DIR/name; returns the file's path."""
+    path = os.path.join(OUT_DIR, name)
+    with open(path, 'w') as f:
+        json.dump(value, f)
+        f.write('\n')
+    return path
+
+
 def make_model(graph, doc):
     model = helper.make_model(graph, opset_imports=OPSETS, producer_name='glassbox scripts/export-adult-onnx.py')
     model.ir_version = 8
@@ -242,11 +251,7 @@ def main():
                                   'testAccuracy': accuracy['adult-logreg.onnx']},
         },
     }
-    path = os.path.join(OUT_DIR, 'adult-heldout.json')
-    with open(path, 'w') as f:
-        json.dump(heldout, f)
-        f.write('\n')
-    print(f'wrote {path}; test accuracy: {accuracy}')
+    print(f'wrote {save_json(heldout, "adult-heldout.json")}; test accuracy: {accuracy}')
 
 
 if __name__ == '__main__':

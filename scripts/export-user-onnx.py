@@ -290,11 +290,7 @@ def main():
         'rows': rows.astype(int).tolist(),
         'labels': labels,
     }
-    path = os.path.join(adult_onnx.OUT_DIR, 'heldout.json')
-    with open(path, 'w') as f:
-        json.dump(heldout, f)
-        f.write('\n')
-    print(f'wrote {path}')
+    print(f'wrote {adult_onnx.save_json(heldout, "heldout.json")}')
 
 
 if __name__ == '__main__':
