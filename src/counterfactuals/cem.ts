@@ -85,6 +85,7 @@ export const CEM_DEFAULTS = Object.freeze({
   gradients: 'auto' as GradientsOption,
 });
 
+/** Options of {@link CEM.fit}: how the no-information values are computed from training data. */
 export interface CEMFitOptions {
   /** How no-information values are computed from the training data: `'median'` (default) or `'mean'`. */
   noInfoType?: 'median' | 'mean';
@@ -110,6 +111,10 @@ export interface CEMCandidate {
   index: number;
 }
 
+/**
+ * One value of the weight c tried by CEM's search: whether it found a valid pertinent negative/positive, in how
+ * many iterations, and the best one.
+ */
 export interface CEMStep {
   c: number;
   success: boolean;
@@ -120,6 +125,10 @@ export interface CEMStep {
   best: CEMCandidate | null;
 }
 
+/**
+ * The `data` of a CEM explanation: the pertinent negative or positive found (or null), its class and
+ * probabilities, the original class and probabilities, and every value of c tried.
+ */
 export interface CEMData {
   mode: CEMMode;
   /** The pertinent negative (mode PN), or null when none was found. */

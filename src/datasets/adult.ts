@@ -35,6 +35,7 @@ interface Grouping {
   groupings: Record<string, Record<string, string>>;
 }
 
+/** Options of {@link loadAdult}. */
 export interface LoadAdultOptions {
   /**
    * The folder holding `adult.data`, `adult.test` and `grouping.json`. Defaults to the package's

@@ -10,6 +10,10 @@ import { mvdmDistances, type RowPredictions } from './mvdm.js';
 /** How distances between categories are measured: from the data (ABDM) or from the model (MVDM). */
 export type CategoryDistanceMethod = 'abdm' | 'mvdm';
 
+/**
+ * How distances between categories are learned: from the data (`abdm`) or from the model's predictions (`mvdm`,
+ * Cost & Salzberg 1993).
+ */
 export const CATEGORY_DISTANCE_METHODS: readonly CategoryDistanceMethod[] = ['abdm', 'mvdm'];
 
 /** Options of the embedding of categories on a line, modelled on Alibi Explain's `CounterfactualProto.fit`. */
