@@ -1,6 +1,7 @@
 /**
  * Benchmark of AnchorTabular on the first 50 held-out Adult rows at threshold 0.95, with the bundled
- * gradient-boosted-trees demo model and with the bundled logistic regression.
+ * gradient-boosted-trees demo model and with the bundled logistic regression; and, for a regression
+ * model, on the first 50 held-out diabetes rows with the bundled diabetes regressor (interval 'auto').
  *
  *     npx tsx benchmarks/anchor-tabular.ts [--rows 50] [--json]
  *
@@ -12,7 +13,10 @@
 import { parseArgs } from 'node:util';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { loadAdult } from '../src/datasets/adult.js';
-import { loadDemoModel } from '../src/models/demo-models.js';
+import { loadDiabetes } from '../src/datasets/diabetes.js';
+import type { TabularSplit } from '../src/datasets/types.js';
+import { loadDemoModel, loadDemoRegressor } from '../src/models/demo-models.js';
+import type { Predictor, Task } from '../src/predictors/predictor.js';
 import { anchorSample, machineLine, summariseAnchors } from './report.js';
 import { timedPredictor } from './timing.js';
 
@@ -21,21 +25,32 @@ const nRows = Number(values.rows);
 const adult = loadAdult();
 
 
-async function run(modelName: 'adult-gbt' | 'adult-logreg') {
-  const { wrapped, clock } = timedPredictor(loadDemoModel(modelName).predictor);
-  const explainer = new AnchorTabular(wrapped, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
+interface Data {
+  featureNames: string[];
+  categoryMap: Record<number, string[]>;
+  train: TabularSplit;
+  test: TabularSplit;
+}
+
+async function run(modelName: string, predictor: Predictor, data: Data, task: Task = 'classification') {
+  const { wrapped, clock } = timedPredictor(predictor);
+  const explainer = new AnchorTabular(wrapped, data.featureNames, { categoryMap: data.categoryMap, seed: 1, task });
   const fitStart = performance.now();
-  explainer.fit(adult.train.rows);
+  explainer.fit(data.train.rows);
   const fitMs = performance.now() - fitStart;
-  await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
+  await explainer.explain(data.test.rows[0], { threshold: 0.95 }); // warm-up
 
   const samples = [];
-  for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(adult.test.rows[i], { threshold: 0.95 })));
+  for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(data.test.rows[i], { threshold: 0.95 })));
   const { explanations, successes, ...timings } = summariseAnchors(samples);
   return { model: modelName, explanations, successes, fitMs: Number(fitMs.toFixed(1)), ...timings };
 }
 
-const results = [await run('adult-gbt'), await run('adult-logreg')];
+const results = [
+  await run('adult-gbt', loadDemoModel('adult-gbt').predictor, adult),
+  await run('adult-logreg', loadDemoModel('adult-logreg').predictor, adult),
+  await run('diabetes-gbt (regression)', loadDemoRegressor().predictor, loadDiabetes(), 'regression'),
+];
 const machine = await machineLine();
 if (values.json) {
   console.log(JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, results }, null, 2));

@@ -20,6 +20,7 @@ import { median, min } from 'simple-statistics';
 import { AnchorTabular } from '../src/anchors/tabular/anchor-tabular.js';
 import { explainBatch } from '../src/batch/explain-batch.js';
 import type { BatchJob } from '../src/batch/job.js';
+import { BATCH_DEMO_MODULE } from '../src/cli/batch-demo.js';
 import { loadAdult } from '../src/datasets/adult.js';
 import { loadDemoModel } from '../src/models/demo-models.js';
 
@@ -29,7 +30,7 @@ const { values } = parseArgs({
 const nRows = Number(values.rows);
 const repeat = Number(values.repeat);
 const dir = mkdtempSync(join(os.tmpdir(), 'glassbox-bench-batch-'));
-const job: BatchJob = { source: { kind: 'bundled', dataset: 'adult', seed: 0 }, model: { kind: 'demo', name: 'adult-gbt' }, explain: {} };
+const job: BatchJob = { source: { kind: 'bundled', dataset: 'adult', seed: 0 }, model: { kind: 'demo', name: 'adult-gbt' }, demo: BATCH_DEMO_MODULE, explain: {} };
 
 interface Run {
   path: string;

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { AnchorTabularData } from '../src/anchors/tabular/anchor-tabular.js';
 import { explainBatch } from '../src/batch/explain-batch.js';
 import type { BatchJob } from '../src/batch/job.js';
+import { BATCH_DEMO_MODULE } from '../src/cli/batch-demo.js';
 import type { Explanation } from '../src/core/explanation.js';
 import { pickAnchors } from '../src/summary/anchor-summary.js';
 import { summarizeBatchFile } from '../src/summary/batch-summary.js';
@@ -25,7 +26,7 @@ const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000
 const nRows = Number(values.rows);
 const budget = Number(values.budget);
 const dir = mkdtempSync(join(os.tmpdir(), 'glassbox-bench-summary-'));
-const job: BatchJob = { source: { kind: 'bundled', dataset: 'adult', seed: 0 }, model: { kind: 'demo', name: 'adult-gbt' }, explain: {} };
+const job: BatchJob = { source: { kind: 'bundled', dataset: 'adult', seed: 0 }, model: { kind: 'demo', name: 'adult-gbt' }, demo: BATCH_DEMO_MODULE, explain: {} };
 
 try {
   const runs = [];

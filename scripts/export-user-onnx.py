@@ -32,7 +32,7 @@ scripts/export-adult-onnx.py (whose helpers this script reuses), from scikit-lea
   after it, categories as codes) concatenated into its `X`: the same computation as the matrix model,
   for the benchmark's cost of one tensor per column.
 - regressor.onnx: a TreeEnsembleRegressor with one `variable` output (sklearn DecisionTreeRegressor on
-  the 0/1 target): the model glassbox must refuse until it explains regressions.
+  the 0/1 target): read as a regressor (task regression), explained by an interval around its value.
 - heldout.json: the first HELD_OUT training rows (codes) with each classifier's scikit-learn `predict`,
   so that the tests check the ONNX models' labels against the models they were exported from.
 

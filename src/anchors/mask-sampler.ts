@@ -2,6 +2,7 @@ import { emptyBitset, intersectionSize, setBit } from '../core/bitset.js';
 import type { Rng } from '../core/rng.js';
 import type { LabelModel } from '../predictors/predictor.js';
 import type { AnchorSampler, SampleBatch, SampleRequest } from './sampler.js';
+import { agreement, type AnchorTarget } from './target.js';
 
 /**
  * How a modality perturbs an instance whose features can each be kept or perturbed: the words of a
@@ -51,8 +52,8 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
   constructor(
     private readonly perturbation: MaskPerturbation<Input>,
     private readonly model: LabelModel<Input>,
-    /** The explained prediction; read after each batch is answered (the first batch may bring it). */
-    private readonly target: () => number,
+    /** The explained class, or the interval the predicted value must stay in; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => AnchorTarget,
     private readonly rng: Rng,
     private readonly options: MaskSamplerOptions,
   ) {
@@ -93,11 +94,10 @@ export class MaskSampler<Input> implements AnchorSampler<Input> {
       const inputs = await this.perturbation.perturb(masks, count, this.rng);
       batches.push({ satisfies: masks, agrees: new Uint8Array(count), inputs });
     }
-    const labels = await this.model.labels(batches.length === 1 ? batches[0].inputs : batches.flatMap((b) => b.inputs));
-    const target = this.target();
+    const agrees = await agreement(this.model, batches.length === 1 ? batches[0].inputs : batches.flatMap((b) => b.inputs), this.target);
     let offset = 0;
     for (const batch of batches) {
-      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === target ? 1 : 0;
+      batch.agrees.set(agrees.subarray(offset, offset + batch.agrees.length));
       offset += batch.agrees.length;
     }
     return batches;

@@ -249,6 +249,8 @@ function collect(
   if (name === 'AnchorTabular') {
     const { data } = e as Explanation<AnchorTabularData>;
     if (!Array.isArray(data?.raw?.predicates)) throw new InvalidInputError(`${where} is an AnchorTabular explanation without data.raw.predicates`);
+    // The audit checks label agreement; a regression anchor's prediction is a value in an interval.
+    if (data.raw.task === 'regression') throw new ExplanationTypeError(['AnchorTabular (of a classifier)'], 'an AnchorTabular explanation of a regression model', where);
     anchors.push({ explanation: i, anchor: data.anchor, predicates: data.raw.predicates, class: data.raw.prediction, precision: data.precision, coverage: data.coverage, threshold: own(e), width: data.raw.instance?.length });
   } else if (name === 'AnchorSummary') {
     const { data, meta } = e as Explanation<AnchorSummaryData>;
@@ -266,6 +268,8 @@ function collect(
     collect(data.cf, i, threshold, anchors, counterfactuals);
     if (anchors.length === start) throw new ExplanationTypeError(['AnchorTabular'], `an anchor of ${String(data.anchor.meta?.name)}`, `${where}'s data.anchor`);
   } else if (name === 'CounterfactualProto' || name === 'Counterfactual') {
+    // Validity is re-checked as the class reached; a regression counterfactual reaches a range instead.
+    if ((e.data as { task?: unknown }).task === 'regression') throw new ExplanationTypeError(['Counterfactual (of a classifier)'], 'a Counterfactual explanation of a regression model', where);
     const cf = (e.data as { cf?: { X: unknown; class: number } | null }).cf;
     if (cf !== null && cf !== undefined) counterfactuals.push({ explanation: i, X: flatNumbers(cf.X, `${where}'s data.cf.X`), class: cf.class, own: false });
   } else if (name === 'DiverseCounterfactuals') {

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../core/errors.js';
 import type { TabularSchema } from '../core/tabular-schema.js';
-import { NUMBER } from '../datasets/csv.js';
+import { NUMBER } from '../core/decimal.js';
 
 /**
  * The instances of a batch run's data file. Row r of the run is the file's instance r (0-based):

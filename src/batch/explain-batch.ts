@@ -78,7 +78,7 @@ export async function explainBatch(options: ExplainBatchOptions): Promise<BatchS
   // most of a run's start-up) while this thread reads the rows and the output, instead of after it.
   const pool = startWorkerPool(job, Math.min(workers, rowsAtMost(options.rows, shard)));
   try {
-    const { instances, record } = await readSourceRows(job.source);
+    const { instances, record } = await readSourceRows(job.source, job.demo);
     const rows = selectRows(instances.length, options.rows, shard);
     const range = { start: options.rows?.start ?? 0, end: options.rows?.end ?? instances.length };
     const manifest = { format: 'glassbox explain-batch', formatVersion: 1, glassbox: VERSION, job: { ...jobRecord(job), source: record }, rows: range, shard };

@@ -1,5 +1,7 @@
+import type { CategoryMap } from '../core/tabular-schema.js';
+import type { LoadExplainerOptions } from '../persistence/codecs.js';
+import type { Predictor } from '../predictors/predictor.js';
 import type { RemoteProtocol } from '../predictors/remote/options.js';
-import type { DemoModelName } from '../models/demo-models.js';
 
 /**
  * What a batch run explains and with which model: a plain, structured-cloneable description, sent to
@@ -13,6 +15,33 @@ export interface BatchJob {
   model: BatchModel;
   /** Options of every explanation (the explainer's defaults where left out). */
   explain: BatchExplainOptions;
+  /**
+   * The file URL of a {@link BatchDemo} module, which every worker imports to open what the library does
+   * not hold: bundled data sets and demo models (`BATCH_DEMO_MODULE` of glassbox/demo, which the CLI
+   * passes). Needed by a bundled source or a demo model; not part of the manifest.
+   */
+  demo?: string;
+}
+
+/**
+ * What a {@link BatchJob}'s `demo` module exports: the demo stack (bundled data and models) given to the
+ * batch runner by its caller, so that the library never imports it itself.
+ */
+export interface BatchDemo {
+  /** The bundled tabular data set of this name: its schema, training rows and held-out rows. */
+  bundledDataset(name: string): BundledDataset;
+  /** The demo model of this name. */
+  demoPredictor(name: string): Predictor<number[]>;
+  /** What loading a saved explainer needs besides its folder and model (e.g. the bundled word vectors). */
+  loadOptions: LoadExplainerOptions;
+}
+
+/** A bundled tabular data set, as a batch run uses it. */
+export interface BundledDataset {
+  featureNames: string[];
+  categoryMap: CategoryMap;
+  train: { rows: number[][] };
+  test: { rows: number[][] };
 }
 
 /**
@@ -45,7 +74,8 @@ export type BatchSource = BundledSource | SavedSource;
 /** A bundled demo model, run in each worker. */
 export interface DemoBatchModel {
   kind: 'demo';
-  name: DemoModelName;
+  /** A demo model's name (`adult-gbt`), opened by the job's `demo` module. */
+  name: string;
 }
 
 /** A model behind a URL (Open Inference Protocol v2, KServe v1 or Seldon). */

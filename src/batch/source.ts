@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
-import { loadBundledTask } from '../cli/bundled.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import type { TabularRowInput } from '../core/tabular-schema.js';
-import { loadDemoModel } from '../models/demo-models.js';
 import { loadExplainer, readExplainerManifest } from '../persistence/explainer-dir.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { remotePredictor } from '../predictors/remote/remote-predictor.js';
 import { csvRecordToRow, readDataFile } from './data-file.js';
-import type { BatchJob, BatchModel, BatchSource } from './job.js';
+import type { BatchDemo, BatchJob, BatchModel, BatchSource } from './job.js';
 
 /** What the main thread knows of a job's source: the instances to explain, and how the manifest records the source. */
 export interface SourceRows {
@@ -19,9 +19,12 @@ export interface SourceRows {
   record: Record<string, unknown>;
 }
 
-/** Reads the instances of a job's source: a bundled data set's held-out rows, or a data file's instances. */
-export async function readSourceRows(source: BatchSource): Promise<SourceRows> {
-  if (source.kind === 'bundled') return { instances: loadBundledTask(source.dataset).dataset.test.rows, record: { ...source } };
+/**
+ * Reads the instances of a job's source: a bundled data set's held-out rows (opened by the job's
+ * `demo` module), or a data file's instances.
+ */
+export async function readSourceRows(source: BatchSource, demo: string | undefined): Promise<SourceRows> {
+  if (source.kind === 'bundled') return { instances: (await openDemo(demo, 'a bundled data set')).bundledDataset(source.dataset).test.rows, record: { ...source } };
   const { type, created, glassbox } = await readExplainerManifest(source.dir);
   const { format, instances } = readDataFile(source.data);
   if (format === 'csv' && type !== 'AnchorTabular') {
@@ -46,14 +49,15 @@ export interface BatchExplainer {
 export async function openBatchExplainer(job: BatchJob): Promise<BatchExplainer> {
   const options = Object.fromEntries(Object.entries(job.explain).filter(([, v]) => v !== undefined));
   const { source } = job;
+  const demo = job.demo === undefined ? undefined : await openDemo(job.demo, 'the demo stack');
   if (source.kind === 'bundled') {
-    const { dataset } = loadBundledTask(source.dataset);
-    const predictor = await openModel(job.model, dataset.featureNames);
+    const dataset = (await openDemo(job.demo, 'a bundled data set')).bundledDataset(source.dataset);
+    const predictor = await openModel(job, dataset.featureNames);
     const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed: source.seed });
     explainer.fit(dataset.train.rows);
     return { explain: (instance) => explainer.explain(instance as TabularRowInput, options) };
   }
-  const loaded = await loadExplainer(source.dir, await openModel(job.model, undefined));
+  const loaded = await loadExplainer(source.dir, await openModel(job, undefined), demo?.loadOptions);
   const { explainer } = loaded;
   if (explainer instanceof AnchorTabular && source.data.toLowerCase().endsWith('.csv')) {
     return { explain: (record) => loaded.explain(csvRecordToRow(explainer.schema, record as Record<string, string>), options) };
@@ -61,7 +65,22 @@ export async function openBatchExplainer(job: BatchJob): Promise<BatchExplainer>
   return { explain: (instance) => loaded.explain(instance, options) };
 }
 
-async function openModel(model: BatchModel, featureNames: readonly string[] | undefined): Promise<Predictor<number[]>> {
-  if (model.kind === 'demo') return loadDemoModel(model.name).predictor;
+async function openModel({ model, demo }: { model: BatchModel; demo?: string }, featureNames: readonly string[] | undefined): Promise<Predictor<number[]>> {
+  if (model.kind === 'demo') return (await openDemo(demo, 'a demo model')).demoPredictor(model.name);
   return remotePredictor(model.url, { protocol: model.protocol, headers: model.headers, featureNames });
+}
+
+/** Imports the job's {@link BatchDemo} module; `what` names what needs it, for the error without one. */
+async function openDemo(demo: string | undefined, what: string): Promise<BatchDemo> {
+  if (demo === undefined) {
+    throw new InvalidInputError(`a batch job with ${what} needs its demo module: set job.demo to BATCH_DEMO_MODULE from glassbox/demo`);
+  }
+  try {
+    return (await import(demo)) as BatchDemo;
+  } catch (err) {
+    // Run from the TypeScript sources, a worker thread loads its modules through tsx's require hook
+    // (Node 20 does not pass a worker's dynamic import() through tsx's loader): require the module there.
+    if ((err as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    return createRequire(import.meta.url)(fileURLToPath(demo)) as BatchDemo;
+  }
 }

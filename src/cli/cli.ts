@@ -32,7 +32,8 @@ Commands:
   counterfactual mnist --row N   the smallest change that makes the bundled CNN read another digit
   counterfactual adult --row N --method proto   a prototype-guided counterfactual: what this person would have to change (also mnist)
   counterfactual adult --row N --count 4   several diverse alternatives (genetic, random or k-d tree search, no gradients)
-  fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M)
+  counterfactual --model FILE --train CSV --target COLUMN --row N --desired-range LOW,HIGH   what brings your regressor's prediction into a range
+  fit adult --out DIR   fit an explainer on a bundled data set and save it (also sentiment, mnist --method M, diabetes)
   serve-model adult --port 8000   serve the bundled model over v2, KServe v1 and Seldon (then: explain adult --row N --model-url URL)
   serve --explainer DIR --predictor-url URL   serve a saved explainer beside a deployed model (KServe, Seldon, plain HTTP)
   summarize adult --rows 0:2000 --budget 10   the few anchors that together cover the most rows: what the model does, globally

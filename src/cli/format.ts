@@ -5,7 +5,7 @@ export interface AnchorSummaryData {
   anchor: readonly string[];
   precision: number;
   coverage: number;
-  raw: { prediction: number; modelRows: number; modelCalls: number; warning?: string };
+  raw: { prediction: number; modelRows: number; modelCalls: number; warning?: string; prediction_interval?: readonly [number, number] };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -22,7 +22,12 @@ export function formatAnchor(
   { targetNames, elapsedMs }: { targetNames?: readonly string[]; elapsedMs: number },
 ): string {
   const { anchor, precision, coverage, raw } = explanation.data;
-  const prediction = targetNames?.[raw.prediction] ?? String(raw.prediction);
+  const interval = raw.prediction_interval;
+  // A regression model's value, with the interval the anchor keeps it in (precision is P(inside | anchor)).
+  const prediction =
+    interval === undefined
+      ? (targetNames?.[raw.prediction] ?? String(raw.prediction))
+      : `${raw.prediction.toFixed(2)}, kept inside [${interval[0].toFixed(2)}, ${interval[1].toFixed(2)}]`;
   const lines = [
     `Prediction: ${prediction}`,
     `Anchor:     ${anchor.length > 0 ? anchor.join(' AND ') : '(empty: the model predicts this almost everywhere)'}`,

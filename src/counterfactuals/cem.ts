@@ -53,8 +53,14 @@ import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOption
  * mean, as Alibi's `fit(x_train, no_info_type)`): for MNIST, 0, the background.
  */
 
+/** Which contrastive explanation CEM looks for: a pertinent negative (`PN`) or a pertinent positive (`PP`). */
 export type CEMMode = 'PN' | 'PP';
 
+/**
+ * Options of {@link CEM} (Dhurandhar et al. 2018), with Alibi Explain's defaults: the mode, the instance
+ * shape and feature range, the no-information values, constraints, the autoencoder and its weight γ, and the FISTA
+ * search's (κ, β, c and its steps, iterations, learning rate).
+ */
 export interface CEMOptions extends FistaOptions {
   /** `'PN'` (pertinent negative) or `'PP'` (pertinent positive). Required. */
   mode: CEMMode;

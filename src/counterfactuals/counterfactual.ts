@@ -2,7 +2,7 @@ import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { checkInteger, checkNumber, stripUndefined } from '../anchors/options.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
-import type { Predictor } from '../predictors/predictor.js';
+import { resolveTask, taskOf, type Predictor, type Task } from '../predictors/predictor.js';
 import { Adam } from './adam.js';
 import {
   checkConstraints,
@@ -41,6 +41,16 @@ import { arrayParams, checkExplainerOptions, checkOnProgress, COUNTERFACTUAL_LIM
  *
  * Gradients come by autodiff for a TensorFlow.js model wrapped with `tfjsModel`, and by central finite
  * differences for any other predictor that returns class probabilities.
+ *
+ * Regression models (one predicted value per input) take `desiredRange: [low, high]` instead of a target
+ * class: the prediction term becomes the squared distance of f(x′) to the range,
+ *
+ *   L(x′) = dist(f(x′), [low, high])² + λ·‖x′ − x‖₁,   dist(v, [a, b]) = max(a − v, 0, v − b),
+ *
+ * Wachter et al.'s (f(x′) − y′)² with the target value y′ widened to a range (their §5 squares the gap to
+ * one target; DiCE and TrustyAI ask for a desired range), and a candidate is any iterate predicted
+ * inside the range. When none is, the explanation says so (`success: false`) with the reason and the
+ * closest prediction reached.
  */
 
 /** The class a counterfactual must reach: any class but the original's, the original's, or a given one. */
@@ -81,6 +91,11 @@ export interface CounterfactualOptions {
   gradients?: GradientsOption;
   /** Called after each value of λ. */
   onProgress?: (progress: CounterfactualProgress) => void;
+  /**
+   * Regression models only: `[low, high]`, the range the counterfactual's predicted value must reach
+   * (replaces `targetClass` and `targetProba`). Giving it explains the model as a regressor.
+   */
+  desiredRange?: readonly [number, number];
 }
 
 /**
@@ -120,17 +135,19 @@ export interface CounterfactualProgress {
 export interface CounterfactualCandidate {
   /** The counterfactual, in the explainer's `shape`. */
   X: NestedNumbers;
-  /** Its predicted class. */
-  class: number;
-  /** Its class probabilities. */
+  /** Its predicted class (`null` for a regression model). */
+  class: number | null;
+  /** Its class probabilities (a regression model: `[its predicted value]`). */
   proba: number[];
+  /** A regression model's predicted value for it. */
+  prediction?: number;
   /** Its L1 distance to the instance. */
   distance: number;
   /** The λ it was found with. */
   lambda: number;
   /** The optimisation step (counted over the whole search, from 0) that produced it. */
   index: number;
-  /** Its loss (f_t − p_t)² + λ·L1. */
+  /** Its loss (f_t − p_t)² + λ·L1 (regression: dist(f, range)² + λ·L1). */
   loss: number;
 }
 
@@ -156,10 +173,20 @@ export interface CounterfactualData {
   cf: CounterfactualCandidate | null;
   /** Whether a counterfactual was found. */
   success: boolean;
-  /** The class the model predicts for the instance. */
-  orig_class: number;
-  /** The model's class probabilities for the instance. */
+  /** The class the model predicts for the instance (`null` for a regression model). */
+  orig_class: number | null;
+  /** The model's class probabilities for the instance (a regression model: `[its predicted value]`). */
   orig_proba: number[];
+  /** Regression only: `'regression'`, the predicted value of the instance, and the range asked for. */
+  task?: 'regression';
+  orig_prediction?: number;
+  desired_range?: [number, number];
+  /**
+   * Regression only, when no counterfactual was found: why, with the predicted value that came closest
+   * to the range (`closest`) and its distance to it.
+   */
+  reason?: string;
+  closest?: { prediction: number; distance_to_range: number } | null;
   /** Adam steps over the whole search. */
   iterations: number;
   /** Calls to the model, including the prediction of the instance. */
@@ -182,15 +209,17 @@ export interface CounterfactualData {
  */
 export type CounterfactualState = Omit<CounterfactualOptions, 'onProgress'>;
 
-const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constraints', 'onProgress'];
+const OPTION_NAMES = [...Object.keys(COUNTERFACTUAL_DEFAULTS), 'shape', 'constraints', 'onProgress', 'desiredRange'];
 
 /**
  * Finds counterfactual instances (Wachter et al., 2017) for a classifier that returns class
  * probabilities. See the module comment for the method.
  */
 export class Counterfactual {
-  private readonly options: Required<Omit<CounterfactualOptions, 'onProgress' | 'constraints'>> &
-    Pick<CounterfactualOptions, 'onProgress'> & { constraints: ResolvedConstraints };
+  private readonly options: Required<Omit<CounterfactualOptions, 'onProgress' | 'constraints' | 'desiredRange'>> &
+    Pick<CounterfactualOptions, 'onProgress' | 'desiredRange'> & { constraints: ResolvedConstraints };
+  /** `regression` when the explainer was given `desiredRange` (or the model declares it is a regressor). */
+  readonly task: Task;
   private readonly range: Box;
   private readonly size: number;
 
@@ -218,6 +247,7 @@ export class Counterfactual {
       throw new InvalidInputError(`option targetClass is ${JSON.stringify(t)}; expected 'other', 'same' or a class index (an integer >= 0)`);
     }
     checkOnProgress(o.onProgress);
+    this.task = checkDesiredRange(predictor, options);
     this.range = resolveFeatureRange(o.featureRange, this.size);
     this.options = o;
   }
@@ -227,8 +257,13 @@ export class Counterfactual {
    * them with {@link Counterfactual.fromState} and the same model gives identical explanations.
    */
   toState(): CounterfactualState {
-    const { onProgress: _onProgress, ...options } = this.options;
-    return { ...options, shape: [...options.shape], featureRange: featureRangeOption(this.range) };
+    const { onProgress: _onProgress, desiredRange, ...options } = this.options;
+    return {
+      ...options,
+      shape: [...options.shape],
+      featureRange: featureRangeOption(this.range),
+      ...(desiredRange !== undefined && { desiredRange: [desiredRange[0], desiredRange[1]] as [number, number] }),
+    };
   }
 
   /** The explainer a {@link Counterfactual.toState} state describes, for `predictor`. */
@@ -248,9 +283,10 @@ export class Counterfactual {
     const x0 = flattenInstance(instance, o.shape);
     const box = constraintBox(x0, this.range, o.constraints);
     const features = mutableFeatures(box);
-    const source = gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'Counterfactual' });
+    const source = gradientSource(this.predictor, { gradients: o.gradients, eps: o.eps, shape: o.shape, explainer: 'Counterfactual', task: this.task });
     const { proba: origProba, origClass } = await predictInstance(source, x0);
-    const target = targetOf(o.targetClass, origClass, source.model.classes);
+    const target = o.desiredRange === undefined ? targetOf(o.targetClass, o.targetProba, origClass, source.model.classes) : rangeTarget(o.desiredRange);
+    const regression = o.desiredRange !== undefined;
 
     const steps: CounterfactualStep[] = [];
     let best: CounterfactualCandidate | null = null;
@@ -258,9 +294,11 @@ export class Counterfactual {
     let lower: number | null = null; // largest λ that succeeded
     let upper: number | null = null; // smallest λ that failed
     let iterations = 0;
+    let closest: { prediction: number; distance_to_range: number } | null = null;
     for (let lamStep = 0; lamStep < o.maxLamSteps; lamStep++) {
       const step = await this.minimise(source, x0, box, features, target, lambda, iterations);
       iterations += step.iterations;
+      if (closest === null || step.closest.distance_to_range < closest.distance_to_range) closest = step.closest;
       steps.push(step);
       if (step.best !== null) {
         lower = lower === null ? lambda : Math.max(lower, lambda);
@@ -274,18 +312,23 @@ export class Counterfactual {
       else lambda = (lower + upper) / 2;
     }
 
-    const { onProgress: _onProgress, featureRange: _featureRange, ...params } = o;
+    const { onProgress: _onProgress, featureRange: _featureRange, desiredRange, ...all } = o;
+    const { targetClass: _targetClass, targetProba: _targetProba, ...regressionParams } = all;
+    const params = desiredRange === undefined ? all : regressionParams;
+    const regressionData = desiredRange === undefined ? {} : regressionFields(desiredRange, origProba[0], best, closest, o);
     return {
       meta: counterfactualMeta('Counterfactual', source.method, {
         ...params,
         ...arrayParams(o),
         featureRange: rangeParams(this.range),
+        ...(desiredRange !== undefined && { desiredRange: [desiredRange[0], desiredRange[1]] }),
       }),
       data: {
         cf: best,
         success: best !== null,
-        orig_class: origClass,
+        orig_class: regression ? null : origClass,
         orig_proba: Array.from(origProba),
+        ...regressionData,
         iterations,
         ...modelUsage(source),
         raw: { gradients: source.method, steps, lambdaBracket: [lower, upper] },
@@ -302,7 +345,7 @@ export class Counterfactual {
     target: Target,
     lambda: number,
     firstIndex: number,
-  ): Promise<CounterfactualStep> {
+  ): Promise<CounterfactualStep & { closest: { prediction: number; distance_to_range: number } }> {
     const o = this.options;
     const x = Float32Array.from(x0);
     const adam = new Adam(x.length);
@@ -312,10 +355,12 @@ export class Counterfactual {
     let metInRow = 0;
     let missedInRow = 0;
     let it = 0;
+    let closest = { prediction: NaN, distance_to_range: Infinity };
     while (it < o.maxIter) {
       const at = await source.valueAndGradient(x, target.objective, { features });
       it += 1;
-      const gap = at.value - o.targetProba;
+      const gap = target.gap(at.value);
+      if (Math.abs(gap) < closest.distance_to_range) closest = { prediction: at.value, distance_to_range: Math.abs(gap) };
       if (target.reached(at.proba) && Math.abs(gap) <= o.tol) {
         candidates += 1;
         metInRow += 1;
@@ -324,8 +369,9 @@ export class Counterfactual {
         if (best === null || distance < best.distance) {
           best = {
             X: nest(x, o.shape),
-            class: argmax(at.proba),
+            class: o.desiredRange === undefined ? argmax(at.proba) : null,
             proba: Array.from(at.proba),
+            ...(o.desiredRange !== undefined && { prediction: at.value }),
             distance,
             lambda,
             index: firstIndex + it - 1,
@@ -337,27 +383,95 @@ export class Counterfactual {
         metInRow = 0;
       }
       if (metInRow >= o.earlyStop || missedInRow >= o.earlyStop) break;
-      // ∂L/∂x′ = 2 (f_t − p_t) ∂f_t/∂x′ + λ sign(x′ − x), on the features the constraints let move.
+      // ∂L/∂x′ = 2 (f_t − p_t) ∂f_t/∂x′ + λ sign(x′ − x), on the features the constraints let move
+      // (regression: the signed distance to the range in place of f_t − p_t).
       for (const i of features) gradient[i] = 2 * gap * at.gradient[i] + lambda * Math.sign(x[i] - x0[i]);
       const rate = o.decay ? o.learningRateInit * (1 - (it - 1) / o.maxIter) : o.learningRateInit;
       adam.step(x, gradient, rate);
       project(x, box);
     }
-    return { lambda, success: best !== null, iterations: it, candidates, best };
+    return { lambda, success: best !== null, iterations: it, candidates, best, closest };
   }
 }
 
-/** What the search aims at: the objective f_t and whether probabilities are in the target class. */
+/**
+ * What the search aims at: the objective f_t, whether the model's output is in the target (class or
+ * range), and the gap of f_t to the target whose square is the prediction term.
+ */
 interface Target {
   objective: ProbaObjective;
   reached: (p: Float32Array) => boolean;
+  gap: (value: number) => number;
+}
+
+/**
+ * The target of a regression model: its one output f(x′), inside `[low, high]`; the gap is the signed
+ * distance to the range (negative below it, positive above, 0 inside).
+ */
+function rangeTarget([low, high]: readonly [number, number]): Target {
+  const gap = (v: number) => (v < low ? v - low : v > high ? v - high : 0);
+  return {
+    objective: {
+      value: (p) => p[0],
+      tensor: (_tf, p: Tensor2D): Tensor1D => p.slice([0, 0], [-1, 1]).reshape([-1]) as Tensor1D,
+    },
+    reached: (p) => gap(p[0]) === 0,
+    gap,
+  };
+}
+
+/**
+ * The task of a Counterfactual: regression exactly when `desiredRange` is given, which must then be
+ * `[low, high]` (finite, low <= high) and come without a `targetClass` or `targetProba` of its own.
+ *
+ * @throws InvalidInputError for a bad range, target options beside it, a classifier given a range, or
+ *   a model declaring it is a regressor given no range.
+ */
+function checkDesiredRange(predictor: unknown, options: CounterfactualOptions): Task {
+  const range = options.desiredRange;
+  if (range === undefined) {
+    if (taskOf(predictor) === 'regression') {
+      throw new InvalidInputError('the model is a regressor (it predicts one number per input); give desiredRange: [low, high], the range its counterfactual must reach');
+    }
+    return 'classification';
+  }
+  const ok = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] <= range[1];
+  if (!ok) throw new InvalidInputError(`option desiredRange is ${JSON.stringify(range)}; expected [low, high], finite numbers with low <= high`);
+  // Their defaults are accepted (a saved state holds them), any other value is a classifier's target.
+  const given = (['targetClass', 'targetProba'] as const).filter((k) => options[k] !== undefined && options[k] !== COUNTERFACTUAL_DEFAULTS[k]);
+  if (given.length > 0) {
+    throw new InvalidInputError(`option ${given.join(' and ')} is for classifiers; with desiredRange (a regression model) leave ${given.length > 1 ? 'them' : 'it'} out`);
+  }
+  return resolveTask(predictor, 'regression', 'Counterfactual');
+}
+
+/** What a regression counterfactual adds to the explanation, with the reason when none was found. */
+function regressionFields(
+  range: readonly [number, number],
+  prediction: number,
+  best: CounterfactualCandidate | null,
+  closest: { prediction: number; distance_to_range: number } | null,
+  o: { maxLamSteps: number; maxIter: number },
+): Pick<CounterfactualData, 'task' | 'orig_prediction' | 'desired_range' | 'reason' | 'closest'> {
+  const fields = { task: 'regression' as const, orig_prediction: prediction, desired_range: [range[0], range[1]] as [number, number] };
+  if (best !== null) return fields;
+  const near = closest === null ? 'no prediction was made' : `the closest prediction was ${closest.prediction} (${closest.distance_to_range} from the range)`;
+  return {
+    ...fields,
+    reason:
+      `no iterate was predicted inside [${range[0]}, ${range[1]}] in ${o.maxLamSteps} values of λ × at most ${o.maxIter} steps; ${near}. ` +
+      'The range may be out of the model\'s reach within featureRange and the constraints, or its gradient is flat here ' +
+      '(for tree models, try a larger eps per feature)',
+    closest,
+  };
 }
 
 /**
  * The target f_t of `targetClass`: the probability of class t for a class index (or the original class,
  * for `'same'`), and for `'other'` the largest probability of any other class, as in Alibi Explain.
  */
-function targetOf(targetClass: TargetClass, origClass: number, classes: number): Target {
+function targetOf(targetClass: TargetClass, targetProba: number, origClass: number, classes: number): Target {
+  const gap = (v: number) => v - targetProba;
   if (targetClass === 'other') {
     return {
       objective: {
@@ -370,6 +484,7 @@ function targetOf(targetClass: TargetClass, origClass: number, classes: number):
         tensor: (tf, p: Tensor2D): Tensor1D => tf.max(tf.sub(p, tf.mul(tf.oneHot([origClass], classes), 2)), 1) as Tensor1D,
       },
       reached: (p) => argmax(p) !== origClass,
+      gap,
     };
   }
   const t = targetClass === 'same' ? origClass : targetClass;
@@ -382,5 +497,6 @@ function targetOf(targetClass: TargetClass, origClass: number, classes: number):
       tensor: (_tf, p: Tensor2D): Tensor1D => p.slice([0, t], [-1, 1]).reshape([-1]) as Tensor1D,
     },
     reached: (p) => argmax(p) === t,
+    gap,
   };
 }

@@ -1,6 +1,6 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors.js';
-import type { Predictor } from '../predictors/predictor.js';
+import type { Predictor, Task } from '../predictors/predictor.js';
 import { isTfjsPredictor, type TfjsPredictor } from '../predictors/tfjs.js';
 import { loadTf, type Tf } from '../tf/tf.js';
 import { ProbabilityModel } from './probabilities.js';
@@ -80,6 +80,8 @@ export interface GradientSourceOptions {
   shape: readonly number[];
   /** Who asks, for error messages. */
   explainer: string;
+  /** `regression` for a model returning one value per input (default `classification`). */
+  task?: Task;
 }
 
 /**
@@ -100,7 +102,7 @@ export function gradientSource(predictor: Predictor<number[]> | TfjsPredictor, o
       `option shape [${shape.join(', ')}] has ${d} values, but the TensorFlow.js model takes inputs of shape [${predictor.inputShape.join(', ')}] (${predictor.inputSize} values); expected the same size`,
     );
   }
-  const model = new ProbabilityModel(predictor, d, explainer);
+  const model = new ProbabilityModel(predictor, d, explainer, options.task);
   if (gradients === 'autodiff' || (gradients === 'auto' && tfjs)) {
     if (!tfjs) {
       throw new InvalidInputError(

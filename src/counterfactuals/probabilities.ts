@@ -1,10 +1,11 @@
 import { GlassboxError, PredictorError } from '../core/errors.js';
-import type { ModelUsage, Predictor } from '../predictors/predictor.js';
+import { toValues, type ModelUsage, type Predictor, type Task } from '../predictors/predictor.js';
 import { isTfjsPredictor, type TfjsPredictor } from '../predictors/tfjs.js';
 
 /**
  * A classifier's class probabilities, as counterfactual methods need them: predicted in one call per
- * batch, validated, and counted. Rows travel as one flat `Float32Array` (`n × d` values, row-major);
+ * batch, validated, and counted. For a regression model (`task: 'regression'`), one predicted value
+ * per row, read as a single "probability" column (k = 1) of any finite value. Rows travel as one flat `Float32Array` (`n × d` values, row-major);
  * a TensorFlow.js predictor takes it as it is, any other predictor gets `number[]` rows.
  */
 export class ProbabilityModel {
@@ -18,6 +19,7 @@ export class ProbabilityModel {
     readonly d: number,
     /** Who asks, for error messages (e.g. `Counterfactual`). */
     readonly explainer: string,
+    readonly task: Task = 'classification',
   ) {}
 
   /** Class probabilities of `n` rows: `n × classes` values, row-major. One predictor call. */
@@ -34,7 +36,8 @@ export class ProbabilityModel {
       } else {
         const batch: number[][] = new Array(n);
         for (let i = 0; i < n; i++) batch[i] = Array.from(rows.subarray(i * this.d, (i + 1) * this.d));
-        ({ values, k } = this.flatten(await this.predictor(batch), n));
+        const output = await this.predictor(batch);
+        ({ values, k } = this.task === 'regression' ? { values: Float32Array.from(toValues(output, n)), k: 1 } : this.flatten(output, n));
       }
     } catch (err) {
       if (err instanceof GlassboxError) throw err;
@@ -50,10 +53,19 @@ export class ProbabilityModel {
    * every call, every value a finite number in [0, 1] (to float32 rounding).
    */
   check(values: Float32Array, n: number, k: number): void {
+    if (this.task === 'regression') {
+      if (k !== 1) {
+        throw new PredictorError(`predictor returned ${k} outputs per input; ${this.explainer} with desiredRange needs a regression model's one value per input`);
+      }
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new PredictorError(`predictor returned ${values[bad]} as the value of input ${bad}; expected a finite number`);
+      this.classes = 1;
+      return;
+    }
     if (k < 2) {
       throw new PredictorError(
         `predictor returned ${k} output per input; ${this.explainer} needs class probabilities for at least 2 classes ` +
-          '(for a single sigmoid output p, return [1 - p, p])',
+          `(for a single sigmoid output p, return [1 - p, p])${this.regressionHint()}`,
       );
     }
     if (this.classes !== -1 && k !== this.classes) {
@@ -71,6 +83,11 @@ export class ProbabilityModel {
     }
   }
 
+  /** Where a regression model can be explained instead: Counterfactual takes a desired range. */
+  private regressionHint(): string {
+    return this.explainer === 'Counterfactual' ? "; a regression model's values need desiredRange: [low, high]" : '';
+  }
+
   private flatten(output: unknown, n: number): { values: Float32Array; k: number } {
     const out = output as ArrayLike<unknown> | null;
     if (out === null || typeof out !== 'object' || typeof out.length !== 'number') {
@@ -82,7 +99,7 @@ export class ProbabilityModel {
     if (n > 0 && typeof out[0] === 'number') {
       throw new PredictorError(
         `predictor returned class labels (a number per input, e.g. ${String(out[0])}); ${this.explainer} needs class probabilities, ` +
-          'one row per input, to follow the gradient of the prediction',
+          `one row per input, to follow the gradient of the prediction${this.regressionHint()}`,
       );
     }
     const first = out[0] as ArrayLike<unknown> | undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { rejectUnknownOptions } from '../anchors/options.js';
+import { NUMBER } from '../core/decimal.js';
 import { InvalidInputError } from '../core/errors.js';
 
 /**
@@ -60,9 +61,6 @@ export interface CsvTable {
    */
   modelValues: ReadonlyArray<readonly number[] | undefined>;
 }
-
-/** A decimal number as CSV files write them: no blanks, `NaN`, `Infinity` or hex. */
-export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A value that looks like a number but is not a finite decimal one: `NaN`, `Infinity`, `-inf`. */
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;

@@ -70,3 +70,13 @@ export class GloVeVectors implements WordEmbeddings {
 export function loadGloVe(options: LoadGloVeOptions = {}): GloVeVectors {
   return new GloVeVectors(join(options.dir ?? DEFAULT_DIR, FILE));
 }
+
+/**
+ * The bundled word vectors saved under `name`, or undefined for another name: what `loadExplainer`'s
+ * `findEmbeddings` takes, so that an AnchorText saved with the bundled GloVe vectors loads without them
+ * being passed. Reads nothing until the vectors are first used.
+ */
+export function bundledEmbeddings(name: string): GloVeVectors | undefined {
+  const glove = loadGloVe();
+  return name === glove.name ? glove : undefined;
+}

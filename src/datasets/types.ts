@@ -27,3 +27,18 @@ export interface TabularDataset {
   /** The held-out rows; "row N" in the CLI means `test.rows[N]`. */
   test: TabularSplit;
 }
+
+/** A tabular regression data set: numeric rows with a number to predict per row. */
+export interface RegressionDataset {
+  /** A short identifier, e.g. `diabetes`. */
+  name: string;
+  /** One name per column of every row, in column order. */
+  featureNames: string[];
+  /** Categorical columns, as in {@link TabularDataset.categoryMap}; empty when every column is numeric. */
+  categoryMap: Record<number, string[]>;
+  /** The name of the predicted quantity. */
+  targetName: string;
+  /** `target[i]` is the value to predict for `rows[i]`. */
+  train: TabularSplit;
+  test: TabularSplit;
+}

@@ -1,7 +1,7 @@
 import { tokenize } from '../anchors/text/tokenize.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { LOGISTIC_REGRESSION_DEFAULTS, newton } from './logistic-regression.js';
 import { binaryProbabilityRows, sigmoid } from './rows.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { GradientBoostedTrees } from './gradient-boosted-trees.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { LogisticRegression } from './logistic-regression.js';
 
 /**
@@ -85,24 +85,7 @@ export function loadDemoModel(name: DemoModelName, options: { dir?: string } = {
     );
   }
   const path = join(options.dir ?? DEFAULT_DIR, entry.file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InvalidInputError(
-      missing
-        ? `demo model file not found: ${path}; regenerate it with \`npx tsx scripts/train-adult-models.ts\``
-        : `cannot read demo model file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`demo model file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
+  const json = readModelJson(path, 'npx tsx scripts/train-adult-models.ts');
   const model =
     entry.family === 'gradient-boosted-trees' ? GradientBoostedTrees.fromJSON(json, path) : LogisticRegression.fromJSON(json, path);
 
@@ -124,5 +107,62 @@ export function loadDemoModel(name: DemoModelName, options: { dir?: string } = {
       testAccuracy,
       path,
     },
+  };
+}
+
+/** Reads and parses a bundled model file; `regenerate` is the command that writes it, for the message. */
+function readModelJson(path: string, regenerate: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new InvalidInputError(
+      missing ? `demo model file not found: ${path}; regenerate it with \`${regenerate}\`` : `cannot read demo model file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInputError(`demo model file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** What the bundled diabetes regressor says about itself (from its JSON `meta`). */
+export interface DemoRegressorInfo {
+  name: 'diabetes-gbt';
+  dataset: 'diabetes';
+  featureNames: string[];
+  targetName: string;
+  /** R² on the held-out test split of `loadDiabetes()`, measured when it was trained. */
+  testR2: number;
+  path: string;
+}
+
+/**
+ * Loads the bundled demo regressor `models/diabetes-gbt.json` (gradient-boosted trees, squared error,
+ * trained by `scripts/train-diabetes-model.ts` on `loadDiabetes().train`): its predictor returns one
+ * predicted disease progression per row and declares `task: 'regression'`.
+ *
+ * @throws InvalidInputError for a missing or malformed file.
+ */
+export function loadDemoRegressor(options: { dir?: string } = {}): { predictor: GradientBoostedTrees['predictor']; model: GradientBoostedTrees; info: DemoRegressorInfo } {
+  const path = join(options.dir ?? DEFAULT_DIR, 'diabetes-gbt.json');
+  const json = readModelJson(path, 'npx tsx scripts/train-diabetes-model.ts');
+  const model = GradientBoostedTrees.fromJSON(json, path);
+  const r = new JsonReader(path);
+  if (model.objective !== 'reg:squarederror') r.fail('objective', "'reg:squarederror'", model.objective);
+  const meta = r.object((json as Record<string, unknown>).meta, 'meta');
+  r.literal(meta.name, 'meta.name', 'diabetes-gbt');
+  r.literal(meta.dataset, 'meta.dataset', 'diabetes');
+  if (typeof meta.targetName !== 'string') r.fail('meta.targetName', 'a string', meta.targetName);
+  const targetName = meta.targetName as string;
+  const testR2 = r.finite(meta.testR2, 'meta.testR2');
+  if (model.featureNames === undefined) r.fail('featureNames', `an array of ${model.featureCount} strings`, undefined);
+  return {
+    predictor: model.predictor,
+    model,
+    info: { name: 'diabetes-gbt', dataset: 'diabetes', featureNames: [...(model.featureNames as string[])], targetName, testR2, path },
   };
 }

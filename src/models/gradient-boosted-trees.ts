@@ -1,17 +1,19 @@
 import { InvalidInputError } from '../core/errors.js';
-import type { Predictor } from '../predictors/predictor.js';
-import { JsonReader } from './json-checks.js';
-import { binaryProbabilityRows, checkBinaryTrainingData, flattenRows } from './rows.js';
+import type { Predictor, Task } from '../predictors/predictor.js';
+import { JsonReader } from '../core/json-checks.js';
+import { binaryProbabilityRows, checkBinaryTrainingData, checkRegressionTrainingData, flattenRows } from './rows.js';
 import {
   boostTrees,
   TREE_BOOSTING_DEFAULTS,
+  type BoostingObjective,
   type RegressionTree,
   type TreeBoostingOptions,
 } from './tree-boosting.js';
 
 /**
- * Gradient-boosted decision trees for binary classification: a {@link Predictor} that returns class
- * probabilities `[p0, p1]` per row. Training is in `tree-boosting.ts` (Friedman 2001, with XGBoost's
+ * Gradient-boosted decision trees for binary classification (a {@link Predictor} that returns class
+ * probabilities `[p0, p1]` per row) or for regression (objective `reg:squarederror`: a predictor that
+ * returns one predicted value per row, and declares `task: 'regression'`). Training is in `tree-boosting.ts` (Friedman 2001, with XGBoost's
  * Newton leaf values and LightGBM-style histograms); this module holds the fitted model, its fast
  * batched inference and its JSON form.
  *
@@ -36,12 +38,12 @@ export const GBT_FORMAT_VERSION = 1;
 export interface GradientBoostedTreesJSON {
   format: typeof GBT_FORMAT;
   formatVersion: typeof GBT_FORMAT_VERSION;
-  objective: 'binary:logistic';
+  objective: BoostingObjective;
   /** Values per input row. */
   featureCount: number;
   /** Optional names of the features, one per column. */
   featureNames?: string[];
-  /** The log-odds every row starts from (the training base rate). */
+  /** The margin every row starts from: the log-odds of the training base rate, or the mean target. */
   baseScore: number;
   /** The hyperparameters it was trained with (informational). */
   params: Required<GradientBoostedTreesOptions>;
@@ -60,8 +62,11 @@ const NAME = 'gradient-boosted trees';
  * trained by `scripts/train-adult-models.ts`, stored and evaluated as flat typed arrays.
  */
 export class GradientBoostedTrees {
-  /** Predicts class probabilities `[p(class 0), p(class 1)]` for a batch of rows. */
-  readonly predictor: Predictor = (rows) => this.predictProba(rows);
+  /**
+   * Predicts class probabilities `[p(class 0), p(class 1)]` for a batch of rows, or for a regressor the
+   * predicted values (one per row), with `task` saying which.
+   */
+  readonly predictor: Predictor & { readonly task: Task };
 
   // All trees, compiled for inference (see the module comment). Node k of the concatenation is
   // `nodes[3k]` = feature, `nodes[3k + 1]` = threshold rank (LEAF_RANK for a leaf), `nodes[3k + 2]` =
@@ -79,7 +84,12 @@ export class GradientBoostedTrees {
     private readonly trees: RegressionTree[],
     readonly params: Required<GradientBoostedTreesOptions>,
     readonly featureNames?: string[],
+    readonly objective: BoostingObjective = 'binary:logistic',
   ) {
+    const regression = objective === 'reg:squarederror';
+    this.predictor = Object.assign((rows: number[][]) => (regression ? this.predictMargins(rows) : this.predictProba(rows)), {
+      task: regression ? ('regression' as const) : ('classification' as const),
+    });
     const compiled = compileTrees(trees, featureCount);
     this.nodes = compiled.nodes;
     this.leafValue = compiled.leafValue;
@@ -90,26 +100,31 @@ export class GradientBoostedTrees {
 
   /**
    * Trains on `rows` (equal-length arrays of finite numbers; categorical features as integer codes)
-   * and 0/1 `target`. Deterministic: the same data and options give the same model, and the same JSON.
+   * and `target`: 0/1 labels, or any finite numbers with `objective: 'reg:squarederror'`.
+   * Deterministic: the same data and options give the same model, and the same JSON.
    *
-   * @throws InvalidInputError for empty or ragged rows, non-finite values, labels other than 0 and 1,
-   *   or out-of-range options.
+   * @throws InvalidInputError for empty or ragged rows, non-finite values, labels other than 0 and 1
+   *   (for the logistic objective), or out-of-range options.
    */
   static train(
     rows: readonly ArrayLike<number>[],
     target: ArrayLike<number>,
-    options: GradientBoostedTreesOptions & { featureNames?: string[] } = {},
+    options: GradientBoostedTreesOptions & { featureNames?: string[]; objective?: BoostingObjective } = {},
   ): GradientBoostedTrees {
-    const { featureNames, ...rest } = options;
+    const { featureNames, objective = 'binary:logistic', ...rest } = options;
+    if (objective !== 'binary:logistic' && objective !== 'reg:squarederror') {
+      throw new InvalidInputError(`${NAME}: option objective is ${JSON.stringify(objective)}; expected 'binary:logistic' or 'reg:squarederror'`);
+    }
     const params = checkOptions({ ...TREE_BOOSTING_DEFAULTS, ...rest });
-    const { flat, n, featureCount, labels } = checkBinaryTrainingData(rows, target, NAME);
+    const check = objective === 'reg:squarederror' ? checkRegressionTrainingData : checkBinaryTrainingData;
+    const { flat, n, featureCount, labels } = check(rows, target, NAME);
     if (featureNames !== undefined && featureNames.length !== featureCount) {
       throw new InvalidInputError(
         `${NAME}: featureNames has ${featureNames.length} names; expected one per feature (${featureCount})`,
       );
     }
-    const { baseScore, trees } = boostTrees(flat, n, featureCount, labels, params);
-    return new GradientBoostedTrees(featureCount, baseScore, trees, params, featureNames && [...featureNames]);
+    const { baseScore, trees } = boostTrees(flat, n, featureCount, labels, params, objective);
+    return new GradientBoostedTrees(featureCount, baseScore, trees, params, featureNames && [...featureNames], objective);
   }
 
   /**
@@ -124,14 +139,14 @@ export class GradientBoostedTrees {
     const o = r.object(json, '(top level)');
     r.literal(o.format, 'format', GBT_FORMAT);
     r.literal(o.formatVersion, 'formatVersion', GBT_FORMAT_VERSION);
-    r.literal(o.objective, 'objective', 'binary:logistic');
+    const objective = o.objective === 'reg:squarederror' ? 'reg:squarederror' : r.literal(o.objective, 'objective', 'binary:logistic');
     const featureCount = r.integer(o.featureCount, 'featureCount', 1);
     const featureNames = o.featureNames === undefined ? undefined : r.strings(o.featureNames, 'featureNames', featureCount);
     const baseScore = r.finite(o.baseScore, 'baseScore');
     const params = { ...TREE_BOOSTING_DEFAULTS, ...(r.object(o.params, 'params') as GradientBoostedTreesOptions) };
     if (!Array.isArray(o.trees) || o.trees.length === 0) r.fail('trees', 'a non-empty array of trees', o.trees);
     const trees = (o.trees as unknown[]).map((raw, k) => readTree(r, raw, `trees[${k}]`, featureCount));
-    return new GradientBoostedTrees(featureCount, baseScore, trees, params, featureNames);
+    return new GradientBoostedTrees(featureCount, baseScore, trees, params, featureNames, objective);
   }
 
   /** The JSON form, for `JSON.stringify`; {@link fromJSON} reads it back to an identical model. */
@@ -139,7 +154,7 @@ export class GradientBoostedTrees {
     return {
       format: GBT_FORMAT,
       formatVersion: GBT_FORMAT_VERSION,
-      objective: 'binary:logistic',
+      objective: this.objective,
       featureCount: this.featureCount,
       ...(this.featureNames ? { featureNames: [...this.featureNames] } : {}),
       baseScore: this.baseScore,
@@ -161,7 +176,7 @@ export class GradientBoostedTrees {
   }
 
   /**
-   * The log-odds of class 1 for each row.
+   * The margin of each row: the log-odds of class 1, or a regressor's predicted value.
    *
    * @throws InvalidInputError when a row does not have `featureCount` finite numbers.
    */

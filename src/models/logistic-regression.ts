@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { choleskySolve } from './cholesky.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { binaryProbabilityRows, checkBinaryTrainingData, flattenRows, sigmoid } from './rows.js';
 
 /**

@@ -51,6 +51,46 @@ export function checkBinaryTrainingData(
   target: ArrayLike<number>,
   what: string,
 ): { flat: Float64Array; n: number; featureCount: number; labels: Uint8Array } {
+  const checked = checkTrainingRows(rows, target, what, 'target label');
+  const labels = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const y = target[i];
+    if (y !== 0 && y !== 1) {
+      throw new InvalidInputError(`${what}: target ${i} is ${y}; expected a binary label, 0 or 1`);
+    }
+    labels[i] = y;
+  }
+  return { ...checked, labels };
+}
+
+/**
+ * Checks regression training data: rows as {@link checkBinaryTrainingData} checks them, `target` one
+ * finite number per row. Returns the flat rows, the feature count and the targets.
+ */
+export function checkRegressionTrainingData(
+  rows: readonly ArrayLike<number>[],
+  target: ArrayLike<number>,
+  what: string,
+): { flat: Float64Array; n: number; featureCount: number; labels: Float64Array } {
+  const checked = checkTrainingRows(rows, target, what, 'target value');
+  const labels = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const y = target[i];
+    if (typeof y !== 'number' || !Number.isFinite(y)) {
+      throw new InvalidInputError(`${what}: target ${i} is ${String(y)}; expected a finite number`);
+    }
+    labels[i] = y;
+  }
+  return { ...checked, labels };
+}
+
+/** Non-empty, equal-length rows of finite numbers, and a target array with one entry (a `noun`) per row. */
+function checkTrainingRows(
+  rows: readonly ArrayLike<number>[],
+  target: ArrayLike<number>,
+  what: string,
+  noun: string,
+): { flat: Float64Array; n: number; featureCount: number } {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new InvalidInputError(`${what}: training needs at least one row; received ${Array.isArray(rows) ? 'none' : typeof rows}`);
   }
@@ -61,18 +101,10 @@ export function checkBinaryTrainingData(
   const flat = flattenRows(rows, featureCount, `${what} (training)`);
   if (target === null || typeof target !== 'object' || target.length !== rows.length) {
     throw new InvalidInputError(
-      `${what}: expected one target label per training row (${rows.length}); received ${target?.length ?? typeof target}`,
+      `${what}: expected one ${noun} per training row (${rows.length}); received ${target?.length ?? typeof target}`,
     );
   }
-  const labels = new Uint8Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const y = target[i];
-    if (y !== 0 && y !== 1) {
-      throw new InvalidInputError(`${what}: target ${i} is ${y}; expected a binary label, 0 or 1`);
-    }
-    labels[i] = y;
-  }
-  return { flat, n: rows.length, featureCount, labels };
+  return { flat, n: rows.length, featureCount };
 }
 
 /** The logistic function 1 / (1 + e^-z), the probability of class 1 for a margin (log-odds) z. */

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../core/errors.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { ContextFillMask } from '../text/context-fill-mask.js';
 import { BagOfWordsLogisticRegression } from './bag-of-words.js';
-import { JsonReader } from './json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 
 /**
  * The bundled text models, trained on the bundled sentiment sentences (`loadSentiment()`, seed 0) by

@@ -3,7 +3,8 @@ import { binOf, quantileBinEdges } from './quantile-bins.js';
 import { sigmoid } from './rows.js';
 
 /**
- * Gradient boosting of regression trees for binary classification with the logistic loss.
+ * Gradient boosting of regression trees for binary classification with the logistic loss, or for
+ * regression with the squared error.
  *
  * - Boosting: Friedman, "Greedy function approximation: a gradient boosting machine", Annals of
  *   Statistics 29(5), 2001. The model is a sum of trees over the log-odds, started at the log-odds of
@@ -12,6 +13,8 @@ import { sigmoid } from './rows.js';
  *   g = p - y and hessians h = p(1 - p) of the logistic loss, a leaf's value is -G / (H + lambda) and a
  *   split's gain is G_L^2/(H_L + lambda) + G_R^2/(H_R + lambda) - G^2/(H + lambda) (their eq. 6-7,
  *   without the factor 1/2, which does not change the argmax).
+ * - Squared error (`reg:squarederror`, XGBoost's name): start at the mean target, g = F - y, h = 1,
+ *   so that a leaf's value is the shrunk mean residual of its rows, sum(y - F) / (count + lambda).
  * - Split finding: on histograms of quantile bins (`quantile-bins.ts`), as in LightGBM (Ke et al.,
  *   NeurIPS 2017) and XGBoost's `hist`, with the histogram subtraction trick (a larger child's
  *   histogram is its parent's minus its sibling's).
@@ -99,17 +102,22 @@ interface Candidate {
   bin: number;
 }
 
+/** The loss boosted: logistic (targets 0/1, margins are log-odds) or squared error (margins are the prediction). */
+export type BoostingObjective = 'binary:logistic' | 'reg:squarederror';
+
 /**
- * Fits boosted trees to `n` rows of `featureCount` features (row-major in `flat`) and 0/1 `labels`.
- * Returns the starting log-odds and the trees; a row's log-odds is `baseScore` plus one leaf value per
+ * Fits boosted trees to `n` rows of `featureCount` features (row-major in `flat`) and their targets:
+ * 0/1 labels for `binary:logistic`, finite numbers for `reg:squarederror`. Returns the starting margin
+ * and the trees; a row's margin (log-odds, or predicted value) is `baseScore` plus one leaf value per
  * tree.
  */
 export function boostTrees(
   flat: Float64Array,
   n: number,
   featureCount: number,
-  labels: Uint8Array,
+  labels: ArrayLike<number>,
   options: Required<TreeBoostingOptions>,
+  objective: BoostingObjective = 'binary:logistic',
 ): { baseScore: number; trees: RegressionTree[] } {
   const F = featureCount;
   const o = options;
@@ -128,10 +136,11 @@ export function boostTrees(
   }
   const totalBins = offsets[F];
 
-  let positives = 0;
-  for (let i = 0; i < n; i++) positives += labels[i];
-  const rate = Math.min(Math.max(positives / n, 1e-6), 1 - 1e-6);
-  const baseScore = Math.log(rate / (1 - rate));
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += labels[i];
+  const rate = Math.min(Math.max(sum / n, 1e-6), 1 - 1e-6);
+  const squared = objective === 'reg:squarederror';
+  const baseScore = squared ? sum / n : Math.log(rate / (1 - rate));
 
   const margin = new Float64Array(n).fill(baseScore);
   const g = new Float64Array(n);
@@ -199,9 +208,9 @@ export function boostTrees(
 
   for (let t = 0; t < o.nEstimators; t++) {
     for (let i = 0; i < n; i++) {
-      const p = sigmoid(margin[i]);
+      const p = squared ? margin[i] : sigmoid(margin[i]);
       g[i] = p - labels[i];
-      h[i] = Math.max(p * (1 - p), 1e-16);
+      h[i] = squared ? 1 : Math.max(p * (1 - p), 1e-16);
     }
     let m = 0;
     for (let i = 0; i < n; i++) {

@@ -18,10 +18,9 @@ import {
 } from '../counterfactuals/proto/counterfactual-proto.js';
 import { DiverseCounterfactuals, type DiverseExplainOptions } from '../counterfactuals/diverse/diverse-counterfactuals.js';
 import type { FeatureStats } from '../counterfactuals/diverse/feature-stats.js';
-import { loadGloVe } from '../datasets/glove.js';
 import type { Image, ImageInput } from '../image/image.js';
 import type { SegmentationFunction } from '../image/segmentation/segment.js';
-import type { Predictor } from '../predictors/predictor.js';
+import type { Predictor, Task } from '../predictors/predictor.js';
 import type { InstanceShape } from '../predictors/remote/instances.js';
 import type { TfjsPredictor } from '../predictors/tfjs.js';
 import { ContextFillMask } from '../text/context-fill-mask.js';
@@ -40,8 +39,13 @@ export type SaveableExplainer = AnchorTabular | AnchorText | AnchorImage | Count
 export interface LoadExplainerOptions {
   /** Refuse a folder holding another type of explainer. */
   type?: ExplainerType;
-  /** AnchorText with `similarity` sampling: the word vectors it was saved with (by name; the bundled GloVe vectors are found by themselves). */
+  /** AnchorText with `similarity` sampling: the word vectors it was saved with (checked by name). */
   embeddings?: WordEmbeddings;
+  /**
+   * AnchorText with `similarity` sampling and no `embeddings`: finds word vectors by the name the explainer
+   * was saved with (`bundledEmbeddings` of glassbox/demo finds the bundled GloVe vectors; the CLI passes it).
+   */
+  findEmbeddings?: (name: string) => WordEmbeddings | undefined;
   /** AnchorText with `language_model` sampling: a masked-word model that is not a `ContextFillMask` (those are saved with the explainer). */
   fillMask?: FillMask;
   /** AnchorImage saved with a segmentation function of its own: the same function. */
@@ -103,10 +107,13 @@ const tabular: ExplainerCodec<AnchorTabular> = {
   type: 'AnchorTabular',
   is: (e): e is AnchorTabular => e instanceof AnchorTabular,
   save(explainer) {
-    const { featureNames, categoryMap, seed, values, ...state } = explainer.toState();
+    const { featureNames, categoryMap, seed, values, task, ...state } = explainer.toState();
     // Most tabular data (codes, counts, money) is exact in float32: half the bytes, read back exactly.
     const exact = values.every((v) => Math.fround(v) === v);
-    return { options: { featureNames, categoryMap, seed }, state: { ...state, values: exact ? Float32Array.from(values) : values } };
+    return {
+      options: { featureNames, categoryMap, seed, ...(task !== undefined && { task }) },
+      state: { ...state, values: exact ? Float32Array.from(values) : values },
+    };
   },
   async restore(o, s, { r, predictor }) {
     const categoryMap = r.object(o.categoryMap, 'options.categoryMap');
@@ -120,6 +127,7 @@ const tabular: ExplainerCodec<AnchorTabular> = {
       discPerc: r.numbers(s.discPerc, 'state.discPerc'),
       edges: (s.edges as unknown[]).map((e, f) => (e === null ? null : r.numbers(e, `state.edges[${f}]`))),
       values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),
+      task: o.task as Task | undefined, // checked by the explainer: 'classification', 'regression' or absent
     });
   },
   describeInstance(explainer) {
@@ -188,9 +196,8 @@ const text: ExplainerCodec<AnchorText> = {
     const sampling = r.string(o.sampling, 'options.sampling');
     if (Object.hasOwn(TEXT_STATE_KEYS, sampling)) r.requireKeys(o, 'options', TEXT_STATE_KEYS[sampling as TextSampling]);
     let { embeddings, fillMask } = load;
-    // The bundled GloVe vectors are found by name (loadGloVe reads nothing until first used); other word vectors are passed.
-    const glove = loadGloVe();
-    if (sampling === 'similarity' && embeddings === undefined && o.embeddings === glove.name) embeddings = glove;
+    // Word vectors not passed are looked up by the name saved (glassbox/demo's bundledEmbeddings finds the bundled GloVe).
+    if (sampling === 'similarity' && embeddings === undefined && typeof o.embeddings === 'string') embeddings = load.findEmbeddings?.(o.embeddings);
     if (sampling === 'language_model' && fillMask === undefined && s.fillMaskFile !== undefined) {
       r.literal(s.fillMaskFile, 'state.fillMaskFile', FILL_MASK_FILE);
       fillMask = ContextFillMask.fromJSON(await readJson(FILL_MASK_FILE), FILL_MASK_FILE);
@@ -218,6 +225,7 @@ const image: ExplainerCodec<AnchorImage> = {
       fill: o.fill as AnchorImageState['fill'],
       seed: r.seed(o.seed, 'options.seed'),
       backgrounds: r.typedArray(s.backgrounds, 'state.backgrounds', ['float32']) as Float32Array,
+      task: o.task as Task | undefined, // checked by the explainer
     };
     return AnchorImage.fromState(predictor as Predictor<Image>, state, load.segmentation);
   },

@@ -1,5 +1,5 @@
 import { ExplainerFileError } from '../core/errors.js';
-import { describeJson, JsonReader } from '../models/json-checks.js';
+import { describeJson, JsonReader } from '../core/json-checks.js';
 import { dtypeOf, isBinaryArray, type BinaryArray, type BinaryDtype } from './binary.js';
 
 /**

@@ -1,23 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { rejectUnknownOptions } from '../anchors/options.js';
-import { InvalidInputError, PredictorError, UnsupportedModelError } from '../core/errors.js';
+import { InvalidInputError, PredictorError } from '../core/errors.js';
 import { importPeer } from '../peer-dependency.js';
 import {
   classesOf,
   exposeZipMapInputs,
   modelTask,
-  producerOf,
   readOnnxGraph,
   scoresOnlyClassOne,
   zipMapOutputs,
   type ClassLabel,
-  type OnnxGraph,
 } from './onnx-graph.js';
-import type { Predictor } from './predictor.js';
+import type { Predictor, Task } from './predictor.js';
 
-/** What an {@link OnnxPredictor} returns: class labels, or class probabilities (scores). */
-export type OnnxOutputKind = 'labels' | 'probabilities';
+/** What an {@link OnnxPredictor} returns: class labels, class probabilities (scores), or a regressor's values. */
+export type OnnxOutputKind = 'labels' | 'probabilities' | 'values';
 
 /**
  * How rows are fed: `'matrix'`, all features as one `[rows, features]` tensor; `'columns'`, one
@@ -50,7 +48,8 @@ export interface OnnxPredictorOptions {
    * `'probabilities'` (the default when the model has a float output): the class probabilities or
    * scores, one row per input; `'labels'`: the predicted classes, as class indices. Naming either
    * (or `outputName`) reads that output alone; by default the probabilities are checked against the
-   * model's label output, when it has one.
+   * model's label output, when it has one. `'values'` (the default for a regressor: see
+   * {@link OnnxPredictor.task}): one predicted value per input.
    */
   output?: OnnxOutputKind;
 }
@@ -63,7 +62,15 @@ export interface OnnxPredictorOptions {
  * category names for string inputs), one number per feature of the matrix input otherwise.
  */
 export interface OnnxPredictor extends Predictor<number[]> {
-  (rows: readonly ArrayLike<OnnxValue>[]): Promise<Int32Array | Float32Array[] | Float64Array[]>;
+  (rows: readonly ArrayLike<OnnxValue>[]): Promise<Int32Array | Float32Array[] | Float64Array[] | Float32Array | Float64Array>;
+  /**
+   * `regression` when the output read is a regressor's (made by TreeEnsembleRegressor, LinearRegressor
+   * or SVMRegressor, or skl2onnx's regressor output `variable` beside no label output; see `modelTask`),
+   * or `output: 'values'` asked for it: the predictor then returns one value per row (a flat
+   * Float32Array or Float64Array). Explainers read it, so that a classifier is never explained as
+   * regression, nor the reverse.
+   */
+  readonly task: Task;
   /** The input layout fed. */
   readonly inputs: OnnxInputLayout;
   /** The inputs fed, in row order: the matrix input alone, or one input per column. */
@@ -163,13 +170,12 @@ interface Reading {
  * @throws InvalidInputError when the file cannot be read or is not an ONNX model, onnxruntime rejects
  *   it, or its inputs and outputs do not fit (several inputs and the matrix layout asked for, an input
  *   of another type or rank, no output of the kind asked for, unknown names or options).
- * @throws UnsupportedModelError for a regressor (regression is not explained yet).
  * @throws MissingDependencyError when onnxruntime-node is not installed.
  */
 export async function onnxPredictor(model: string | Uint8Array, options: OnnxPredictorOptions = {}): Promise<OnnxPredictor> {
   rejectUnknownOptions(options, ['inputName', 'inputs', 'outputName', 'output']);
-  if (options.output !== undefined && options.output !== 'labels' && options.output !== 'probabilities') {
-    throw new InvalidInputError(`option output is ${JSON.stringify(options.output)}; expected 'labels' or 'probabilities'`);
+  if (options.output !== undefined && options.output !== 'labels' && options.output !== 'probabilities' && options.output !== 'values') {
+    throw new InvalidInputError(`option output is ${JSON.stringify(options.output)}; expected 'labels', 'probabilities' or 'values'`);
   }
   if (options.inputs !== undefined && options.inputs !== 'matrix' && options.inputs !== 'columns') {
     throw new InvalidInputError(`option inputs is ${JSON.stringify(options.inputs)}; expected 'matrix' or 'columns'`);
@@ -193,12 +199,14 @@ export async function onnxPredictor(model: string | Uint8Array, options: OnnxPre
   try {
     const feeding = selectFeeding(session, options, what);
     const zipMapOf = new Map(zipMaps.map((z) => [z.input, z.output]));
+    const hasLabels = session.outputMetadata.some((m) => m.isTensor && LABEL_TYPES.has(m.type));
     const outputs: OutputEntry[] = session.outputMetadata.map((m) => {
       const type = m.isTensor ? m.type : undefined;
-      const kind = type === undefined ? undefined : FLOAT_TYPES.has(type) ? 'probabilities' : LABEL_TYPES.has(type) ? 'labels' : undefined;
+      // A regressor's float output holds its values (see modelTask), a classifier's its probabilities.
+      const floats = modelTask(graph, m.name, hasLabels) === 'regressor' ? 'values' : 'probabilities';
+      const kind = type === undefined ? undefined : FLOAT_TYPES.has(type) ? floats : LABEL_TYPES.has(type) ? 'labels' : undefined;
       return { name: zipMapOf.get(m.name) ?? m.name, sessionName: m.name, type, kind };
     });
-    refuseRegressors(graph, outputs, what);
     const chosen = selectOutput(outputs, options, what);
     const checked = options.output === undefined && options.outputName === undefined && chosen.kind === 'probabilities';
     const reading: Reading = {
@@ -289,44 +297,32 @@ function checkedInput(meta: InferenceSession.ValueMetadata, types: ReadonlySet<s
   return { name: meta.name, type: meta.type as OnnxInputType, numFeatures: typeof width === 'number' && width > 0 ? width : undefined };
 }
 
-/**
- * Refuses a model glassbox would explain as something else: a regressor's numbers are not class
- * probabilities (see {@link modelTask}).
- */
-function refuseRegressors(graph: OnnxGraph, outputs: readonly OutputEntry[], what: string): void {
-  const hasLabels = outputs.some((o) => o.kind === 'labels');
-  for (const o of outputs) {
-    if (modelTask(graph, o.sessionName, hasLabels) === 'regressor') {
-      const op = producerOf(graph, o.sessionName)?.opType;
-      throw new UnsupportedModelError(
-        `${what} is a regressor (output "${o.name}"${op === undefined ? '' : ` made by ${op}`}): it predicts numbers, not classes; ` +
-          'glassbox explains classifiers (a label output, or class probabilities); regression models are not supported yet',
-      );
-    }
-  }
-}
-
 function selectOutput(outputs: OutputEntry[], options: OnnxPredictorOptions, what: string): OutputEntry & { kind: OnnxOutputKind } {
   const list = outputs.map((o) => `${o.name} (${o.type ?? 'not a tensor'})`).join(', ');
+  // Labels come from a label tensor; probabilities and values from a float tensor.
+  const fits = (e: OutputEntry, kind: OnnxOutputKind) => e.kind !== undefined && (e.kind === 'labels') === (kind === 'labels');
   if (options.outputName !== undefined) {
     const o = outputs.find((e) => e.name === options.outputName || e.sessionName === options.outputName);
     if (o === undefined) throw new InvalidInputError(`${what} has no output "${options.outputName}"; its outputs are: ${list}`);
-    if (o.kind === undefined || (options.output !== undefined && o.kind !== options.output)) {
+    const kind = options.output ?? o.kind;
+    if (kind === undefined || !fits(o, kind)) {
       throw new InvalidInputError(
         `output "${o.name}" of ${what} is ${o.type === undefined ? 'not a tensor' : `a tensor of ${o.type}`}; expected ` +
-          `${(options.output ?? o.kind) === 'labels' ? 'class labels (an int64, int32 or string tensor)' : 'class probabilities (a float tensor)'}`,
+          `${kind === 'labels' ? 'class labels (an int64, int32 or string tensor)' : kind === 'values' ? 'predicted values (a float tensor)' : 'class probabilities (a float tensor)'}`,
       );
     }
-    return o as OutputEntry & { kind: OnnxOutputKind };
+    return { ...o, kind };
   }
-  const kind = options.output ?? (outputs.some((o) => o.kind === 'probabilities') ? 'probabilities' : 'labels');
-  const o = outputs.find((e) => e.kind === kind);
+  const kind =
+    options.output ??
+    (outputs.some((o) => o.kind === 'probabilities') ? 'probabilities' : outputs.some((o) => o.kind === 'values') ? 'values' : 'labels');
+  const o = outputs.find((e) => e.kind === kind) ?? outputs.find((e) => fits(e, kind));
   if (o === undefined) {
     throw new InvalidInputError(
       `${what} has no ${kind === 'labels' ? 'label output (an int64, int32 or string tensor)' : 'probability output (a float tensor)'}; its outputs are: ${list}`,
     );
   }
-  return o as OutputEntry & { kind: OnnxOutputKind };
+  return { ...o, kind };
 }
 
 function makePredictor(
@@ -339,12 +335,12 @@ function makePredictor(
   const { output, labels, classes } = reading;
   const classIndex = new Map<ClassLabel, number>(classes?.map((c, k) => [c, k]));
   const fetches = labels === undefined ? [output.sessionName] : [output.sessionName, labels.sessionName];
-  const predict = async (rows: readonly ArrayLike<OnnxValue>[]): Promise<Int32Array | Float32Array[] | Float64Array[]> => {
+  const predict = async (rows: readonly ArrayLike<OnnxValue>[]): Promise<Int32Array | Float32Array[] | Float64Array[] | Float32Array | Float64Array> => {
     if (!Array.isArray(rows)) {
       throw new InvalidInputError(`an ONNX predictor takes an array of rows; got ${rows === null ? 'null' : typeof rows}`);
     }
     const n = rows.length;
-    if (n === 0) return output.kind === 'labels' ? new Int32Array(0) : [];
+    if (n === 0) return output.kind === 'labels' ? new Int32Array(0) : output.kind === 'values' ? new Float32Array(0) : [];
     const feeds = feeding.layout === 'matrix' ? matrixFeeds(rows, feeding, TensorClass, what) : columnFeeds(rows, feeding, TensorClass, what);
     let result;
     try {
@@ -354,6 +350,7 @@ function makePredictor(
     }
     const tensor = result[output.sessionName];
     if (output.kind === 'labels') return labelIndices(tensor, n, output.name, classes, classIndex);
+    if (output.kind === 'values') return predictedValues(tensor, n, output.name);
     const probabilities = probabilityRows(tensor, n, output.name);
     if (reading.complement) completeBinaryScores(probabilities);
     if (labels !== undefined) {
@@ -371,6 +368,7 @@ function makePredictor(
     numFeatures: feeding.width,
     outputName: output.name,
     output: output.kind,
+    task: output.kind === 'values' ? 'regression' : 'classification',
     labelOutputName: labels?.name,
     classes: classes === undefined ? undefined : Object.freeze([...classes]),
     session,
@@ -504,6 +502,14 @@ function probabilityRows(tensor: Tensor, n: number, name: string): Float32Array[
   }
   const data = tensor.data as Float32Array | Float64Array;
   return Array.from({ length: n }, (_, i) => data.subarray(i * k, (i + 1) * k)) as Float32Array[] | Float64Array[];
+}
+
+/** A regressor's `[n]` or `[n, 1]` float tensor: one predicted value per row. */
+function predictedValues(tensor: Tensor, n: number, name: string): Float32Array | Float64Array {
+  if (tensor.size !== n || tensor.dims[0] !== n) {
+    throw new PredictorError(`output "${name}" has shape [${tensor.dims.join(', ')}] for ${n} rows; expected one predicted value per row ([${n}] or [${n}, 1])`);
+  }
+  return tensor.data as Float32Array | Float64Array;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { GlassboxError, PredictorError } from '../core/errors.js';
+import { GlassboxError, InvalidInputError, PredictorError } from '../core/errors.js';
 
 /**
  * What a model returns for a batch: one class label per row (integers), or one row of class
- * probabilities (or scores) per row. Plain arrays and typed arrays are both accepted.
+ * probabilities (or scores) per row; for a regression model, one predicted value per row (or rows of
+ * one value, `[N, 1]`). Plain arrays and typed arrays are both accepted.
  */
 export type PredictorOutput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
@@ -14,6 +15,45 @@ export type PredictorOutput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 export type Predictor<Input = number[]> = (
   inputs: Input[],
 ) => PredictorOutput | Promise<PredictorOutput>;
+
+/**
+ * What a model predicts: a class (`classification`: labels or class probabilities) or a number
+ * (`regression`: one value per input). Flat integer outputs look alike for both, so explainers take the
+ * task as an option, or read it from the model ({@link taskOf}), and never guess it from the numbers.
+ */
+export type Task = 'classification' | 'regression';
+
+/** A predictor that says what it predicts: adapters (ONNX, demo models) set `task` where the model declares it. */
+export interface TaskDeclaringPredictor {
+  readonly task?: Task;
+}
+
+/** The task a predictor declares (its `task` property), or `undefined` when it declares none. */
+export function taskOf(predictor: unknown): Task | undefined {
+  const task = typeof predictor === 'function' ? (predictor as TaskDeclaringPredictor).task : undefined;
+  return task === 'classification' || task === 'regression' ? task : undefined;
+}
+
+/**
+ * The task an explainer explains with: the one given, else the one the model declares, else
+ * `classification` (what every explainer assumed before regression was supported).
+ *
+ * @throws InvalidInputError for a task other than the two, or one that contradicts the model's (a
+ *   classifier explained as regression, or the reverse).
+ */
+export function resolveTask(predictor: unknown, given: unknown, explainer: string): Task {
+  if (given !== undefined && given !== 'classification' && given !== 'regression') {
+    throw new InvalidInputError(`option task is ${JSON.stringify(given)}; expected 'classification' or 'regression'`);
+  }
+  const declared = taskOf(predictor);
+  if (given !== undefined && declared !== undefined && given !== declared) {
+    throw new InvalidInputError(
+      `${explainer} was given task '${given}' but the model is a ${declared === 'regression' ? 'regressor (it predicts one number per input)' : 'classifier (it predicts classes)'}; ` +
+        `explain it with task '${declared}', or leave task out`,
+    );
+  }
+  return (given as Task | undefined) ?? declared ?? 'classification';
+}
 
 /** How many times and on how many inputs an explainer called its model. */
 export interface ModelUsage {
@@ -51,7 +91,7 @@ export function toLabels(output: unknown, n: number): Int32Array {
       if (typeof v !== 'number' || !Number.isInteger(v)) {
         throw new PredictorError(
           `predictor returned ${describe(v)} as the label of input ${i}; expected an integer class label ` +
-            '(or return one row of class probabilities per input)',
+            "(or return one row of class probabilities per input; a regression model's values need task: 'regression')",
         );
       }
       // An Int32Array would wrap a larger label (4294967297 to 1): such a label is refused, not renamed.
@@ -63,6 +103,12 @@ export function toLabels(output: unknown, n: number): Int32Array {
     return labels;
   }
   const k = rowLength(first, 0);
+  if (k === 1) {
+    throw new PredictorError(
+      'predictor returned rows of one value; expected class probabilities for at least 2 classes ' +
+        "(for a single sigmoid output p, return [1 - p, p]; a regression model's values need task: 'regression')",
+    );
+  }
   for (let i = 0; i < n; i++) {
     const row = out[i] as ArrayLike<unknown>;
     if (rowLength(row, i) !== k) {
@@ -85,6 +131,42 @@ export function toLabels(output: unknown, n: number): Int32Array {
     labels[i] = best;
   }
   return labels;
+}
+
+/**
+ * Reads a regression model's output for `n` inputs: one finite number per input, flat or as rows of
+ * one value (`[N, 1]`).
+ *
+ * @throws PredictorError for the wrong number of predictions, a non-finite value, or rows of several
+ *   values (class probabilities: a classifier explained as regression).
+ */
+export function toValues(output: unknown, n: number): Float64Array {
+  if (output === null || typeof output !== 'object' || typeof (output as ArrayLike<unknown>).length !== 'number') {
+    throw new PredictorError(`predictor returned ${describe(output)}; expected an array of ${n} predicted values (task 'regression')`);
+  }
+  const out = output as ArrayLike<unknown>;
+  if (out.length !== n) {
+    throw new PredictorError(`predictor returned ${out.length} predictions for ${n} inputs; expected exactly one per input`);
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = out[i];
+    if (v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number') {
+      const row = v as ArrayLike<unknown>;
+      if (row.length !== 1) {
+        throw new PredictorError(
+          `predictor returned ${row.length} values for input ${i}; task 'regression' expects one number per input ` +
+            "(rows of class probabilities are a classifier's: explain it with task 'classification')",
+        );
+      }
+      v = row[0];
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new PredictorError(`predictor returned ${describe(v)} as the value of input ${i}; expected a finite number (task 'regression')`);
+    }
+    values[i] = v;
+  }
+  return values;
 }
 
 function rowLength(row: unknown, i: number): number {
@@ -117,46 +199,79 @@ export function assertPredictor<Input>(predictor: Predictor<Input>): Predictor<I
 
 /**
  * A predictor with bookkeeping: it counts calls and inputs, validates every answer with
- * {@link toLabels}, and wraps anything the model throws in a {@link PredictorError} that says which
- * call failed. Explainers talk to their model only through this.
+ * {@link toLabels} (or, for a regression model, {@link toValues}), and wraps anything the model throws
+ * in a {@link PredictorError} that says which call failed. Explainers talk to their model only through
+ * this.
  */
 export class LabelModel<Input = number[]> {
   readonly usage: ModelUsage = { calls: 0, rows: 0 };
-  /** The input waiting to ride along with the next batch (see {@link predictWithNextBatch}). */
-  private pending: { input: Input } | undefined;
-  private pendingLabel: number | undefined;
+  /** The inputs waiting to ride along with the next batch (see {@link predictWithNextBatch}). */
+  private pending: Input[] | undefined;
+  private leading: Int32Array | Float64Array | undefined;
 
-  constructor(private readonly predictor: Predictor<Input>) {
+  /** @param task what the model predicts: {@link predictions} are labels, or (regression) values. */
+  constructor(
+    private readonly predictor: Predictor<Input>,
+    readonly task: Task = 'classification',
+  ) {
     assertPredictor(predictor);
   }
 
   /**
-   * Asks for the label of `input` (the explained instance) in the next call of {@link labels}, as the
-   * first row of its batch, instead of in a call of its own: an explainer whose first samples do not
-   * depend on the prediction saves one model call, a round trip when the model is remote. The label is
-   * {@link instanceLabel} once that batch is answered; the batch's own labels come back as before.
+   * Asks for the prediction of `input` (the explained instance), and of `more` inputs, in the next call
+   * of {@link labels} or {@link values}, as the first rows of its batch, instead of in a call of their
+   * own: an explainer whose first samples do not depend on the prediction saves one model call, a round
+   * trip when the model is remote. Their predictions are {@link leadingPredictions} (the instance's is
+   * {@link instanceLabel}) once that batch is answered; the batch's own come back as before.
    */
-  predictWithNextBatch(input: Input): void {
-    this.pending = { input };
-    this.pendingLabel = undefined;
+  predictWithNextBatch(input: Input, ...more: Input[]): void {
+    this.pending = [input, ...more];
+    this.leading = undefined;
   }
 
-  /** The label of the input given to {@link predictWithNextBatch}, once its batch has been answered. */
+  /** The predictions of the inputs given to {@link predictWithNextBatch}, once their batch has been answered. */
+  get leadingPredictions(): Int32Array | Float64Array {
+    if (this.leading === undefined) throw new Error('internal: the explained instance has not been predicted yet');
+    return this.leading;
+  }
+
+  /** The prediction of the explained instance (a label, or a regression model's value), once answered. */
   get instanceLabel(): number {
-    if (this.pendingLabel === undefined) throw new Error('internal: the explained instance has not been predicted yet');
-    return this.pendingLabel;
+    return this.leadingPredictions[0];
   }
 
   /** Predicts class labels for a batch of inputs (one predictor call, whatever the batch size). */
   async labels(inputs: Input[]): Promise<Int32Array> {
-    const leading = this.pending;
+    const { output, lead } = await this.call(inputs);
+    return this.split(toLabels(output, lead + inputs.length), lead);
+  }
+
+  /** Predicts a regression model's values for a batch of inputs (one predictor call), validated by {@link toValues}. */
+  async values(inputs: Input[]): Promise<Float64Array> {
+    const { output, lead } = await this.call(inputs);
+    return this.split(toValues(output, lead + inputs.length), lead);
+  }
+
+  /** Labels, or for a regression model values: what the model predicts for a batch (one call). */
+  predictions(inputs: Input[]): Promise<Int32Array | Float64Array> {
+    return this.task === 'regression' ? this.values(inputs) : this.labels(inputs);
+  }
+
+  /** Keeps the first `lead` predictions as the leading inputs' and returns the rest. */
+  private split<T extends Int32Array | Float64Array>(all: T, lead: number): T {
+    if (lead === 0) return all;
+    this.leading = all.subarray(0, lead);
+    return all.subarray(lead) as T;
+  }
+
+  private async call(inputs: Input[]): Promise<{ output: unknown; lead: number }> {
+    const leading = this.pending ?? [];
     this.pending = undefined;
-    const batch = leading === undefined ? inputs : [leading.input, ...inputs];
+    const batch = leading.length === 0 ? inputs : [...leading, ...inputs];
     this.usage.calls += 1;
     this.usage.rows += batch.length;
-    let output: PredictorOutput;
     try {
-      output = await this.predictor(batch);
+      return { output: await this.predictor(batch), lead: leading.length };
     } catch (err) {
       if (err instanceof GlassboxError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
@@ -165,9 +280,5 @@ export class LabelModel<Input = number[]> {
         { cause: err },
       );
     }
-    const labels = toLabels(output, batch.length);
-    if (leading === undefined) return labels;
-    this.pendingLabel = labels[0];
-    return labels.subarray(1);
   }
 }

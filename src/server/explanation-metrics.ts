@@ -53,7 +53,9 @@ export class ExplanationMetrics {
     if (typeof e?.meta?.name !== 'string' || data === null || typeof data !== 'object') return;
     const raw = (data.raw ?? {}) as Record<string, unknown>;
     const cls = typeof raw.prediction === 'number' ? raw.prediction : data.orig_class;
-    const labels = { model_name: this.modelName, explainer: e.meta.name, class: classLabel(cls) };
+    // A regression model's prediction is a value, not a class: one label for all of them (bounded cardinality).
+    const regression = raw.task === 'regression' || data.task === 'regression';
+    const labels = { model_name: this.modelName, explainer: e.meta.name, class: regression ? 'regression' : classLabel(cls) };
     if (typeof data.precision === 'number') this.precision.observe(labels, data.precision);
     if (typeof data.coverage === 'number') this.coverage.observe(labels, data.coverage);
     if (Array.isArray(data.anchor)) this.anchorSize.observe(labels, data.anchor.length);

@@ -1,6 +1,6 @@
 import type { AnchorTabular } from '../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../core/errors.js';
-import { loadExplainer, readSavedExplainer, type LoadedExplainer } from '../persistence/explainer-dir.js';
+import { loadExplainer, readSavedExplainer, type LoadedExplainer, type LoadExplainerOptions } from '../persistence/explainer-dir.js';
 import type { ExplainerType } from '../persistence/format.js';
 import type { Predictor } from '../predictors/predictor.js';
 
@@ -28,11 +28,12 @@ export const SERVABLE_TYPES: readonly ExplainerType[] = Object.freeze([
  * that the server can serve it: a counterfactual must ask the model for predictions only (no autodiff
  * gradients), and its autoencoder or encoder must be saved in the folder (`saveExplainer` does so).
  *
+ * @param load what loading needs besides the folder and the model, as `loadExplainer` takes it.
  * @throws InvalidInputError naming the type and why it cannot be served; ExplainerFileError as
  *   `loadExplainer` for a folder that is not a saved explainer.
  */
 // The predictor's input type depends on the saved type, known only once the folder is read (as for loadExplainer).
-export async function loadServableExplainer(dir: string, predictor: Predictor<any>): Promise<LoadedExplainer> {
+export async function loadServableExplainer(dir: string, predictor: Predictor<any>, load: LoadExplainerOptions = {}): Promise<LoadedExplainer> {
   const { manifest, options, state, models } = await readSavedExplainer(dir);
   const cannot = (why: string): never => {
     throw new InvalidInputError(`glassbox serve cannot serve the ${manifest.type} saved in ${dir}: ${why}`);
@@ -43,7 +44,7 @@ export async function loadServableExplainer(dir: string, predictor: Predictor<an
       cannot(`it was saved with ${what} but without its TensorFlow.js model in the folder (saved by an older glassbox); save it again with saveExplainer`);
     }
   }
-  const loaded = await loadExplainer(dir, predictor);
+  const loaded = await loadExplainer(dir, predictor, load);
   const shape = loaded.instanceShape;
   const rowWidth = Array.isArray(shape) && shape.length === 1 ? shape[0] : undefined;
   if (manifest.type === 'AnchorTabular') {

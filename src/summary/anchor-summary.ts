@@ -112,6 +112,10 @@ export function checkAnchorTabular(value: unknown, where: string): Explanation<A
   if (!Array.isArray(data?.raw?.predicates) || !Array.isArray(data?.raw?.instance) || typeof data?.raw?.prediction !== 'number') {
     throw new InvalidInputError(`${where} is an AnchorTabular explanation without data.raw.predicates, instance and prediction; expected one written by AnchorTabular.explain`);
   }
+  // Anchors are grouped and checked by class; a regression anchor's prediction is a value in an interval.
+  if (data.raw.task === 'regression') {
+    throw new ExplanationTypeError(['AnchorTabular (of a classifier)'], 'an AnchorTabular explanation of a regression model', where);
+  }
   return value as Explanation<AnchorTabularData>;
 }
 

@@ -2,7 +2,7 @@ import type { FillCandidate, FillMask, FillMaskRequest } from '../anchors/text/f
 import { DEFAULT_STOPWORDS } from '../anchors/text/stopwords.js';
 import { isSingleWord, tokenize } from '../anchors/text/tokenize.js';
 import { InvalidInputError, PredictorError } from '../core/errors.js';
-import { JsonReader } from '../models/json-checks.js';
+import { JsonReader } from '../core/json-checks.js';
 import { topK } from './top-k.js';
 
 /**

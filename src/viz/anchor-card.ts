@@ -26,7 +26,7 @@ export function checkMaxExamples(maxExamples: number | undefined): number {
 /** What every anchor card shows, whatever the modality: the part of an anchor explanation it reads. */
 export interface AnchorSummary {
   meta: ExplanationMeta;
-  /** The predicted class, named. */
+  /** The predicted class, named (a regression model: its value and the interval the anchor keeps it in). */
   prediction: string;
   /** The anchor's conditions, readable. */
   anchor: readonly string[];
@@ -53,6 +53,8 @@ export interface AnchorDataCommon {
     success: boolean;
     warning?: string;
     prediction: number;
+    /** Regression: the interval the anchor keeps the predicted value in. */
+    prediction_interval?: [number, number];
     numSamples: number;
     modelCalls: number;
     modelRows: number;
@@ -64,7 +66,10 @@ export function summarizeAnchor(meta: ExplanationMeta, data: AnchorDataCommon, t
   const { raw } = data;
   return {
     meta,
-    prediction: className(raw.prediction, targetNames),
+    prediction:
+      raw.prediction_interval === undefined
+        ? className(raw.prediction, targetNames)
+        : `${raw.prediction.toFixed(2)} ∈ [${raw.prediction_interval[0].toFixed(2)}, ${raw.prediction_interval[1].toFixed(2)}]`,
     anchor: data.anchor,
     precision: data.precision,
     coverage: data.coverage,

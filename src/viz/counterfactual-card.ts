@@ -4,7 +4,16 @@ import { flattenInstance } from '../counterfactuals/instance.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { Explanation } from '../core/explanation.js';
 import { className } from './anchor-card.js';
-import { classChangeFacts, comparisonCard, counterfactualTitle, flat, pill, shapeOf, type CounterfactualRenderOptions } from './comparison-card.js';
+import {
+  classChangeFacts,
+  comparisonCard,
+  counterfactualTitle,
+  flat,
+  pill,
+  shapeOf,
+  type CounterfactualRenderOptions,
+  type Predicted,
+} from './comparison-card.js';
 import { escapeHtml, formatCount } from './html.js';
 
 export type { CounterfactualRenderOptions } from './comparison-card.js';
@@ -23,12 +32,13 @@ export function renderCounterfactualHtml(explanation: Explanation<Counterfactual
   }
   const instance = flattenInstance(options.instance, shape, 'options.instance');
   const { cf } = data;
-  const orig = { class: data.orig_class, proba: data.orig_proba };
-  const facts = classChangeFacts(orig, cf, options.targetNames);
+  const { facts, title } =
+    data.orig_class === null
+      ? regressionSummary(data)
+      : classSummary({ class: data.orig_class, proba: data.orig_proba }, cf === null ? null : { class: cf.class as number, proba: cf.proba }, options.targetNames);
   if (cf !== null) {
     facts.push(['L1 distance', `<span class="gbx-strong">${escapeHtml(cf.distance.toFixed(2))}</span> <span class="gbx-note">λ = ${escapeHtml(cf.lambda.toExponential(2))}</span>`]);
   }
-  const title = counterfactualTitle(orig, cf, options.targetNames);
   const names: [string, string, string] = ['The instance', 'The counterfactual', 'The difference'];
   return comparisonCard(
     {
@@ -48,6 +58,26 @@ export function renderCounterfactualHtml(explanation: Explanation<Counterfactual
     options,
     'counterfactual',
   );
+}
+
+function classSummary(orig: Predicted, cf: Predicted | null, targetNames?: readonly string[]) {
+  return { facts: classChangeFacts(orig, cf, targetNames), title: counterfactualTitle(orig, cf, targetNames) };
+}
+
+/** A regression counterfactual's summary: the predicted value before and after, and the range asked for. */
+function regressionSummary(data: CounterfactualData): { facts: Array<[string, string]>; title: string } {
+  const value = (v: number) => `<span class="gbx-strong">${escapeHtml(v.toFixed(2))}</span>`;
+  const [low, high] = data.desired_range ?? [NaN, NaN];
+  const range = `[${escapeHtml(low.toFixed(2))}, ${escapeHtml(high.toFixed(2))}]`;
+  const before = data.orig_proba[0];
+  const facts: Array<[string, string]> = [['Prediction', value(before)], ['Desired range', range]];
+  if (data.cf !== null) facts.push(['Counterfactual', value(data.cf.proba[0])]);
+  else if (data.closest) facts.push(['Closest reached', `${value(data.closest.prediction)} <span class="gbx-note">${escapeHtml(data.closest.distance_to_range.toFixed(2))} from the range</span>`]);
+  const title =
+    data.cf === null
+      ? `No counterfactual brings the prediction ${escapeHtml(before.toFixed(2))} into ${range}`
+      : `What would bring the prediction from ${escapeHtml(before.toFixed(2))} into ${range}`;
+  return { facts, title };
 }
 
 /**

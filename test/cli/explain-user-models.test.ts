@@ -50,17 +50,17 @@ describe('glassbox explain --model explains the model label', () => {
     expect(stdout).toMatch(/^Prediction: >50K\n/);
   });
 
-  it('refuses a regressor and a model whose outputs disagree, and --output picks one of those', async () => {
-    const regressor = await explainFile(`${dir}regressor.onnx`, '--row', '0');
-    expect(regressor.code).toBe(1);
-    expect(regressor.stderr).toMatch(/UnsupportedModelError: .*regressor\.onnx is a regressor \(output "variable" made by TreeEnsembleRegressor\)/);
+  it('explains a regressor as one, refuses a model whose outputs disagree, and --output picks one of those', async () => {
+    const regressor = await explainFile(`${dir}regressor.onnx`, '--row', '0', '--json');
+    expect(regressor.code).toBe(0);
+    expect(JSON.parse(regressor.stdout).data.raw.task).toBe('regression');
     const both = await explainFile(`${dir}rf-both-weights.onnx`, '--row', '0');
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/PredictorError: .*disagrees with itself on row 0: .*--output labels\|probabilities/);
     const probabilities = await explainFile(`${dir}rf-both-weights.onnx`, '--row', '0', '--output', 'probabilities', '--json');
     expect(probabilities.code).toBe(0);
     expect(JSON.parse(probabilities.stdout).data.raw.prediction).toBe(0);
-    expect((await explainFile(`${dir}rf-both-weights.onnx`, '--row', '0', '--output', 'scores')).stderr).toMatch(/--output is "scores"; expected labels or probabilities/);
+    expect((await explainFile(`${dir}rf-both-weights.onnx`, '--row', '0', '--output', 'scores')).stderr).toMatch(/--output is "scores"; expected labels, probabilities or values/);
   });
 
   it('names a CSV that does not fit the pipeline and a mostly numeric column with a bad value', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, loadAdult, MinMaxScaling } from '../../src/index.js';
+import { InvalidInputError } from '../../src/index.js';
+import { MinMaxScaling } from '../../src/entries/counterfactuals.js';
+import { loadAdult } from '../../src/entries/demo.js';
 
 describe('MinMaxScaling', () => {
   it('maps the chosen columns from their training range to [a, b] and back; others pass through', () => {

@@ -47,7 +47,7 @@ describe('Counterfactual on MNIST (autodiff through the bundled CNN)', () => {
       expect(Math.min(...x)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...x)).toBeLessThanOrEqual(1);
       expect(cfX.class).not.toBe(data.orig_class);
-      expect(Math.abs(cfX.proba[cfX.class] - 1)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(cfX.proba[cfX.class!] - 1)).toBeLessThanOrEqual(0.05);
       // The reported class and probabilities are the model's for the returned instance (to float32
       // rounding: autodiff runs the convolutions unfused).
       const [p] = await predictor([x]);
@@ -69,7 +69,7 @@ describe('Counterfactual on MNIST (autodiff through the bundled CNN)', () => {
     expect(nine.data.cf!.class).toBe(9);
     expect(nine.data.cf!.proba[9]).toBeGreaterThanOrEqual(0.95);
     const same = await new Counterfactual(predictor, { shape: [28, 28, 1], featureRange: [0, 1], targetClass: 'same', tol: 0.1, maxLamSteps: 1 }).explain(digit);
-    expect(same.data.orig_proba[same.data.orig_class]).toBeGreaterThan(0.9);
+    expect(same.data.orig_proba[same.data.orig_class!]).toBeGreaterThan(0.9);
     expect(same.data.cf).toMatchObject({ class: same.data.orig_class, distance: 0, index: 0 });
   });
 

@@ -23,8 +23,10 @@ const FREE_NAMES: Record<string, string> = {
   model: '(rows: number[][]) => number[][]',
   predictor: '(rows: number[][]) => number[][]',
   predict: '(texts: string[]) => number[][]',
+  regressor: '(rows: number[][]) => number[]',
   // data
   row: 'number[]',
+  scaledRow: 'number[]',
   rows: 'number[][]',
   trainRows: 'number[][]',
   featureNames: 'string[]',
@@ -123,7 +125,7 @@ describe('documentation snippets', () => {
       resolveJsonModule: true,
       noEmit: true,
       baseUrl: ROOT,
-      paths: { glassbox: ['src/index.ts'], 'glassbox/*': ['src/*/index.ts', 'src/*.ts'] },
+      paths: { glassbox: ['src/index.ts'], 'glassbox/*': ['src/entries/*.ts'] },
     });
     const problems: string[] = [];
     files.forEach((path, i) => {

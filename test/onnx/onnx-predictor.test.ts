@@ -140,7 +140,7 @@ describe('onnxPredictor errors', () => {
 
   it('names unknown options, inputs and outputs, and outputs of the wrong kind', async () => {
     await expect(onnxPredictor(RF, { batchSize: 10 } as never)).rejects.toThrow(/unknown option "batchSize"; known options are: inputName, inputs, outputName, output/);
-    await expect(onnxPredictor(RF, { output: 'scores' as never })).rejects.toThrow(/option output is "scores"; expected 'labels' or 'probabilities'/);
+    await expect(onnxPredictor(RF, { output: 'scores' as never })).rejects.toThrow(/option output is "scores"; expected 'labels', 'probabilities' or 'values'/);
     await expect(onnxPredictor(RF, { inputName: 'input' })).rejects.toThrow(/has no input "input"; its inputs are: X$/);
     await expect(onnxPredictor(RF, { outputName: 'scores' })).rejects.toThrow(
       /has no output "scores"; its outputs are: output_label \(int64\), output_probability \(float32\)$/,

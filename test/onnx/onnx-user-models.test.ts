@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidInputError, PredictorError, UnsupportedModelError } from '../../src/core/errors.js';
+import { InvalidInputError, PredictorError } from '../../src/core/errors.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { onnxPredictor, type OnnxPredictor } from '../../src/predictors/onnx.js';
 
@@ -101,13 +101,17 @@ describe('models glassbox must not explain as they are', () => {
     expect(argmax((await (await load(file, { output: 'probabilities' }))(heldout.rows)) as Float32Array[])).toEqual(heldout.labels.forest);
   });
 
-  it('a regressor (TreeEnsembleRegressor, one "variable" output) is refused', async () => {
-    const error = await onnxPredictor(`${dir}regressor.onnx`).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnsupportedModelError);
-    expect((error as UnsupportedModelError).code).toBe('UNSUPPORTED_MODEL');
-    expect((error as Error).message).toMatch(
-      /regressor\.onnx is a regressor \(output "variable" made by TreeEnsembleRegressor\): it predicts numbers, not classes; glassbox explains classifiers/,
-    );
+  it('a regressor (TreeEnsembleRegressor, one "variable" output) is read as one: task regression, one value per row', async () => {
+    const regressor = await onnxPredictor(`${dir}regressor.onnx`);
+    try {
+      expect(regressor.task).toBe('regression');
+      expect(regressor.output).toBe('values');
+      const values = await regressor(heldout.rows.slice(0, 5));
+      expect(values).toBeInstanceOf(Float32Array);
+      expect(values).toHaveLength(5);
+    } finally {
+      await regressor.release();
+    }
   });
 
   it('names a bad inputs option', async () => {

@@ -1,18 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AnchorImage,
-  ExplainerFileError,
-  loadBundledModel,
-  loadExplainer,
-  loadMnist,
-  saveExplainer,
-  tfjsModel,
-  toImage,
-  type Image,
-  type TfModel,
-} from '../../src/index.js';
+import { AnchorImage, ExplainerFileError, loadExplainer, saveExplainer, tfjsModel, type Image, type TfModel } from '../../src/index.js';
+import { loadBundledModel, loadMnist } from '../../src/entries/demo.js';
+import { toImage } from '../../src/entries/image.js';
 import { tempDir } from './helpers.js';
 
 const mnist = loadMnist();

@@ -1,18 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  AnchorTabular,
-  EXPLAINER_FORMAT_VERSION,
-  InvalidInputError,
-  loadAdult,
-  loadDemoModel,
-  loadExplainer,
-  NotFittedError,
-  readExplainerManifest,
-  saveExplainer,
-  VERSION,
-} from '../../src/index.js';
+import { AnchorTabular, InvalidInputError, loadExplainer, NotFittedError, saveExplainer, VERSION } from '../../src/index.js';
+import { loadAdult, loadDemoModel } from '../../src/entries/demo.js';
+import { EXPLAINER_FORMAT_VERSION, readExplainerManifest } from '../../src/entries/persistence.js';
 import { tempDir } from './helpers.js';
 
 const adult = loadAdult();

@@ -1,19 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  AnchorText,
-  ExplainerFileError,
-  GloVeVectors,
-  loadExplainer,
-  loadGloVe,
-  loadSentiment,
-  loadSentimentFillMask,
-  loadSentimentModel,
-  saveExplainer,
-  WordVectors,
-  type AnchorTextOptions,
-} from '../../src/index.js';
+import { AnchorText, ExplainerFileError, loadExplainer, saveExplainer, type AnchorTextOptions } from '../../src/index.js';
+import { bundledEmbeddings, GloVeVectors, loadGloVe, loadSentiment, loadSentimentFillMask, loadSentimentModel } from '../../src/entries/demo.js';
+import { WordVectors } from '../../src/entries/text.js';
 import { tempDir } from './helpers.js';
 
 const { predictor } = loadSentimentModel();
@@ -22,7 +12,7 @@ const sentences = loadSentiment().test.texts;
 describe('saving and loading AnchorText (sentiment sentences, bundled logistic regression)', () => {
   const cases: [string, AnchorTextOptions, string[]][] = [
     ['unknown', { sampling: 'unknown', sampleProba: 0.4 }, ['explainer.json']],
-    ['similarity (the bundled GloVe vectors, found by name)', { sampling: 'similarity', embeddings: loadGloVe(), topN: 20 }, ['explainer.json']],
+    ['similarity (the bundled GloVe vectors, found by name with bundledEmbeddings)', { sampling: 'similarity', embeddings: loadGloVe(), topN: 20 }, ['explainer.json']],
     ['language_model (the ContextFillMask saved beside it)', { sampling: 'language_model', fillMask: loadSentimentFillMask() }, ['explainer.json', 'fill-mask.json']],
   ];
   for (const [name, options, files] of cases) {
@@ -31,7 +21,7 @@ describe('saving and loading AnchorText (sentiment sentences, bundled logistic r
       const dir = await tempDir();
       await saveExplainer(explainer, dir);
       expect((await readdir(dir)).sort()).toEqual(files);
-      const loaded = await loadExplainer(dir, predictor);
+      const loaded = await loadExplainer(dir, predictor, { findEmbeddings: bundledEmbeddings });
       expect(loaded.type).toBe('AnchorText');
       expect(loaded.instanceDescription).toBe('a string');
       for (const text of [sentences[0], sentences[5]]) {
@@ -41,6 +31,12 @@ describe('saving and loading AnchorText (sentiment sentences, bundled logistic r
       if (options.sampling === 'similarity') expect((loaded.explainer as AnchorText).resources.embeddings).toBeInstanceOf(GloVeVectors);
     });
   }
+
+  it('finds no word vectors by name without findEmbeddings: the library does not load the bundled ones itself', async () => {
+    const dir = await tempDir();
+    await saveExplainer(new AnchorText(predictor, { sampling: 'similarity', embeddings: loadGloVe(), seed: 4 }), dir);
+    await expect(loadExplainer(dir, predictor)).rejects.toThrow(/samples with embeddings "glove-100d-top20k"; received none/);
+  });
 
   it('checks the saved ContextFillMask file like the binary arrays: size and checksum', async () => {
     const dir = await tempDir();

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/run-cli.js';
-import { AnchorTabular, CEM, loadAdult, loadBundledModel, loadDemoModel, loadExplainer, readExplainerManifest, tfjsModel } from '../../src/index.js';
+import { AnchorTabular, CEM, loadExplainer, tfjsModel } from '../../src/index.js';
+import { loadAdult, loadBundledModel, loadDemoModel } from '../../src/entries/demo.js';
+import { readExplainerManifest } from '../../src/entries/persistence.js';
 import { tempDir } from './helpers.js';
 
 const adult = loadAdult();

@@ -1,15 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CEM,
-  Counterfactual,
-  ExplainerFileError,
-  loadExplainer,
-  loadMnist,
-  loadTf,
-  saveExplainer,
-} from '../../src/index.js';
+import { CEM, Counterfactual, ExplainerFileError, loadExplainer, saveExplainer } from '../../src/index.js';
+import { loadMnist } from '../../src/entries/demo.js';
+import { loadTf } from '../../src/entries/predictors.js';
 import { useMnistModels } from '../counterfactuals/mnist-models.js';
 import { tempDir } from './helpers.js';
 

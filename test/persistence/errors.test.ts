@@ -1,7 +1,9 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AnchorTabular, Counterfactual, ExplainerFileError, loadAdult, loadDemoModel, loadExplainer, readExplainerManifest, saveExplainer } from '../../src/index.js';
+import { AnchorTabular, Counterfactual, ExplainerFileError, loadExplainer, saveExplainer } from '../../src/index.js';
+import { loadAdult, loadDemoModel } from '../../src/entries/demo.js';
+import { readExplainerManifest } from '../../src/entries/persistence.js';
 import { tempDir } from './helpers.js';
 
 const adult = loadAdult();

@@ -3,21 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADULT_PROTO_OPTIONS, adultProtoTrainingRows } from '../../src/cli/commands/counterfactual-proto.js';
 import {
-  ADULT_COUNTERFACTUAL_CONSTRAINTS,
-  adultCounterfactualTask,
   AnchorTabular,
   CounterfactualProto,
   ExplainerFileError,
   InvalidInputError,
-  loadDemoModel,
   loadExplainer,
-  MinMaxScaling,
-  readExplainerManifest,
   saveExplainer,
   type CounterfactualProtoData,
   type CounterfactualProtoOptions,
   type Explanation,
 } from '../../src/index.js';
+import { MinMaxScaling } from '../../src/entries/counterfactuals.js';
+import { ADULT_COUNTERFACTUAL_CONSTRAINTS, adultCounterfactualTask, loadDemoModel } from '../../src/entries/demo.js';
+import { readExplainerManifest } from '../../src/entries/persistence.js';
 import { cli } from '../cli/run-cli.js';
 import { tempDir } from './helpers.js';
 

@@ -162,11 +162,12 @@ describe('codecs', () => {
     expect(codec.decode(out({ datatype: 'FP64', shape: [2, 2], data: [[0.1, 0.9], [0.8, 0.2]] }), 2).kind).toBe('probabilities');
     expect(codec.decode(out({ datatype: 'INT64', shape: [2, 1], data: [1, 0] }), 2)).toEqual({ kind: 'labels', labels: [1, 0] });
     expect(codec.decode(out({ datatype: 'BOOL', shape: [2], data: [true, false] }), 2)).toEqual({ kind: 'labels', labels: [1, 0] });
+    // One non-integer value per row: a regressor's values (or a lone P(class 1), which toLabels refuses).
+    expect(codec.decode(out({ datatype: 'FP32', shape: [2], data: [0.3, 151.5] }), 2)).toEqual({ kind: 'values', values: [0.3, 151.5] });
   });
 
   it.each([
     [{ outputs: [] }, /"outputs" is an array of length 0/],
-    [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2], data: [0.3, 0.7] }] }, /row 0's is 0.3, not an integer class label.*\[1 - p, p\]/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2], data: [0.3, 0.7, 0.1] }] }, /shape \[2,2\] \(4 values\) but 3 values/],
     [{ outputs: [{ name: 'o', datatype: 'FP32', shape: [2, 2, 1], data: [1, 2, 3, 4] }] }, /shape \[2,2,1\]; expected \[rows\]/],
     [{ outputs: [{ name: 'o', datatype: 'BYTES', shape: [2], data: ['a', 'b'] }] }, /holds class names \("a"\); pass classes/],

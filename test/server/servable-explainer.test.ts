@@ -1,18 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  AnchorImage,
-  AnchorText,
-  CEM,
-  Counterfactual,
-  InvalidInputError,
-  loadServableExplainer,
-  loadTf,
-  saveExplainer,
-  type Predictor,
-  type SaveableExplainer,
-} from '../../src/index.js';
+import { AnchorImage, AnchorText, CEM, Counterfactual, InvalidInputError, saveExplainer, type Predictor } from '../../src/index.js';
+import type { SaveableExplainer } from '../../src/entries/persistence.js';
+import { loadTf } from '../../src/entries/predictors.js';
+import { loadServableExplainer } from '../../src/entries/server.js';
 import { cli } from '../cli/run-cli.js';
 import { tempDir } from '../persistence/helpers.js';
 import { saveAdultExplainer } from './helpers.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedBundledModel } from '../../src/cli/commands/serve-model.js';
 import { loadAdult } from '../../src/datasets/adult.js';
+import { bundledEmbeddings } from '../../src/datasets/glove.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
 import { decodePng, encodePng } from '../../src/image/codecs.js';
 import { createModelServer, type ListeningModelServer } from '../../src/model-server/server.js';
@@ -101,7 +102,7 @@ describe('glassbox serve with each of the six explainer types', () => {
     // The same folder in-process, with the model as a black box (a plain function, as the URL is).
     const local = models[c.model].predictor;
     const predictor = c.type === "AnchorImage" ? (images: Array<{ data: Float32Array }>) => local(images.map((im) => im.data)) : (xs: unknown[]) => local(xs);
-    const expected = JSON.stringify(await (await loadExplainer(dir, predictor as Predictor<any>)).explain(instance));
+    const expected = JSON.stringify(await (await loadExplainer(dir, predictor as Predictor<any>, { findEmbeddings: bundledEmbeddings })).explain(instance));
     expect(JSON.parse(expected).meta.name).toBe(c.type);
     expect(await post(`${url}/v1/models/${c.model}:explain`, { instances: [instance] })).toEqual({ status: 200, text: expected });
     const v2 = await post(`${url}/v2/models/${c.model}/infer`, { inputs: [c.v2Input(instance)] });

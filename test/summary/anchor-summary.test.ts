@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnchorTabular, type AnchorTabularData } from '../../src/anchors/tabular/anchor-tabular.js';
 import { satisfiesAnchor, type TabularPredicate } from '../../src/anchors/tabular/predicates.js';
 import { explainBatch } from '../../src/batch/explain-batch.js';
+import { BATCH_DEMO_MODULE } from '../../src/cli/batch-demo.js';
 import { ExplanationTypeError, InvalidInputError } from '../../src/core/errors.js';
 import type { Explanation } from '../../src/core/explanation.js';
 import { loadAdult } from '../../src/datasets/adult.js';
@@ -107,13 +108,13 @@ describe('summarizeAnchors on Adult', () => {
     expect(data.union_coverage).toBeGreaterThan(0.5);
 
     const out = join(dir, 'batch.jsonl');
-    await explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, explain }, out, rows: { start: 0, end: 40 }, workers: 1 });
+    await explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, demo: BATCH_DEMO_MODULE, explain }, out, rows: { start: 0, end: 40 }, workers: 1 });
     expect(JSON.stringify(summarizeBatchFile(out, { budget: 4 }))).toBe(JSON.stringify(summary));
     // The two shards of the same run, explained on two workers, give the same summary too.
     const shards = [0, 1].map((index) => join(dir, `shard-${index}.jsonl`));
     await Promise.all(
       shards.map((shardOut, index) =>
-        explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, explain }, out: shardOut, rows: { start: 0, end: 40 }, shard: { index, count: 2 }, workers: 1 }),
+        explainBatch({ job: { source: { kind: 'bundled', dataset: 'adult', seed: 4 }, model: { kind: 'demo', name: 'adult-gbt' }, demo: BATCH_DEMO_MODULE, explain }, out: shardOut, rows: { start: 0, end: 40 }, shard: { index, count: 2 }, workers: 1 }),
       ),
     );
     expect(JSON.stringify(summarizeBatchFile(shards, { budget: 4 }))).toBe(JSON.stringify(summary));

@@ -39,8 +39,8 @@ describe('the card of an image counterfactual (MNIST held-out digit 0, bundled C
     expect(cf).not.toBeNull();
     const after = String(cf!.class);
     expect(html).toContain(`What would make the model predict <span class="gbx-pill">${after}</span> instead of <span class="gbx-pill">4</span>`);
-    expect(html).toContain(`<span class="gbx-label">Prediction</span><span><span class="gbx-pill">4</span> p = ${orig_proba[orig_class].toFixed(2)}</span>`);
-    expect(html).toContain(`aria-label="p(${after}) after ${cf!.proba[cf!.class].toFixed(2)}"`);
+    expect(html).toContain(`<span class="gbx-label">Prediction</span><span><span class="gbx-pill">4</span> p = ${orig_proba[orig_class!].toFixed(2)}</span>`);
+    expect(html).toContain(`aria-label="p(${after}) after ${cf!.proba[cf!.class!].toFixed(2)}"`);
     expect(html).toContain(`<span class="gbx-strong">${cf!.distance.toFixed(2)}</span>`);
   });
 

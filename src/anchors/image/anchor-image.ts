@@ -11,7 +11,8 @@ import {
   type SegmentationOptions,
 } from '../../image/segmentation/segment.js';
 import type { Segments } from '../../image/segmentation/segments.js';
-import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
+import { predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
 import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
@@ -43,6 +44,8 @@ export interface AnchorImageOptions {
   imagesBackground?: readonly ImageInput[];
   /** Seed of every random choice; the same seed and inputs give the same explanation. */
   seed?: number | string;
+  /** `'classification'` or `'regression'` (a model scoring images with one number); default: what the model declares, else classification. */
+  task?: Task;
 }
 
 /**
@@ -54,6 +57,11 @@ export interface AnchorImageExplainOptions extends Partial<AnchorSearchOptions> 
   pSample?: number;
   /** Samples of the perturbation distribution on which coverage is measured. */
   coverageSamples?: number;
+  /**
+   * Regression only, and required there: the interval `[low, high]` (holding ŷ) or `{ width }` (centred
+   * on ŷ) the predicted value must stay in. (`'auto'` needs training rows, which an image explainer has not.)
+   */
+  interval?: IntervalOption;
 }
 
 /**
@@ -115,8 +123,12 @@ export interface AnchorImageData {
     /** Precision of the empty anchor: how often perturbed images keep the prediction with nothing fixed. */
     allPrecision: number;
     success: boolean;
-    /** The explained prediction (class index). */
+    /** The explained prediction: a class index, or a regression model's predicted value. */
     prediction: number;
+    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
+    task?: 'regression';
+    prediction_interval?: [number, number];
+    interval_rule?: IntervalRule;
     numSamples: number;
     modelCalls: number;
     modelRows: number;
@@ -137,9 +149,11 @@ export interface AnchorImageState {
   seed: number | string;
   /** The background images, each `height × width × channels` values (HWC), one after another. */
   backgrounds: Float32Array;
+  /** `'regression'` for a regression explainer; absent for a classifier. */
+  task?: Task;
 }
 
-const OPTION_NAMES = ['shape', 'segmentation', 'segmentationOptions', 'fill', 'imagesBackground', 'seed'];
+const OPTION_NAMES = ['shape', 'segmentation', 'segmentationOptions', 'fill', 'imagesBackground', 'seed', 'task'];
 
 /**
  * Anchor explanations of image classifiers (Ribeiro, Singh & Guestrin, "Anchors: High-Precision
@@ -159,6 +173,8 @@ export class AnchorImage {
   private readonly fill: ImageFill;
   private readonly backgrounds: Image[];
   private readonly seed: number | string;
+  /** What the model predicts: classes, or (regression) a number per image. */
+  readonly task: Task;
 
   constructor(predictor: Predictor<Image>, options: AnchorImageOptions) {
     this.predictor = assertPredictor(predictor);
@@ -180,6 +196,7 @@ export class AnchorImage {
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
       throw new InvalidInputError(`option seed is ${typeof this.seed}; expected a number or a string`);
     }
+    this.task = resolveTask(predictor, options.task, 'AnchorImage');
   }
 
   /**
@@ -198,6 +215,7 @@ export class AnchorImage {
       fill: typeof this.fill === 'object' ? [...this.fill] : this.fill,
       seed: this.seed,
       backgrounds,
+      ...(this.task === 'regression' && { task: this.task }),
     };
   }
 
@@ -235,6 +253,7 @@ export class AnchorImage {
       fill: state.fill,
       imagesBackground,
       seed: state.seed,
+      task: state.task ?? 'classification', // a state without a task is a classifier's
     });
   }
 
@@ -256,23 +275,24 @@ export class AnchorImage {
     const {
       pSample = ANCHOR_IMAGE_DEFAULTS.pSample,
       coverageSamples = ANCHOR_IMAGE_DEFAULTS.coverageSamples,
+      interval,
       ...searchGiven
     } = stripUndefined(options);
     checkNumber('pSample', pSample, 0, 1, { openLow: true });
     checkCoverageSamples(coverageSamples);
-    const search = resolveSearchOptions(searchGiven, undefined, ['pSample', 'coverageSamples']);
+    const search = resolveSearchOptions(searchGiven, undefined, ['pSample', 'coverageSamples', 'interval']);
     const perturbation = await this.perturbationFor(image);
     const { segments } = perturbation;
 
-    const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))));
+    const model = new LabelModel<ImageSample>((samples) => this.predictor(samples.map((s) => perturbation.render(s))), this.task);
     // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
-    model.predictWithNextBatch(perturbation.original());
-    const sampler = new MaskSampler(perturbation, model, () => model.instanceLabel, createRng(this.seed), {
+    const explained = predictExplained(model, perturbation.original(), interval, () => undefined);
+    const sampler = new MaskSampler(perturbation, model, explained.target, createRng(this.seed), {
       perturbProbability: pSample,
       coverageSamples,
     });
     const found = await searchAnchor(sampler, search);
-    const prediction = model.instanceLabel;
+    const prediction = explained.prediction();
 
     const warning = found.success
       ? undefined
@@ -294,6 +314,7 @@ export class AnchorImage {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
+        ...explained.raw(),
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
         modelRows: model.usage.rows,
@@ -309,6 +330,7 @@ export class AnchorImage {
       imagesBackground: this.backgrounds.length,
       pSample,
       ...searchParams(search, coverageSamples),
+      ...explained.params,
     };
     return { meta: blackboxLocalMeta('AnchorImage', params), data };
   }

@@ -3,9 +3,10 @@ import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { ByteBudgetCache } from '../../core/byte-budget-cache.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
-import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
 import { CategoricalLayout } from '../../counterfactuals/categorical/layout.js';
 import { searchAnchor } from '../beam-search.js';
+import { AUTO_INTERVAL_ROWS, predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
 import {
   checkCoverageSamples,
   checkInteger,
@@ -26,6 +27,12 @@ export interface AnchorTabularOptions {
   categoryMap?: CategoryMap;
   /** Seed of every random choice; the same seed and inputs give the same explanation. */
   seed?: number | string;
+  /**
+   * `'classification'` (labels or class probabilities) or `'regression'` (one value per row: anchors
+   * then keep the prediction inside an interval). Default: what the model declares (an ONNX regressor,
+   * a GBT regressor), else classification.
+   */
+  task?: Task;
   /**
    * The model takes one-hot rows (Alibi Explain's `ohe=True`): each categorical feature of `categoryMap`
    * (keyed by feature, as without `ohe`) is `k` adjacent 0/1 columns in feature order, every numeric
@@ -68,6 +75,8 @@ export interface AnchorTabularState {
   edges: (number[] | null)[];
   /** The kept training rows, encoded, row-major: `values.length / featureNames.length` rows. */
   values: Float64Array;
+  /** `'regression'` for a regression explainer; absent for a classifier (restored as one, whatever the model declares). */
+  task?: Task;
 }
 
 /**
@@ -77,6 +86,12 @@ export interface AnchorTabularState {
 export interface AnchorTabularExplainOptions extends Partial<AnchorSearchOptions> {
   /** Training-distribution samples on which coverage is measured. */
   coverageSamples?: number;
+  /**
+   * Regression only: the interval the prediction must stay in. `'auto'` (the default): centred on ŷ,
+   * as wide as `AUTO_INTERVAL_FRACTION` (1) times the interquartile range of the model's predictions on (at most
+   * `AUTO_INTERVAL_ROWS` of) the training rows; `[low, high]`, which must hold ŷ; or `{ width }`, centred on ŷ.
+   */
+  interval?: IntervalOption;
 }
 
 /**
@@ -124,8 +139,12 @@ export interface AnchorTabularData {
     /** Precision of the empty anchor: how often samples keep the prediction with nothing fixed. */
     allPrecision: number;
     success: boolean;
-    /** The explained prediction (class index). */
+    /** The explained prediction: a class index, or a regression model's predicted value. */
     prediction: number;
+    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
+    task?: 'regression';
+    prediction_interval?: [number, number];
+    interval_rule?: IntervalRule;
     /** The explained row, encoded. */
     instance: number[];
     numSamples: number;
@@ -144,6 +163,7 @@ export class AnchorTabular {
   readonly schema: TabularSchema;
   private readonly predictor: Predictor<number[]>;
   private readonly seed: number | string;
+  readonly task: Task;
   /** The model's one-hot encoding with `ohe`; `undefined` when it takes the ordinal rows. */
   private readonly onehot: CategoricalLayout | undefined;
   private training: TrainingData | undefined;
@@ -153,7 +173,8 @@ export class AnchorTabular {
 
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: AnchorTabularOptions = {}) {
     assertPredictor(predictor);
-    rejectUnknownOptions(options, ['categoryMap', 'seed', 'ohe']);
+    rejectUnknownOptions(options, ['categoryMap', 'seed', 'ohe', 'task']);
+    this.task = resolveTask(predictor, options.task, 'AnchorTabular');
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.seed = options.seed ?? ANCHOR_TABULAR_DEFAULTS.seed;
     if (typeof this.seed !== 'number' && typeof this.seed !== 'string') {
@@ -217,6 +238,7 @@ export class AnchorTabular {
       discPerc: [...this.discPerc],
       edges: training.bins.map((b) => (b === undefined ? null : Array.from(b.edges))),
       values: Float64Array.from(training.values),
+      ...(this.task === 'regression' && { task: this.task }),
     };
   }
 
@@ -227,7 +249,7 @@ export class AnchorTabular {
    *   rows of the wrong width, or values the schema rejects.
    */
   static fromState(predictor: Predictor<number[]>, state: AnchorTabularState): AnchorTabular {
-    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, ohe: state.ohe });
+    const explainer = new AnchorTabular(predictor, state.featureNames, { categoryMap: state.categoryMap, seed: state.seed, ohe: state.ohe, task: state.task ?? 'classification' });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const discPerc = checkPercentiles(state.discPerc);
@@ -251,18 +273,29 @@ export class AnchorTabular {
     return this.coverageSamples.getOrCreate(size, () => drawCoverageSample(training, size, createRng(`${this.seed}/coverage`)));
   }
 
+  /**
+   * The training rows the `'auto'` interval measures the spread of predictions on: every kept row, or a
+   * seeded sample of {@link AUTO_INTERVAL_ROWS} of them (from its own stream, so that the search draws
+   * the same samples whichever interval is asked for).
+   */
+  private spreadRows(training: TrainingData): number[][] {
+    const { n, d, values } = training;
+    const rows = n <= AUTO_INTERVAL_ROWS ? Int32Array.from({ length: n }, (_, i) => i) : sampleIndices(n, AUTO_INTERVAL_ROWS, createRng(`${this.seed}/interval`));
+    return Array.from(rows, (i) => Array.from(values.subarray(i * d, (i + 1) * d)));
+  }
+
   /** Explains the model's prediction for one row. */
   async explain(row: TabularRowInput, options: AnchorTabularExplainOptions = {}): Promise<Explanation<AnchorTabularData>> {
     const training = this.training;
     if (training === undefined) throw new NotFittedError('AnchorTabular');
-    const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
+    const { coverageSamples = ANCHOR_TABULAR_DEFAULTS.coverageSamples, interval, ...searchGiven } = stripUndefined(options);
     checkCoverageSamples(coverageSamples);
-    const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples']);
+    const search = resolveSearchOptions(searchGiven, undefined, ['coverageSamples', 'interval']);
     const instance = this.encodeRow(row, 'the explained row');
 
-    const model = new LabelModel(this.predictor);
+    const model = new LabelModel(this.predictor, this.task);
     // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
-    model.predictWithNextBatch(instance);
+    const explained = predictExplained(model, instance, interval, () => this.spreadRows(training));
     const codes = instance.map((x, f) => training.codeOf(f, x));
     const specs = candidatePredicates(this.schema, training.bins, codes);
     const sampler = new TabularSampler(
@@ -270,12 +303,12 @@ export class AnchorTabular {
       instance,
       specs,
       model,
-      () => model.instanceLabel,
+      explained.target,
       createRng(this.seed),
       this.coverageSample(training, coverageSamples),
     );
     const found = await searchAnchor(sampler, search);
-    const prediction = model.instanceLabel;
+    const prediction = explained.prediction();
 
     const anchorSpecs = found.anchor.map((j) => specs[j]);
     const predicates = describeAnchor(this.schema, anchorSpecs);
@@ -296,6 +329,7 @@ export class AnchorTabular {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
+        ...explained.raw(),
         instance,
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
@@ -308,6 +342,7 @@ export class AnchorTabular {
       discPerc: this.discPerc,
       ...(this.onehot !== undefined && { ohe: true }),
       ...searchParams(search, coverageSamples),
+      ...explained.params,
     };
     return { meta: blackboxLocalMeta('AnchorTabular', params), data };
   }

@@ -2,6 +2,7 @@ import { intersect, intersectionSize, members } from '../../core/bitset.js';
 import type { Rng } from '../../core/rng.js';
 import type { LabelModel } from '../../predictors/predictor.js';
 import type { AnchorSampler, SampleBatch, SampleRequest } from '../sampler.js';
+import { agreement, type AnchorTarget } from '../target.js';
 import type { PredicateSpec } from './predicates.js';
 import type { CodeIndex, TrainingData } from './training-data.js';
 
@@ -41,8 +42,8 @@ export class TabularSampler implements AnchorSampler<number[]> {
     private readonly instance: readonly number[],
     private readonly predicates: readonly PredicateSpec[],
     private readonly model: LabelModel<number[]>,
-    /** The explained prediction; read after each batch is answered (the first batch may bring it). */
-    private readonly target: () => number,
+    /** The explained class, or the interval the predicted value must stay in; read after each batch is answered (the first batch may bring it). */
+    private readonly target: () => AnchorTarget,
     private readonly rng: Rng,
     coverage: CodeIndex,
   ) {
@@ -70,11 +71,10 @@ export class TabularSampler implements AnchorSampler<number[]> {
 
   async sample(requests: readonly SampleRequest[]): Promise<SampleBatch<number[]>[]> {
     const drawn = requests.map((r) => this.draw(r));
-    const labels = await this.model.labels(drawn.length === 1 ? drawn[0].inputs : drawn.flatMap((b) => b.inputs));
-    const target = this.target();
+    const agrees = await agreement(this.model, drawn.length === 1 ? drawn[0].inputs : drawn.flatMap((b) => b.inputs), this.target);
     let offset = 0;
     for (const batch of drawn) {
-      for (let k = 0; k < batch.agrees.length; k++) batch.agrees[k] = labels[offset + k] === target ? 1 : 0;
+      batch.agrees.set(agrees.subarray(offset, offset + batch.agrees.length));
       offset += batch.agrees.length;
     }
     return drawn;

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
-import { assertPredictor, LabelModel, type Predictor } from '../../predictors/predictor.js';
+import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
+import { predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
 import { searchAnchor } from '../beam-search.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
@@ -56,6 +57,8 @@ export interface AnchorTextOptions {
   fracMaskTemplates?: number;
   /** `language_model`: words never masked (nor proposed); default {@link DEFAULT_STOPWORDS}. */
   stopwords?: readonly string[];
+  /** `'classification'` or `'regression'` (a model scoring texts with one number); default: what the model declares, else classification. */
+  task?: Task;
 }
 
 /**
@@ -65,6 +68,11 @@ export interface AnchorTextOptions {
 export interface AnchorTextExplainOptions extends Partial<AnchorSearchOptions> {
   /** Samples of the perturbation distribution on which coverage is measured. */
   coverageSamples?: number;
+  /**
+   * Regression only, and required there: the interval `[low, high]` (holding ŷ) or `{ width }` (centred
+   * on ŷ) the predicted value must stay in. (`'auto'` needs training rows, which a text explainer has not.)
+   */
+  interval?: IntervalOption;
 }
 
 /**
@@ -119,6 +127,8 @@ export interface AnchorTextState {
   fracMaskTemplates?: number;
   /** `language_model`: `'default'` for {@link DEFAULT_STOPWORDS}, or the words. */
   stopwords?: 'default' | string[];
+  /** `'regression'` for a regression explainer; absent for a classifier. */
+  task?: Task;
 }
 
 /** The language resources an AnchorText samples with, when its sampling needs one. */
@@ -130,7 +140,7 @@ const SAMPLING_OPTIONS: Record<TextSampling, readonly (keyof AnchorTextOptions)[
   similarity: ['sampleProba', 'topN', 'useProba', 'temperature', 'embeddings'],
   language_model: ['sampleProba', 'topN', 'useProba', 'temperature', 'fillMask', 'fracMaskTemplates', 'stopwords'],
 };
-const OPTION_NAMES = ['sampling', 'seed', 'sampleProba', 'topN', 'useProba', 'temperature', 'embeddings', 'fillMask', 'fracMaskTemplates', 'stopwords'];
+const OPTION_NAMES = ['sampling', 'seed', 'sampleProba', 'topN', 'useProba', 'temperature', 'embeddings', 'fillMask', 'fracMaskTemplates', 'stopwords', 'task'];
 
 /** One prefix of the anchor, with perturbed texts the model agreed (covered_true) or disagreed (covered_false) on. */
 export interface TextAnchorExamples {
@@ -160,8 +170,12 @@ export interface AnchorTextData {
     /** Precision of the empty anchor: how often perturbed texts keep the prediction with nothing fixed. */
     allPrecision: number;
     success: boolean;
-    /** The explained prediction (class index). */
+    /** The explained prediction: a class index, or a regression model's predicted value. */
     prediction: number;
+    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
+    task?: 'regression';
+    prediction_interval?: [number, number];
+    interval_rule?: IntervalRule;
     /** The explained text. */
     instance: string;
     numSamples: number;
@@ -182,9 +196,11 @@ export interface AnchorTextData {
  */
 export class AnchorText {
   private readonly predictor: Predictor<string>;
-  private readonly options: Required<Omit<AnchorTextOptions, 'embeddings' | 'fillMask'>> &
+  private readonly options: Required<Omit<AnchorTextOptions, 'embeddings' | 'fillMask' | 'task'>> &
     Pick<AnchorTextOptions, 'embeddings' | 'fillMask'>;
   private readonly stopwords: Set<string>;
+  /** What the model predicts: classes, or (regression) a number per text. */
+  readonly task: Task;
 
   /**
    * @param predictor `(texts: string[]) => labels | probabilities`, sync or async.
@@ -194,7 +210,7 @@ export class AnchorText {
   constructor(predictor: Predictor<string>, options: AnchorTextOptions = {}) {
     this.predictor = assertPredictor(predictor);
     rejectUnknownOptions(options, OPTION_NAMES);
-    const given = stripUndefined(options);
+    const { task, ...given } = stripUndefined(options);
     const sampling = given.sampling ?? ANCHOR_TEXT_DEFAULTS.sampling;
     if (!TEXT_SAMPLINGS.includes(sampling)) {
       throw new InvalidInputError(`option sampling is ${JSON.stringify(sampling)}; expected one of: ${TEXT_SAMPLINGS.join(', ')}`);
@@ -233,6 +249,7 @@ export class AnchorText {
           `received ${o.fillMask === undefined ? 'none' : typeof o.fillMask}`,
       );
     }
+    this.task = resolveTask(predictor, task, 'AnchorText');
     this.options = o;
     this.stopwords = new Set(o.stopwords.map(normaliseWord));
   }
@@ -254,7 +271,7 @@ export class AnchorText {
    */
   toState(): AnchorTextState {
     const o = this.options;
-    const state: AnchorTextState = { seed: o.seed, sampling: o.sampling, sampleProba: o.sampleProba };
+    const state: AnchorTextState = { seed: o.seed, sampling: o.sampling, sampleProba: o.sampleProba, ...(this.task === 'regression' && { task: this.task }) };
     if (o.sampling === 'unknown') return state;
     Object.assign(state, { topN: o.topN, useProba: o.useProba, temperature: o.temperature });
     if (o.sampling === 'similarity') return { ...state, embeddings: (o.embeddings as WordEmbeddings).name };
@@ -282,6 +299,7 @@ export class AnchorText {
     };
     return new AnchorText(predictor, {
       ...options,
+      task: options.task ?? 'classification', // a state without a task is a classifier's
       ...(embeddingsName !== undefined && { embeddings: named('embeddings', resources.embeddings, embeddingsName) }),
       ...(fillMaskName !== undefined && { fillMask: named('fillMask', resources.fillMask, fillMaskName) }),
       ...(stopwords !== undefined && { stopwords: stopwords === 'default' ? DEFAULT_STOPWORDS : stopwords }),
@@ -334,23 +352,23 @@ export class AnchorText {
 
   /** Explains the model's prediction for one text. */
   async explain(text: string, options: AnchorTextExplainOptions = {}): Promise<Explanation<AnchorTextData>> {
-    const { coverageSamples = ANCHOR_TEXT_DEFAULTS.coverageSamples, ...searchGiven } = stripUndefined(options);
+    const { coverageSamples = ANCHOR_TEXT_DEFAULTS.coverageSamples, interval, ...searchGiven } = stripUndefined(options);
     checkCoverageSamples(coverageSamples);
-    const search = resolveSearchOptions(searchGiven, ANCHOR_TEXT_SEARCH_DEFAULTS, ['coverageSamples']);
+    const search = resolveSearchOptions(searchGiven, ANCHOR_TEXT_SEARCH_DEFAULTS, ['coverageSamples', 'interval']);
     const tokens = checkText(text);
     const o = this.options;
 
-    const model = new LabelModel(this.predictor);
+    const model = new LabelModel(this.predictor, this.task);
     // The samples of the empty anchor do not depend on the prediction: it comes with their batch.
-    model.predictWithNextBatch(text);
+    const explained = predictExplained(model, text, interval, () => undefined);
     const perturbation = await this.perturbationFor(text);
-    const sampler = new MaskSampler(perturbation, model, () => model.instanceLabel, createRng(o.seed), {
+    const sampler = new MaskSampler(perturbation, model, explained.target, createRng(o.seed), {
       perturbProbability: o.sampleProba,
       coverageSamples,
       ...(o.sampling === 'language_model' && { templateFraction: o.fracMaskTemplates }),
     });
     const found = await searchAnchor(sampler, search);
-    const prediction = model.instanceLabel;
+    const prediction = explained.prediction();
 
     const tokenOf = (feature: number): Token => tokens[perturbation.featureTokens[feature]];
     const warning = found.success
@@ -371,6 +389,7 @@ export class AnchorText {
         allPrecision: found.emptyAnchorPrecision,
         success: found.success,
         prediction,
+        ...explained.raw(),
         instance: text,
         numSamples: found.numSamples,
         modelCalls: model.usage.calls,
@@ -379,7 +398,7 @@ export class AnchorText {
         ...(warning !== undefined && { warning }),
       },
     };
-    return { meta: blackboxLocalMeta('AnchorText', { ...this.samplerParams(), ...searchParams(search, coverageSamples) }), data };
+    return { meta: blackboxLocalMeta('AnchorText', { ...this.samplerParams(), ...searchParams(search, coverageSamples), ...explained.params }), data };
   }
 
   /** The sampler's options, as `meta.params` records them: only those of the chosen sampling. */

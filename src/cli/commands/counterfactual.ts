@@ -12,6 +12,8 @@ import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
 import { adultDiverse, diverseFlags, isDiverseMethod } from './counterfactual-diverse.js';
 import { adultProto, mnistProto } from './counterfactual-proto.js';
+import { COUNTERFACTUAL_FILE_USAGE, counterfactualFileCommand } from './counterfactual-file.js';
+import { isExplainFileCall } from './explain-file.js';
 
 export const COUNTERFACTUAL_USAGE = `Usage: glassbox counterfactual mnist --row N [options]
        glassbox counterfactual adult --row N --method proto [--json] [--html FILE] [--png FILE]
@@ -41,10 +43,13 @@ Options:
   --html FILE        also write the explanation's card (pictures or the changed features, probabilities,
                      distance; with proto, the prototype) as an HTML page
   -h, --help         show this help
-`;
+
+${COUNTERFACTUAL_FILE_USAGE}`;
 
 /** `glassbox counterfactual mnist|adult --row N [--method wachter|proto] [--target T] [--json] [--png FILE] [--html FILE]`. */
 export async function counterfactualCommand(argv: string[], io: CliIO): Promise<number> {
+  // Your own regression model on your CSV (--model FILE): counterfactual-file.ts.
+  if (isExplainFileCall(argv)) return counterfactualFileCommand(argv, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -153,7 +158,7 @@ function targetFlag(value: string | undefined): TargetClass {
 
 function formatCounterfactual(e: Explanation<CounterfactualData>, digit: Float32Array, label: number, elapsedMs: number): string {
   const d = e.data;
-  const p = (proba: number[], k: number) => `p = ${proba[k].toFixed(2)}`;
+  const p = (proba: number[], k: number | null) => `p = ${proba[k as number].toFixed(2)}`; // a classifier's: k is a class
   const search = `${d.iterations.toLocaleString('en-US')} gradient steps over ${d.raw.steps.length} values of λ, ${d.modelCalls.toLocaleString('en-US')} model calls (${d.raw.gradients}), ${Math.round(elapsedMs).toLocaleString('en-US')} ms`;
   const lines = [`Digit:           ${label} (held-out label); the model predicts ${d.orig_class} (${p(d.orig_proba, d.orig_class)})`];
   if (d.cf === null) {

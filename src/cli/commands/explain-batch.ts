@@ -6,6 +6,7 @@ import type { BatchJob, BatchModel, BatchSource } from '../../batch/job.js';
 import { parseRowRange, parseShard } from '../../batch/rows.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { listDemoModels, type DemoModelName } from '../../models/demo-models.js';
+import { BATCH_DEMO_MODULE } from '../batch-demo.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { readExplainerManifest } from '../../persistence/explainer-dir.js';
 import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
@@ -77,6 +78,7 @@ export async function explainBatchCommand(argv: string[], io: CliIO): Promise<nu
   const job: BatchJob = {
     source: source.source,
     model: modelFromFlags(values, source.modelName),
+    demo: BATCH_DEMO_MODULE,
     explain: {
       threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
       coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1, max: COVERAGE_SAMPLES_MAX }),

@@ -3,9 +3,11 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AnchorTabular } from '../../anchors/tabular/anchor-tabular.js';
 import { InvalidInputError } from '../../core/errors.js';
+import { NUMBER } from '../../core/decimal.js';
 import { csvColumnFeeder, csvModelRows, encodeCsvRecord, loadCsv, type CsvTable } from '../../datasets/csv.js';
+import type { IntervalOption } from '../../anchors/target.js';
 import { onnxPredictor, type OnnxOutputKind } from '../../predictors/onnx.js';
-import type { Predictor } from '../../predictors/predictor.js';
+import { taskOf, type Predictor, type Task } from '../../predictors/predictor.js';
 import { tfjsPredictor } from '../../predictors/tfjs.js';
 import { formatAnchor } from '../format.js';
 import { numberFlag, thresholdFlag, UsageError, type CliIO } from '../io.js';
@@ -34,6 +36,11 @@ Options:
   --output KIND        ONNX: explain the model's 'labels' or its 'probabilities' output alone
                        (default: the probabilities, checked against the label output)
   --threshold P        precision the anchor must reach (default 0.95)
+  --task T             classification or regression (default: what the model declares, else regression
+                       for a numeric target with more than 20 distinct values, else classification)
+  --interval LOW,HIGH  regression: the interval the prediction must stay in (must hold the prediction)
+  --width W            regression: an interval of width W centred on the prediction (default: the width
+                       of the interquartile range of the model's predictions on the training rows)
   --seed S             seed of the sampling (default 0); same seed, same explanation
   --json               print the explanation JSON ({meta, data}) instead of the summary
   --html FILE          also write the explanation's card as a self-contained HTML page
@@ -41,6 +48,7 @@ Options:
 
 The prediction is named by the model's class labels when they are strings, else by the target
 column's values in sorted order (class k is the k-th, as scikit-learn's LabelEncoder numbers them).
+A regression model's prediction is its value: the anchor is what keeps it inside the interval.
 `;
 
 /** Whether `glassbox explain` was called with `--model`: the command of this module. */
@@ -49,7 +57,7 @@ export function isExplainFileCall(argv: readonly string[]): boolean {
 }
 
 /** A loaded model as a predictor over CSV rows, with what is known of its input and classes. */
-interface LoadedModel {
+export interface LoadedModel {
   predictor: Predictor<number[]>;
   numFeatures: number | undefined;
   classes: readonly (number | string)[] | undefined;
@@ -76,6 +84,9 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
       delimiter: { type: 'string' },
       output: { type: 'string' },
       threshold: { type: 'string' },
+      task: { type: 'string' },
+      interval: { type: 'string' },
+      width: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       html: { type: 'string' },
@@ -98,6 +109,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     throw new UsageError('give exactly one of --row N and --instance JSON');
   }
   const threshold = thresholdFlag(values.threshold);
+  const interval = intervalFlags(values.interval, values.width);
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
   const modelKind = kindOfModel(modelPath);
   const output = outputFlag(values.output, modelKind);
@@ -122,11 +134,13 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
   const model = await loadModel(modelPath, modelKind, table, output);
   try {
     checkWidth(model, modelPath, table);
-    const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed });
+    const task = cliTask(values.task, taskOf(model.predictor), table, interval !== undefined);
+    const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed, task });
     explainer.fit(table.rows);
     const started = performance.now();
     const explanation = await explainer.explain(instance, {
       threshold,
+      interval,
       onProgress: io.interactive
         ? (p) => io.stderr(`searched anchors of size ${p.anchorSize}: ${p.candidates} candidates, ${p.samples} samples\n`)
         : undefined,
@@ -143,7 +157,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
 }
 
 /** The model, fed the CSV's rows as the model takes them (numbers for categories that are numbers). */
-async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, output: OnnxOutputKind | undefined): Promise<LoadedModel> {
+export async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, output: OnnxOutputKind | undefined): Promise<LoadedModel> {
   if (kind === 'onnx') {
     const onnx = await onnxPredictor(path, output === undefined ? {} : { output });
     let feed: (rows: number[][]) => readonly (number | string)[][];
@@ -157,7 +171,8 @@ async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, o
       throw err;
     }
     return {
-      predictor: (rows) => onnx(feed(rows)),
+      // The wrapper declares the model's task, so that the explainer refuses a contradicting --task.
+      predictor: Object.assign((rows: number[][]) => onnx(feed(rows)), { task: onnx.task }),
       numFeatures: onnx.numFeatures,
       classes: onnx.classes,
       release: () => onnx.release(),
@@ -174,24 +189,61 @@ async function loadModel(path: string, kind: 'onnx' | 'tfjs', table: CsvTable, o
   };
 }
 
+/** `--interval LOW,HIGH` or `--width W` (not both), as AnchorTabular's `interval` option. */
+export function intervalFlags(interval: string | undefined, width: string | undefined): IntervalOption | undefined {
+  if (interval !== undefined && width !== undefined) throw new UsageError('give at most one of --interval LOW,HIGH and --width W');
+  if (width !== undefined) return { width: numberFlag('width', width) as number }; // > 0: checked by the explainer
+  if (interval === undefined) return undefined;
+  return rangeFlag('interval', interval);
+}
+
+/** A `LOW,HIGH` flag: two numbers with LOW <= HIGH. */
+export function rangeFlag(flag: string, value: string): [number, number] {
+  const parts = value.split(',').map((s) => s.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 2 || parts.some((p) => p === '') || !numbers.every(Number.isFinite) || numbers[0] > numbers[1]) {
+    throw new UsageError(`--${flag} ${value}: expected LOW,HIGH, two numbers with LOW <= HIGH (e.g. --${flag} 130,170)`);
+  }
+  return [numbers[0], numbers[1]];
+}
+
+/** Distinct values a numeric target column needs before the CLI reads it as a regression target. */
+const REGRESSION_TARGET_VALUES = 20;
+
+/**
+ * The task of `explain --model`: `--task` if given, else what the model declares, else regression when
+ * the target column is numeric with more than {@link REGRESSION_TARGET_VALUES} distinct values (or an
+ * interval was asked for), else classification.
+ */
+function cliTask(flag: string | undefined, declared: Task | undefined, table: CsvTable, intervalGiven: boolean): Task {
+  if (flag !== undefined && flag !== 'classification' && flag !== 'regression') {
+    throw new UsageError(`--task ${flag}: expected classification or regression`);
+  }
+  if (flag !== undefined) return flag;
+  if (declared !== undefined) return declared;
+  const names = table.targetNames ?? [];
+  const numeric = names.length > REGRESSION_TARGET_VALUES && names.every((v) => NUMBER.test(v));
+  return numeric || intervalGiven ? 'regression' : 'classification';
+}
+
 function outputFlag(value: string | undefined, kind: 'onnx' | 'tfjs'): OnnxOutputKind | undefined {
   if (value === undefined) return undefined;
   if (kind !== 'onnx') throw new UsageError('--output picks an output of an ONNX model; a TensorFlow.js model has one');
-  if (value !== 'labels' && value !== 'probabilities') throw new UsageError(`--output is "${value}"; expected labels or probabilities`);
+  if (value !== 'labels' && value !== 'probabilities' && value !== 'values') throw new UsageError(`--output is "${value}"; expected labels, probabilities or values`);
   return value;
 }
 
-function required(flag: string, value: string | undefined): string {
+export function required(flag: string, value: string | undefined): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required with --model`);
   return value;
 }
 
-function columnList(flag: string | undefined): string[] | undefined {
+export function columnList(flag: string | undefined): string[] | undefined {
   return flag?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /** ONNX for a `.onnx` file; TensorFlow.js for a `model.json` or a folder holding one. */
-function kindOfModel(path: string): 'onnx' | 'tfjs' {
+export function kindOfModel(path: string): 'onnx' | 'tfjs' {
   if (path.toLowerCase().endsWith('.onnx')) return 'onnx';
   if (basename(path) === 'model.json') return 'tfjs';
   try {
@@ -202,7 +254,7 @@ function kindOfModel(path: string): 'onnx' | 'tfjs' {
   throw new UsageError(`--model ${path}: expected an ONNX file (.onnx), or a TensorFlow.js model.json or the folder holding it`);
 }
 
-function parseInstance(json: string): unknown {
+export function parseInstance(json: string): unknown {
   try {
     return JSON.parse(json);
   } catch (err) {
@@ -211,7 +263,7 @@ function parseInstance(json: string): unknown {
 }
 
 /** A model whose input width is known must take exactly the CSV's feature columns. */
-function checkWidth(model: LoadedModel, modelPath: string, table: CsvTable): void {
+export function checkWidth(model: LoadedModel, modelPath: string, table: CsvTable): void {
   const d = table.featureNames.length;
   if (model.numFeatures !== undefined && model.numFeatures !== d) {
     throw new InvalidInputError(

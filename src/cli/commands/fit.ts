@@ -11,7 +11,8 @@ import { adultCounterfactualTask } from '../../datasets/adult-counterfactual.js'
 import { loadAdult } from '../../datasets/adult.js';
 import { loadGloVe } from '../../datasets/glove.js';
 import { loadMnist } from '../../datasets/mnist.js';
-import { loadDemoModel, type DemoModelName } from '../../models/demo-models.js';
+import { loadDemoModel, loadDemoRegressor, type DemoModelName } from '../../models/demo-models.js';
+import { loadDiabetes } from '../../datasets/diabetes.js';
 import { loadSentimentFillMask, loadSentimentModel } from '../../models/sentiment-models.js';
 import { saveExplainer, type SaveableExplainer } from '../../persistence/explainer-dir.js';
 import { tfjsModel } from '../../predictors/tfjs.js';
@@ -36,6 +37,8 @@ The model is not saved: it is passed (or reached by URL) when the explainer is l
               counterfactual adult --count N' sets it up: the model's own rows, Education ordered;
               count, method and constraints are given with each explanation)
   sentiment   AnchorText with --sampling unknown (default), similarity or language_model
+  diabetes    AnchorTabular for the bundled diabetes regressor (task regression: anchors keep the
+              prediction inside an interval, 'auto' by default or a request's interval parameter)
   mnist       --method anchor (AnchorImage, SLIC superpixels; default), counterfactual (Wachter et al.,
               pixels in [0, 1]), cem (pertinent negatives or positives, no-information values fitted
               on 1,000 training digits; --ae adds the bundled autoencoder, gamma 100) or proto
@@ -87,11 +90,12 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const [dataset, ...extra] = positionals;
-  if (dataset === undefined || extra.length > 0) throw new UsageError(`expected one data set (adult, sentiment or mnist), got ${positionals.join(' ') || 'none'}`);
+  if (dataset === undefined || extra.length > 0) throw new UsageError(`expected one data set (adult, sentiment, mnist or diabetes), got ${positionals.join(' ') || 'none'}`);
   const flagsOf: Record<string, readonly string[]> = {
     adult: ['model', 'max-training-rows', 'method', 'seed'],
     sentiment: ['sampling', 'seed'],
     mnist: ['method', 'mode', 'seed', 'ae', 'max-iterations', 'c-steps'],
+    diabetes: ['seed'],
   };
   const allowed = flagsOf[dataset];
   if (allowed === undefined) throw new UsageError(`unknown data set "${dataset}"; expected one of: ${Object.keys(flagsOf).join(', ')}`);
@@ -102,7 +106,14 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
   if (out === undefined || out.trim() === '') throw new UsageError('--out DIR is required');
   const seed = values.seed === undefined ? undefined : (numberFlag('seed', values.seed) as number);
 
-  const fitted = dataset === 'adult' ? await fitAdult(values, seed) : dataset === 'sentiment' ? fitSentiment(values.sampling, seed) : await fitMnist(values, seed);
+  const fitted =
+    dataset === 'adult'
+      ? await fitAdult(values, seed)
+      : dataset === 'sentiment'
+        ? fitSentiment(values.sampling, seed)
+        : dataset === 'diabetes'
+          ? fitDiabetes(seed)
+          : await fitMnist(values, seed);
   try {
     await saveExplainer(fitted.explainer, out, { model: fitted.model, ...(fitted.inputScaling !== undefined && { inputScaling: fitted.inputScaling }) });
   } finally {
@@ -157,6 +168,14 @@ async function fitAdultProto(model: DemoModelName, maxTrainingRows: number | und
   const rows = adultProtoTrainingRows(task, maxTrainingRows);
   const explainer = await adultProtoExplainer(task, rows);
   return { explainer, model, inputScaling: task.scaling, what: `k-d trees over ${rows.length.toLocaleString('en-US')} training rows, ABDM, numbers scaled to [-1, 1]` };
+}
+
+/** AnchorTabular on the diabetes training rows, for the bundled regressor (which declares task 'regression'). */
+function fitDiabetes(seed: number | undefined): Fitted {
+  const diabetes = loadDiabetes();
+  const { predictor, info } = loadDemoRegressor();
+  const explainer = new AnchorTabular(predictor, diabetes.featureNames, { seed }).fit(diabetes.train.rows);
+  return { explainer, model: info.name, what: `${diabetes.train.rows.length} training rows, task regression` };
 }
 
 function fitSentiment(samplingFlag: string | undefined, seed: number | undefined): Fitted {

@@ -5,6 +5,7 @@ import { predictorUrlFromHost } from '../../server/predictor-host.js';
 import { loadServableExplainer, SERVABLE_TYPES } from '../../server/servable-explainer.js';
 import { createExplainerServer } from '../../server/server.js';
 import { InvalidInputError } from '../../core/errors.js';
+import { bundledEmbeddings } from '../../datasets/glove.js';
 import type { Predictor } from '../../predictors/predictor.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 
@@ -206,7 +207,7 @@ export async function serveCommand(argv: string[], io: CliIO, stop?: AbortSignal
   const loaded = await loadServableExplainer(explainerDir, (rows) => {
     if (serverPredictor === undefined) throw new Error('internal error: the model is called before the server gave its predictor');
     return serverPredictor(rows);
-  });
+  }, { findEmbeddings: bundledEmbeddings });
   const server = createExplainerServer({
     ...options,
     explainer: (predictor) => {

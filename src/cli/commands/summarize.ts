@@ -11,6 +11,7 @@ import { MAX_SUMMARY_BUDGET, type AnchorSummaryData } from '../../summary/anchor
 import { summarizeBatch, summarizeBatchFile } from '../../summary/batch-summary.js';
 import { className } from '../../viz/anchor-card.js';
 import { formatCount } from '../../viz/html.js';
+import { BATCH_DEMO_MODULE } from '../batch-demo.js';
 import { BUNDLED_TASKS, loadBundledTask } from '../bundled.js';
 import { numberFlag, UsageError, type CliIO } from '../io.js';
 import { checkRenderingFiles, writeRenderings } from '../renderings.js';
@@ -96,6 +97,7 @@ export async function summarizeCommand(argv: string[], io: CliIO): Promise<numbe
     const job: BatchJob = {
       source: source.source,
       model: modelFromFlags(values, source.modelName),
+      demo: BATCH_DEMO_MODULE,
       explain: {
         threshold: values.threshold === undefined ? undefined : asUsage('threshold', values.threshold, parseThreshold),
         coverageSamples: numberFlag('coverage-samples', values['coverage-samples'], { integer: true, min: 1 }),

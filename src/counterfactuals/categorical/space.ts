@@ -20,7 +20,7 @@ export const CATEGORY_DISTANCE_METHODS: readonly CategoryDistanceMethod[] = ['ab
 export interface CategoricalSpaceOptions {
   /**
    * The allowed values of the optimiser's numeric space, one dimension per feature: `[min, max]` with
-   * numbers, or arrays of one number per feature (as in {@link resolveFeatureRange}). Categorical
+   * numbers, or arrays of one number per feature (as in `resolveFeatureRange`). Categorical
    * dimensions are scaled into it (unless `standardizeCatVars`); numeric dimensions keep the bounds
    * given here, so pass their real ranges unless numeric features are scaled to the default `[-1, 1]`.
    */

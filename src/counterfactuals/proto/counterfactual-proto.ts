@@ -55,6 +55,11 @@ import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } 
  */
 export type ProtoConstraints = FeatureConstraints<number | string>;
 
+/**
+ * Options of {@link CounterfactualProto} (Van Looveren & Klaise 2019), with Alibi Explain's defaults: the
+ * instance shape and feature range, categories and feature names, constraints, the prototype loss weight θ,
+ * the encoder or autoencoder, and the FISTA search's.
+ */
 export interface CounterfactualProtoOptions extends FistaOptions {
   /** θ: the weight of the prototype term. */
   theta?: number;

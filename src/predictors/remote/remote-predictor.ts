@@ -297,19 +297,21 @@ function checkGrpcOnlyOptions(opts: ResolvedRemoteOptions): void {
 /** Concatenates the batches' predictions in row order, checking that they agree in kind and width. */
 function assemble(parts: RemotePrediction[], batches: BatchRange[], url: string): number[] | number[][] {
   const first = parts[0];
-  if (parts.length === 1) return first.kind === 'labels' ? first.labels : first.rows;
+  const flat = (part: RemotePrediction) => (part.kind === 'labels' ? part.labels : part.kind === 'values' ? part.values : undefined);
+  if (parts.length === 1) return flat(first) ?? (first as { rows: number[][] }).rows;
   const mismatch = (b: number, detail: string) =>
     new RemoteModelError(
       `the model at ${url} answered rows ${batches[0].start}..${batches[0].end - 1} and rows ` +
         `${batches[b].start}..${batches[b].end - 1} differently: ${detail}; expected every request to return the same kind of prediction`,
       { url, status: undefined, attempts: 1, body: '', kind: 'bad-response' },
     );
-  if (first.kind === 'labels') {
+  if (first.kind !== 'probabilities') {
+    // Labels and values are both one number per row (a regressor's integer values read as labels).
     const labels: number[] = [];
     for (let b = 0; b < parts.length; b++) {
-      const part = parts[b];
-      if (part.kind !== 'labels') throw mismatch(b, 'labels for the first, probabilities for the other');
-      for (const label of part.labels) labels.push(label);
+      const numbers = flat(parts[b]);
+      if (numbers === undefined) throw mismatch(b, 'one number per row for the first, probabilities for the other');
+      for (const label of numbers) labels.push(label);
     }
     return labels;
   }
@@ -317,7 +319,7 @@ function assemble(parts: RemotePrediction[], batches: BatchRange[], url: string)
   const rows: number[][] = [];
   for (let b = 0; b < parts.length; b++) {
     const part = parts[b];
-    if (part.kind !== 'probabilities') throw mismatch(b, 'probabilities for the first, labels for the other');
+    if (part.kind !== 'probabilities') throw mismatch(b, 'probabilities for the first, one number per row for the other');
     if (part.rows.length > 0 && part.rows[0].length !== k) {
       throw mismatch(b, `${k} classes for the first, ${part.rows[0].length} for the other`);
     }

@@ -10,9 +10,13 @@ export class ResponseShapeError extends Error {
   override readonly name = 'ResponseShapeError';
 }
 
-/** Predictions for a batch: one class label per row, or one row of class probabilities per row. */
+/**
+ * Predictions for a batch: one class label per row, one row of class probabilities per row, or one
+ * non-integer value per row (a regression model's, or a lone P(class 1): the explainer's task decides).
+ */
 export type RemotePrediction =
   | { kind: 'labels'; labels: number[] }
+  | { kind: 'values'; values: number[] }
   | { kind: 'probabilities'; rows: number[][] };
 
 /** A row-major tensor of numbers. */
@@ -144,11 +148,12 @@ export function firstInexactValue(values: readonly number[], datatype: unknown):
 }
 
 /**
- * Predictions for `n` rows from a tensor of shape `[n]` or `[n, 1]` (class labels: integers) or `[n, k]`
- * with `k >= 2` (class probabilities or scores, one row per input).
+ * Predictions for `n` rows from a tensor of shape `[n]` or `[n, 1]` (class labels when integers, else
+ * values) or `[n, k]` with `k >= 2` (class probabilities or scores, one row per input).
  *
- * A single non-integer column is refused rather than guessed at: it could be P(class 1) of a sigmoid or a
- * regression output, and glassbox does not silently reinterpret a model's output.
+ * A single non-integer column is passed on as values, not guessed at: it could be P(class 1) of a
+ * sigmoid or a regression output. A classification explainer refuses it (`toLabels`: a model returning
+ * P(class 1) alone must return [1 - p, p]); a regression explainer (`task: 'regression'`) reads it.
  */
 export function predictionsFromTensor(tensor: FlatTensor, n: number, what: string): RemotePrediction {
   const { values, shape } = tensor;
@@ -164,17 +169,7 @@ export function predictionsFromTensor(tensor: FlatTensor, n: number, what: strin
   }
   const k = shape.length === 2 ? shape[1] : 1;
   if (k === 0) throw new ResponseShapeError(`${what} has shape ${JSON.stringify(shape)}: no value per row; expected at least one`);
-  if (k === 1) {
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isInteger(values[i])) {
-        throw new ResponseShapeError(
-          `${what} has one value per row and row ${i}'s is ${values[i]}, not an integer class label; expected ` +
-            'integer labels or one row of class probabilities per row (a model returning P(class 1) alone must return [1 - p, p])',
-        );
-      }
-    }
-    return { kind: 'labels', labels: values };
-  }
+  if (k === 1) return values.every(Number.isInteger) ? { kind: 'labels', labels: values } : { kind: 'values', values };
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = values.slice(i * k, (i + 1) * k);
   return { kind: 'probabilities', rows };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { VERSION } from '../../version.js';
 import { Limiter } from './batching.js';
 import { bodySnippet, RemoteModelError, serverMessage, TOO_LARGE_ADVICE, type RemoteFailureKind } from './errors.js';
@@ -61,7 +61,8 @@ export type TransportOptions = Pick<
 
 export class Transport {
   readonly limiter: Limiter;
-  private readonly client: AxiosInstance;
+  /** The axios instance, created at the first request: axios is loaded only by a predictor that sends one. */
+  private client: Promise<AxiosInstance> | undefined;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
@@ -74,17 +75,23 @@ export class Transport {
     // never keep the process alive.
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.concurrency });
-    this.client = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      headers: { Accept: 'application/json', 'User-Agent': `glassbox/${VERSION}`, ...options.headers },
-      responseType: 'arraybuffer',
-      // Parse (and report malformed JSON) ourselves; hand every status back instead of throwing.
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxBodyLength: Infinity,
-      maxContentLength: -1,
-    });
+  }
+
+  private httpClient(): Promise<AxiosInstance> {
+    this.client ??= import('axios').then(({ default: axios }) =>
+      axios.create({
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+        headers: { Accept: 'application/json', 'User-Agent': `glassbox/${VERSION}`, ...this.options.headers },
+        responseType: 'arraybuffer',
+        // Parse (and report malformed JSON) ourselves; hand every status back instead of throwing.
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        maxBodyLength: Infinity,
+        maxContentLength: -1,
+      }),
+    );
+    return this.client;
   }
 
   /**
@@ -272,6 +279,7 @@ export class Transport {
     headers: Record<string, string> | undefined,
     maxBytes: number,
   ): Promise<Outcome> {
+    const client = await this.httpClient();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -284,7 +292,7 @@ export class Transport {
     if (payload !== undefined) this.stats.bytesSent += Buffer.byteLength(payload.data);
     const started = performance.now();
     try {
-      const res = await this.client.request<ArrayBuffer | Buffer>({
+      const res = await client.request<ArrayBuffer | Buffer>({
         method,
         url,
         data: payload?.data,

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from './errors.js';
 
 /**
  * Small checks for reading model JSON: each returns the value with its type narrowed, or throws an

@@ -1,0 +1,14 @@
+// Module-resolution hooks (node:module register): one line per resolved URL, appended to `file`.
+import { appendFileSync } from 'node:fs';
+
+let file;
+
+export function initialize(data) {
+  file = data.file;
+}
+
+export async function resolve(specifier, context, nextResolve) {
+  const resolved = await nextResolve(specifier, context);
+  appendFileSync(file, `${resolved.url}\n`);
+  return resolved;
+}
