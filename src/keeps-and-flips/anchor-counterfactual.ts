@@ -21,6 +21,10 @@ export interface CounterfactualLikeData {
   cfs?: unknown;
 }
 
+/**
+ * The `data` of a keeps-and-flips explanation: an anchor (what keeps the prediction) and a counterfactual (what
+ * flips it) of the same row.
+ */
 export interface AnchorCounterfactualData {
   /** The anchor explanation (AnchorTabular): what keeps the prediction. */
   anchor: Explanation<AnchorTabularData>;

@@ -46,9 +46,18 @@ export type DiverseConstraints = Omit<FeatureConstraints<number | string>, 'rang
   range?: Readonly<Record<string, readonly [number, number] | CategoryRange>>;
 };
 
+/**
+ * How {@link DiverseCounterfactuals} searches: a genetic search, random feature changes, or the nearest training
+ * rows of a wanted class (k-d tree).
+ */
 export type DiverseMethod = 'genetic' | 'random' | 'kdtree';
+/** The search methods of {@link DiverseCounterfactuals}, as the `method` option accepts them. */
 export const DIVERSE_METHODS: readonly DiverseMethod[] = Object.freeze(['genetic', 'random', 'kdtree']);
 
+/**
+ * Options of {@link DiverseCounterfactuals}: the categorical columns, the order of ordered categories, and the
+ * seed.
+ */
 export interface DiverseCounterfactualsOptions {
   /** Categorical columns and their category names; every other column is numeric. */
   categoryMap?: CategoryMap;
@@ -58,11 +67,17 @@ export interface DiverseCounterfactualsOptions {
   seed?: number | string;
 }
 
+/** Options of {@link DiverseCounterfactuals.fit}. */
 export interface DiverseFitOptions {
   /** Keep at most this many training rows for the k-d tree method (a seeded sample); statistics use all. */
   maxTrainingRows?: number;
 }
 
+/**
+ * Options of {@link DiverseCounterfactuals.explain}: how many counterfactuals, the class to reach, the
+ * constraints, the search method and its sizes, and the weights of the set's loss (DiCE's, Mothilal et al.
+ * 2020).
+ */
 export interface DiverseExplainOptions {
   /** Counterfactuals wanted (DiCE's `total_CFs`). */
   count?: number;
@@ -122,6 +137,10 @@ const SPARSIFIED_PER_COUNTERFACTUAL = 4;
 /** Rounds of post-hoc sparsity, each on valid candidates not yet sparsified, while the set is short. */
 const SPARSIFY_ROUNDS = 3;
 
+/**
+ * One counterfactual of a diverse set: the row, its class and probabilities, the features changed and its
+ * distance from the explained row.
+ */
 export interface DiverseCounterfactual {
   /** The counterfactual row, encoded (category codes). */
   X: number[];
@@ -133,6 +152,10 @@ export interface DiverseCounterfactual {
   distance: number;
 }
 
+/**
+ * The `data` of a DiverseCounterfactuals explanation: the set of counterfactuals, whether enough were found, the
+ * set's quality (validity, sparsity, diversity, proximity) and how often each feature changes.
+ */
 export interface DiverseCounterfactualsData {
   cfs: DiverseCounterfactual[];
   /** Whether `count` valid counterfactuals were found. */
