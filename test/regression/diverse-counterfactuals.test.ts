@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, PredictorError, UnsupportedModelError } from '../../src/core/errors.js';
+import { auditAnchors } from '../../src/audit/audit.js';
+import { ExplanationTypeError, InvalidInputError, PredictorError, UnsupportedModelError } from '../../src/core/errors.js';
 import { DiverseCounterfactuals, DIVERSE_METHODS } from '../../src/counterfactuals/diverse/diverse-counterfactuals.js';
 import { loadAdult } from '../../src/datasets/adult.js';
 import { loadDiabetes } from '../../src/datasets/diabetes.js';
 import { loadDemoModel, loadDemoRegressor } from '../../src/models/demo-models.js';
+import { formatValue } from '../../src/viz/html.js';
+import { renderDiverseCounterfactualsHtml } from '../../src/viz/diverse-counterfactuals-card.js';
 
 const diabetes = loadDiabetes();
 const { predictor, model } = loadDemoRegressor();
@@ -52,6 +55,18 @@ describe('DiverseCounterfactuals with desiredRange on the diabetes regressor', (
     const a = await explainer.explain(row, { desiredRange: range });
     const again = await new DiverseCounterfactuals(predictor, diabetes.featureNames, { seed: 3 }).fit(diabetes.train.rows);
     expect(JSON.stringify(await again.explain(row, { desiredRange: range }))).toBe(JSON.stringify(a));
+  });
+
+  it('draws a card with the predicted values and the range', async () => {
+    const row = diabetes.test.rows[5];
+    const e = await explainer.explain(row, { desiredRange: [120, 150], count: 2 });
+    const html = renderDiverseCounterfactualsHtml(e);
+    expect(html).toContain('[120, 150]');
+    expect(html).toContain(`#1: ${formatValue(e.data.cfs[0].prediction!)}`);
+    expect(html).not.toContain('NaN');
+    // The audit re-checks classes: it refuses a regression model's counterfactuals.
+    expect(e.data.task).toBe('regression');
+    await expect(auditAnchors([e], diabetes.test.rows, predictor)).rejects.toThrow(ExplanationTypeError);
   });
 
   it('says why when the range is out of reach: success false with the reason', async () => {

@@ -153,7 +153,8 @@ export interface DiverseCounterfactualsData {
   /** The row's predicted class; null for a regression model. */
   orig_class: number | null;
   orig_proba: number[] | null;
-  /** Regression: the row's predicted value, and the range the counterfactuals reach. */
+  /** Regression: the task, the row's predicted value, and the range the counterfactuals reach. */
+  task?: 'regression';
   orig_prediction?: number;
   desired_range?: [number, number];
   /** The explained row, encoded. */
@@ -365,11 +366,13 @@ export class DiverseCounterfactuals {
 
     const chosen = await this.sparseSet(pool, o.count, o.diversityWeight, maxFeaturesChanged);
     const data = this.data(chosen, { x, orig, o, space, model, pool, iterations });
-    const { constraints: _given, maxFeaturesChanged: _max, targetClass, desiredRange, ...params } = o;
+    const { constraints: _given, maxFeaturesChanged: _max, desiredRange, ...all } = o;
+    // A regression model's target is its range; a classifier's, its class.
+    const { targetClass: _class, ...regressionParams } = all;
+    const params = this.task === 'regression' ? { ...regressionParams, desiredRange: [desiredRange[0], desiredRange[1]] } : all;
     return {
       meta: blackboxLocalMeta('DiverseCounterfactuals', {
         ...params,
-        ...(this.task === 'regression' ? { desiredRange: [desiredRange[0], desiredRange[1]] } : { targetClass }),
         maxFeaturesChanged: o.maxFeaturesChanged === Infinity ? null : o.maxFeaturesChanged,
         constraints,
         seed: this.seed,
@@ -432,7 +435,7 @@ export class DiverseCounterfactuals {
       }),
       orig_class: orig.class,
       orig_proba: orig.proba,
-      ...(orig.value !== null && { orig_prediction: orig.value, desired_range: [o.desiredRange[0], o.desiredRange[1]] as [number, number] }),
+      ...(orig.value !== null && { task: 'regression' as const, orig_prediction: orig.value, desired_range: [o.desiredRange[0], o.desiredRange[1]] as [number, number] }),
       instance: x,
       desired_class: this.task === 'regression' ? null : o.targetClass,
       validity: n / o.count,
