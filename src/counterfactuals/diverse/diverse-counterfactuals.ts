@@ -1,6 +1,6 @@
 import { checkNumber, rejectUnknownOptions, stripUndefined } from '../../anchors/options.js';
 import { sampleIndices } from '../../anchors/tabular/training-data.js';
-import { InvalidInputError, NotFittedError, UnsupportedModelError } from '../../core/errors.js';
+import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
@@ -192,7 +192,11 @@ export interface DiverseCounterfactualsState {
   stats: FeatureStats;
   /** Kept training rows, encoded, row-major. */
   values: Float64Array;
-  classes: Int32Array;
+  /** What the model predicted for each kept row: its class, or (`task: 'regression'`) its value in `predictions`. */
+  classes?: Int32Array;
+  predictions?: Float64Array;
+  /** Present for a regression model. */
+  task?: 'regression';
 }
 
 interface Fitted {
@@ -280,15 +284,12 @@ export class DiverseCounterfactuals {
   /**
    * What this explainer explains with, as plain data (see {@link DiverseCounterfactuals.fromState}).
    *
-   * @throws NotFittedError before `fit`; UnsupportedModelError for a regression model (its state, the
-   *   predicted values, has no saved form yet).
+   * @throws NotFittedError before `fit`.
    */
   toState(): DiverseCounterfactualsState {
     const fitted = this.fitted;
     if (fitted === undefined) throw new NotFittedError('DiverseCounterfactuals');
-    if (!(fitted.predicted instanceof Int32Array)) {
-      throw new UnsupportedModelError('DiverseCounterfactuals of a regression model cannot be saved yet; fit it again where it is used');
-    }
+    const { predicted } = fitted;
     return {
       featureNames: [...this.schema.featureNames],
       categoryMap: this.categoryMap(),
@@ -296,7 +297,7 @@ export class DiverseCounterfactuals {
       seed: this.seed,
       stats: structuredClone(fitted.stats),
       values: Float64Array.from(fitted.rows.flat()),
-      classes: Int32Array.from(fitted.predicted),
+      ...(predicted instanceof Int32Array ? { classes: Int32Array.from(predicted) } : { task: 'regression' as const, predictions: Float64Array.from(predicted) }),
     };
   }
 
@@ -304,18 +305,25 @@ export class DiverseCounterfactuals {
    * The fitted explainer a {@link DiverseCounterfactuals.toState} state describes, explaining `predictor`.
    *
    * @throws InvalidInputError when the state is inconsistent (statistics that do not match the
-   *   features, rows of the wrong width or with values the schema rejects, a class per row missing).
+   *   features, rows of the wrong width or with values the schema rejects, a class per row missing, or
+   *   for a regression model a finite predicted value per row), or a state of a regression model given
+   *   a classifier or the reverse.
    */
   static fromState(predictor: Predictor<number[]>, state: DiverseCounterfactualsState): DiverseCounterfactuals {
-    const explainer = new DiverseCounterfactuals(predictor, state.featureNames, { categoryMap: state.categoryMap, order: state.order, seed: state.seed });
+    const regression = state.task === 'regression';
+    const explainer = new DiverseCounterfactuals(predictor, state.featureNames, { categoryMap: state.categoryMap, order: state.order, seed: state.seed, task: regression ? 'regression' : undefined });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const stats = checkFeatureStats(schema, state.stats);
     const n = state.values.length / d;
     if (!Number.isInteger(n) || n === 0) throw new InvalidInputError(`state values has ${state.values.length} numbers; expected a positive multiple of ${d} (rows of ${d} features)`);
-    if (state.classes.length !== n) throw new InvalidInputError(`state classes has ${state.classes.length} entries; expected ${n}, one per training row`);
+    const field = regression ? 'predictions' : 'classes';
+    const predicted = regression ? state.predictions : state.classes;
+    if (predicted?.length !== n || (regression && !predicted.every(Number.isFinite))) {
+      throw new InvalidInputError(`state ${field} has ${predicted?.length ?? 'no'} entries; expected ${n}, ${regression ? 'a finite predicted value' : 'a class'} per training row`);
+    }
     const rows = schema.encodeRows(Array.from({ length: n }, (_, i) => state.values.subarray(i * d, (i + 1) * d)), 'saved training row');
-    explainer.fitted = explainer.install(stats, rows, Int32Array.from(state.classes));
+    explainer.fitted = explainer.install(stats, rows, regression ? Float64Array.from(predicted) : Int32Array.from(predicted));
     return explainer;
   }
 
