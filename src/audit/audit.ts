@@ -273,6 +273,7 @@ function collect(
     const cf = (e.data as { cf?: { X: unknown; class: number } | null }).cf;
     if (cf !== null && cf !== undefined) counterfactuals.push({ explanation: i, X: flatNumbers(cf.X, `${where}'s data.cf.X`), class: cf.class, own: false });
   } else if (name === 'DiverseCounterfactuals') {
+    if ((e.data as { task?: unknown }).task === 'regression') throw new ExplanationTypeError(['DiverseCounterfactuals (of a classifier)'], 'a DiverseCounterfactuals explanation of a regression model', where);
     const cfs = (e.data as { cfs?: { X: unknown; class: number }[] }).cfs;
     if (!Array.isArray(cfs)) throw new InvalidInputError(`${where} is a DiverseCounterfactuals explanation without data.cfs`);
     cfs.forEach((cf, k) => counterfactuals.push({ explanation: i, X: flatNumbers(cf?.X, `${where}'s data.cfs[${k}].X`), class: cf.class, own: true }));

@@ -16,7 +16,8 @@ import type { TabularRowInput } from '../core/tabular-schema.js';
 
 /** What a counterfactual explanation must hold to be paired with an anchor. */
 export interface CounterfactualLikeData {
-  orig_class: number;
+  /** Null for a regression model's counterfactuals, which cannot be paired with an anchor of a class. */
+  orig_class: number | null;
   cf?: unknown;
   cfs?: unknown;
 }
