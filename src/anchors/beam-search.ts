@@ -21,6 +21,10 @@ export interface AnchorStep<Input> {
   coveredFalse: Input[];
 }
 
+/**
+ * What the anchors beam search found: the anchor's predicates, its precision and coverage, the search's steps
+ * with their examples, and its sample counts.
+ */
 export interface AnchorSearchResult<Input> {
   /** Predicate numbers of the anchor, in the order the search added them. */
   anchor: number[];

@@ -12,6 +12,10 @@ export interface ArmCounts {
  */
 export type PullArms = (arms: readonly number[], count: number) => Promise<void>;
 
+/**
+ * Options of the KL-LUCB best-arm identification bandit (Kaufmann & Kalyanakrishnan 2013), as the anchors search
+ * uses it.
+ */
 export interface KlLucbOptions {
   /** How many of the best arms to identify. */
   topN: number;

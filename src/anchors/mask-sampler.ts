@@ -19,6 +19,10 @@ export interface MaskPerturbation<Input> {
   perturb(masks: Uint8Array, count: number, rng: Rng): Input[] | Promise<Input[]>;
 }
 
+/**
+ * Options of the mask sampler that text and image anchors share: how likely a feature outside the anchor is
+ * perturbed, and the coverage sample.
+ */
 export interface MaskSamplerOptions {
   /** Probability that a feature outside the anchor is perturbed in a sample. */
   perturbProbability: number;

@@ -21,6 +21,10 @@ export interface SampleBatch<Input> {
   readonly inputs: Input[];
 }
 
+/**
+ * The sampler contract of the anchors search: draws samples on which candidate anchors hold, asks the model
+ * about them in one call, and measures coverage. Each modality brings its own.
+ */
 export interface AnchorSampler<Input> {
   /** How many candidate predicates the explained instance has. */
   readonly numPredicates: number;

@@ -32,6 +32,10 @@ export const AUDITED_EXPLAINERS = Object.freeze(['AnchorTabular', 'AnchorSummary
  */
 export const AUDIT_DEFAULTS = Object.freeze({ confidence: 0.95, interval: 'wilson' as IntervalMethod, minRows: 30, threshold: 0.95 });
 
+/**
+ * Options of {@link auditAnchors}: the confidence and kind of the intervals, the
+ * rows a finding needs, and the precision threshold.
+ */
 export interface AuditOptions {
   /** Two-sided confidence of the intervals, in (0, 1); default 0.95. */
   confidence?: number;
@@ -56,9 +60,15 @@ export interface AuditOptions {
   counterfactualPredictor?: Predictor<number[]>;
 }
 
+/** The verdict of a finding: the claim holds, the data cannot decide, or it is flagged. */
 export type AuditStatus = 'holds' | 'undecided' | 'flagged';
+/** Why a finding is not `holds`. */
 export type AuditReason = 'below_threshold' | 'too_few_rows' | 'invalid_counterfactual';
 
+/**
+ * What a held-out audit found about an anchor: its claimed precision and coverage, the held-out rows it holds
+ * on, their precision with an interval, and the verdict.
+ */
 export interface AnchorFinding {
   kind: 'anchor';
   /** Which explanation (its position in the list), and for a summary which picked anchor. */
@@ -84,6 +94,7 @@ export interface AnchorFinding {
   reasons: AuditReason[];
 }
 
+/** What a held-out audit found about a counterfactual: whether the model still predicts the class it claims. */
 export interface CounterfactualFinding {
   kind: 'counterfactual';
   explanation: number;
@@ -95,8 +106,13 @@ export interface CounterfactualFinding {
   reasons: AuditReason[];
 }
 
+/** One finding of a held-out audit: of an anchor, or of a counterfactual. */
 export type AuditFinding = AnchorFinding | CounterfactualFinding;
 
+/**
+ * The result of a held-out audit: one finding per explanation (or picked anchor), and how many hold, are
+ * undecided and are flagged.
+ */
 export interface AuditReport {
   findings: AuditFinding[];
   /** How many findings hold, are undecided and are flagged. */
@@ -257,6 +273,7 @@ function collect(
     const cf = (e.data as { cf?: { X: unknown; class: number } | null }).cf;
     if (cf !== null && cf !== undefined) counterfactuals.push({ explanation: i, X: flatNumbers(cf.X, `${where}'s data.cf.X`), class: cf.class, own: false });
   } else if (name === 'DiverseCounterfactuals') {
+    if ((e.data as { task?: unknown }).task === 'regression') throw new ExplanationTypeError(['DiverseCounterfactuals (of a classifier)'], 'a DiverseCounterfactuals explanation of a regression model', where);
     const cfs = (e.data as { cfs?: { X: unknown; class: number }[] }).cfs;
     if (!Array.isArray(cfs)) throw new InvalidInputError(`${where} is a DiverseCounterfactuals explanation without data.cfs`);
     cfs.forEach((cf, k) => counterfactuals.push({ explanation: i, X: flatNumbers(cf?.X, `${where}'s data.cfs[${k}].X`), class: cf.class, own: true }));

@@ -9,7 +9,7 @@ export interface HeldOutSet {
 }
 
 /**
- * The rows of a held-out CSV file (its records, header names as keys) for {@link auditAnchors}: one column
+ * The rows of a held-out CSV file (its records, header names as keys) for `auditAnchors`: one column
  * per feature of `schema`, in any order, plus the `target` column when given, whose cells are class
  * names (`targetNames`) or class indices. `where` names the file in errors.
  *

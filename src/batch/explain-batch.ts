@@ -8,6 +8,10 @@ import { startWorkerPool, type ErrorRecord } from './pool.js';
 import { rowsAtMost, selectRows, type RowRange, type Shard } from './rows.js';
 import { readSourceRows } from './source.js';
 
+/**
+ * Options of {@link explainBatch}: the job, the output file, the row range, the shard, the workers and the
+ * progress callback.
+ */
 export interface ExplainBatchOptions {
   /** What to explain, with which model and options. */
   job: BatchJob;
@@ -23,6 +27,7 @@ export interface ExplainBatchOptions {
   onProgress?: (progress: BatchProgress) => void;
 }
 
+/** How far a batch run is, as its progress callback reports it. */
 export interface BatchProgress {
   /** Rows in the output so far (resumed ones included). */
   done: number;
@@ -32,6 +37,7 @@ export interface BatchProgress {
   failed: number;
 }
 
+/** What a batch run did: the output file, its rows, how many were explained, failed or resumed. */
 export interface BatchSummary {
   /** The output file. */
   out: string;
@@ -58,7 +64,7 @@ export class BatchWorkerError extends GlassboxError {
  * "message"}}` for a row that failed (the others are unaffected). Each worker opens the explainer once.
  * A row's line depends only on the job and the row, so 1 worker and 8 give the same bytes, and the
  * shards of a sharded run hold exactly the lines of the unsharded run. An unfinished output of the same
- * job is resumed (see {@link BatchOutput}).
+ * job is resumed (see `BatchOutput`).
  *
  * @throws InvalidInputError for bad rows, shard or worker count, or an output file of another run;
  *   BatchWorkerError when the explainer cannot be opened.

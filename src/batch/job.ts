@@ -68,6 +68,7 @@ export interface SavedSource {
   data: string;
 }
 
+/** Where a batch job's explainer comes from: a bundled data set's, or one saved in a folder. */
 export type BatchSource = BundledSource | SavedSource;
 
 /** A bundled demo model, run in each worker. */
@@ -86,6 +87,7 @@ export interface RemoteBatchModel {
   headers: Record<string, string>;
 }
 
+/** The model a batch job explains: a bundled demo model run in each worker, or a model by URL. */
 export type BatchModel = DemoBatchModel | RemoteBatchModel;
 
 /** Options of each explanation; those left out take the explainer's defaults. */

@@ -50,6 +50,7 @@ export class ByteBudgetCache<K, V> {
     return value;
   }
 
+  /** Drops every entry. */
   clear(): void {
     this.entries.clear();
     this.used = 0;

@@ -15,6 +15,10 @@ export interface ExplanationMeta {
   version: string;
 }
 
+/**
+ * An explanation in Alibi Explain's format: `meta` says which explainer made it and with which parameters,
+ * `data` holds what it found (its keys depend on the explainer; see docs/explanation-format.md).
+ */
 export interface Explanation<Data> {
   meta: ExplanationMeta;
   data: Data;

@@ -24,6 +24,10 @@ export interface MinMaxScalingState {
   integer: boolean;
 }
 
+/**
+ * Options of {@link MinMaxScaling.fit}: which columns to scale, to which range, and whether unscaled values are
+ * rounded.
+ */
 export interface MinMaxScalingFitOptions {
   /** The numeric columns to scale, by index. */
   features: readonly number[];
@@ -33,6 +37,10 @@ export interface MinMaxScalingFitOptions {
   integer?: boolean;
 }
 
+/**
+ * A min–max scaling of chosen numeric columns to a range (Alibi's Adult counterfactual examples scale to `[-1,
+ * 1]`), fitted on training rows, saved with an explainer (`inputScaling`) and inverted exactly for the model.
+ */
 export class MinMaxScaling {
   private readonly scaled: Array<{ lower: number; upper: number } | undefined>;
 
@@ -102,6 +110,7 @@ export class MinMaxScaling {
     return new MinMaxScaling({ size: size as number, features: [...features], lower: [...lower], upper: [...upper], range: [range[0], range[1]], integer: o.integer as boolean });
   }
 
+  /** The scaling's state as plain JSON (what `explainer.json` keeps as `inputScaling`). */
   toJSON(): MinMaxScalingState {
     const { size, features, lower, upper, range, integer } = this.state;
     return { size, features: [...features], lower: [...lower], upper: [...upper], range: [range[0], range[1]], integer };

@@ -63,6 +63,7 @@ export class TabularSchema {
     return this.featureNames.length;
   }
 
+  /** Whether feature `f` (a column index) is categorical, i.e. has category names in the category map. */
   isCategorical(f: number): boolean {
     return this.categories[f] !== undefined;
   }

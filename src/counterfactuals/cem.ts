@@ -53,8 +53,14 @@ import { arrayParams, autoencoderOption, checkExplainerOptions, checkFistaOption
  * mean, as Alibi's `fit(x_train, no_info_type)`): for MNIST, 0, the background.
  */
 
+/** Which contrastive explanation CEM looks for: a pertinent negative (`PN`) or a pertinent positive (`PP`). */
 export type CEMMode = 'PN' | 'PP';
 
+/**
+ * Options of {@link CEM} (Dhurandhar et al. 2018), with Alibi Explain's defaults: the mode, the instance
+ * shape and feature range, the no-information values, constraints, the autoencoder and its weight γ, and the FISTA
+ * search's (κ, β, c and its steps, iterations, learning rate).
+ */
 export interface CEMOptions extends FistaOptions {
   /** `'PN'` (pertinent negative) or `'PP'` (pertinent positive). Required. */
   mode: CEMMode;
@@ -85,6 +91,7 @@ export const CEM_DEFAULTS = Object.freeze({
   gradients: 'auto' as GradientsOption,
 });
 
+/** Options of {@link CEM.fit}: how the no-information values are computed from training data. */
 export interface CEMFitOptions {
   /** How no-information values are computed from the training data: `'median'` (default) or `'mean'`. */
   noInfoType?: 'median' | 'mean';
@@ -110,6 +117,10 @@ export interface CEMCandidate {
   index: number;
 }
 
+/**
+ * One value of the weight c tried by CEM's search: whether it found a valid pertinent negative/positive, in how
+ * many iterations, and the best one.
+ */
 export interface CEMStep {
   c: number;
   success: boolean;
@@ -120,6 +131,10 @@ export interface CEMStep {
   best: CEMCandidate | null;
 }
 
+/**
+ * The `data` of a CEM explanation: the pertinent negative or positive found (or null), its class and
+ * probabilities, the original class and probabilities, and every value of c tried.
+ */
 export interface CEMData {
   mode: CEMMode;
   /** The pertinent negative (mode PN), or null when none was found. */

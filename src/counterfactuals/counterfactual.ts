@@ -56,6 +56,10 @@ import { arrayParams, checkExplainerOptions, checkOnProgress, COUNTERFACTUAL_LIM
 /** The class a counterfactual must reach: any class but the original's, the original's, or a given one. */
 export type TargetClass = 'other' | 'same' | number;
 
+/**
+ * Options of {@link Counterfactual} (Wachter et al. 2017), with Alibi Explain's defaults: the instance shape,
+ * the target class and probability, the λ search and the optimiser.
+ */
 export interface CounterfactualOptions {
   /** The shape of one instance, e.g. `[28, 28, 1]` for an MNIST digit or `[4]` for an Iris row. Required. */
   shape: readonly number[];
@@ -160,6 +164,10 @@ export interface CounterfactualStep {
   best: CounterfactualCandidate | null;
 }
 
+/**
+ * The `data` of a Counterfactual explanation: the closest counterfactual found (or null), the original class and
+ * probabilities, and every λ step tried.
+ */
 export interface CounterfactualData {
   /** The closest counterfactual found, or null when no iterate reached the target (`success: false`). */
   cf: CounterfactualCandidate | null;

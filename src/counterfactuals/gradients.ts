@@ -41,6 +41,10 @@ export interface GradientAt {
   alsoProba?: Float32Array;
 }
 
+/**
+ * What a gradient call asks for besides the gradient at a point: which features to differentiate, and another
+ * point whose probabilities ride in the same model call.
+ */
 export interface GradientRequest {
   /** Features to differentiate (the others get gradient 0); all by default. Finite differences perturb only these. */
   features?: Int32Array;
@@ -48,6 +52,10 @@ export interface GradientRequest {
   also?: Float32Array;
 }
 
+/**
+ * How gradients are computed: by autodiff through a TensorFlow.js model in the process, or by central finite
+ * differences of a black box's probabilities.
+ */
 export type GradientMethod = 'autodiff' | 'finite-differences';
 
 /** Where an explainer gets its model's probabilities and gradients from. */
@@ -62,6 +70,7 @@ export interface GradientSource {
 /** How an explainer should get gradients: `auto` uses autodiff for TensorFlow.js predictors, finite differences otherwise. */
 export type GradientsOption = 'auto' | GradientMethod;
 
+/** Options of a gradient source: autodiff or finite differences, and the finite-difference step. */
 export interface GradientSourceOptions {
   /** `auto` (default), `autodiff` or `finite-differences`. */
   gradients?: GradientsOption;

@@ -48,6 +48,12 @@ export const ADULT_COUNTERFACTUAL_CONSTRAINTS = Object.freeze({
   increaseOnly: Object.freeze(['Age', 'Education']),
 });
 
+/**
+ * The Adult counterfactual task of the README and the CLI: the bundled Adult data with its numeric columns
+ * scaled to `[-1, 1]`, a demo model reading scaled rows, the constraints for people and the order of Education.
+ *
+ * @param model the demo model to explain (default `adult-gbt`).
+ */
 export function adultCounterfactualTask(model: DemoModelName = 'adult-gbt'): AdultCounterfactualTask {
   const dataset = loadAdult();
   const { model: demo } = loadDemoModel(model);

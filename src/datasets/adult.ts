@@ -35,6 +35,7 @@ interface Grouping {
   groupings: Record<string, Record<string, string>>;
 }
 
+/** Options of {@link loadAdult}. */
 export interface LoadAdultOptions {
   /**
    * The folder holding `adult.data`, `adult.test` and `grouping.json`. Defaults to the package's
@@ -52,6 +53,8 @@ export interface LoadAdultOptions {
  * Category codes come from the union of the categories of both files, so they are the same for both
  * splits. Synchronous and fast (tens of milliseconds), for a CLI that must start at once.
  *
+ * @returns the `train` and `test` splits (each `{ rows, target }`: coded rows and 0/1 labels), with
+ *   `featureNames`, `categoryMap` (column index -> category names) and `targetNames` (`['<=50K', '>50K']`).
  * @throws InvalidInputError when a file is missing, or a line is malformed (wrong number of fields,
  *   a non-numeric number, an unknown income label), naming the file and line number.
  */

@@ -25,7 +25,7 @@ import { InvalidInputError } from '../core/errors.js';
  * column's distinct values sorted, by number when they are all numbers, else by their UTF-8 bytes
  * (code point order). A model trained on codes made that way from the same rows receives the same
  * codes here. A categorical column whose categories are all numbers is explained by category but fed
- * to the model as the numbers themselves ({@link CsvTable.modelRows}), so that naming a numeric column
+ * to the model as the numbers themselves (`CsvTable.modelRows`), so that naming a numeric column
  * categorical does not change what the model sees.
  */
 

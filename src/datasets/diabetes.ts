@@ -22,6 +22,7 @@ const FEATURES = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6']
 /** Every `TEST_EVERY`-th row (rows 4, 9, 14, ... of the file) is held out: 88 test rows, 354 training rows. */
 export const DIABETES_TEST_EVERY = 5;
 
+/** Options of {@link loadDiabetes}. */
 export interface LoadDiabetesOptions {
   /** The folder holding `diabetes.csv`. Defaults to the package's bundled `datasets/diabetes/`. */
   dir?: string;

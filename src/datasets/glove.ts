@@ -15,6 +15,7 @@ import { WordVectors } from '../text/word-vectors.js';
 const DEFAULT_DIR = fileURLToPath(new URL('../../datasets/glove-100d-top20k/', import.meta.url));
 const FILE = 'glove.6B.100d.top20k.txt.gz';
 
+/** Options of {@link loadGloVe}. */
 export interface LoadGloVeOptions {
   /** The folder holding `glove.6B.100d.top20k.txt.gz`; defaults to the bundled copy. */
   dir?: string;

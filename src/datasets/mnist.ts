@@ -40,6 +40,7 @@ export interface MnistSplit {
   image(i: number): Float32Array;
 }
 
+/** The bundled MNIST digits ({@link loadMnist}): training and held-out images, their labels and the image shape. */
 export interface MnistDataset {
   name: 'mnist';
   /** The shape of one image, `[28, 28, 1]`. */
@@ -52,6 +53,7 @@ export interface MnistDataset {
   test: MnistSplit;
 }
 
+/** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
   /** The folder holding the two IDX files; defaults to the package's bundled `datasets/mnist/`. */
   dir?: string;

@@ -16,6 +16,7 @@ export const PHOTOS = Object.freeze({
   retina: 'retina.jpg',
 });
 
+/** The name of a bundled photo (`datasets/images/`), for {@link loadPhoto}. */
 export type PhotoName = keyof typeof PHOTOS;
 
 /** The package's `datasets/images/` folder: this module sits two levels below the package root. */

@@ -16,6 +16,7 @@ const DEFAULT_DIR = fileURLToPath(new URL('../../datasets/sentiment/', import.me
 
 /** The three sources, in the order their sentences are read. */
 export const SENTIMENT_SOURCES = ['amazon', 'imdb', 'yelp'] as const;
+/** Which site a sentiment sentence comes from (amazon, imdb or yelp). */
 export type SentimentSource = (typeof SENTIMENT_SOURCES)[number];
 
 const FILES: Record<SentimentSource, string> = {
@@ -42,6 +43,7 @@ export interface TextDataset {
   test: TextSplit;
 }
 
+/** Options of {@link loadSentiment}: the folder, and the seeded stratified held-out split. */
 export interface LoadSentimentOptions {
   /** The folder holding the three `*_labelled.txt` files; defaults to the bundled `datasets/sentiment/`. */
   dir?: string;

@@ -81,6 +81,7 @@ export function readImage(path: string): Image {
   return decodeImage(bytes, `image file ${path}`);
 }
 
+/** Options of {@link encodePng}. */
 export interface EncodePngOptions {
   /** The value drawn as full intensity (255): 1 for images in [0, 1] (the default), 255 for 8-bit values. */
   maxValue?: number;

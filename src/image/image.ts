@@ -21,6 +21,7 @@ export type ImageShape = readonly [number, number, number];
 /** Anything with a shape and synchronous data, such as a TensorFlow.js tensor: `[h, w, c]`, `[1, h, w, c]` or `[h, w]`. */
 export interface TensorLike {
   readonly shape: readonly number[];
+  /** The tensor's values, row-major. */
   dataSync(): ArrayLike<number>;
 }
 

@@ -7,6 +7,10 @@ import { checkLabelImage, type LabelImageInput, type Segments } from './segmenta
 /** An RGB colour, each channel 0–255. */
 export type Rgb = readonly [number, number, number];
 
+/**
+ * Options of an image anchor's picture ({@link renderAnchorPng}): the scale, the dimming of superpixels outside
+ * the anchor and the colours.
+ */
 export interface AnchorRenderOptions {
   /** Pixels drawn per image pixel; by default the smallest that makes the longer side at least 280 pixels (10 for MNIST). */
   scale?: number;

@@ -16,11 +16,16 @@ import type { TabularRowInput } from '../core/tabular-schema.js';
 
 /** What a counterfactual explanation must hold to be paired with an anchor. */
 export interface CounterfactualLikeData {
-  orig_class: number;
+  /** Null for a regression model's counterfactuals, which cannot be paired with an anchor of a class. */
+  orig_class: number | null;
   cf?: unknown;
   cfs?: unknown;
 }
 
+/**
+ * The `data` of a keeps-and-flips explanation: an anchor (what keeps the prediction) and a counterfactual (what
+ * flips it) of the same row.
+ */
 export interface AnchorCounterfactualData {
   /** The anchor explanation (AnchorTabular): what keeps the prediction. */
   anchor: Explanation<AnchorTabularData>;

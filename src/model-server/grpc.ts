@@ -30,6 +30,10 @@ export interface ListeningGrpcModelServer {
   close(): Promise<void>;
 }
 
+/**
+ * Options of the demo model server's gRPC endpoint (the Open Inference Protocol's `GRPCInferenceService`): the
+ * REST options but the body limit and logger, and a message size limit.
+ */
 export type GrpcModelServerOptions = Omit<ModelServerOptions, 'bodyLimit' | 'logger'> & {
   /** The largest request message accepted, in bytes. Default 32 MiB, as the REST server's body limit. */
   maxMessageBytes?: number;

@@ -19,6 +19,10 @@ import { describe } from '../predictors/remote/options.js';
 // The instance type depends on `inputShape`, known only at run time.
 export type ServedPredictor = (instances: any[]) => PredictorOutput | Promise<PredictorOutput>;
 
+/**
+ * Options of the demo model server: the model's name, its predictor, what its metadata declares (inputs,
+ * features, classes, version), where it listens and its body limit.
+ */
 export interface ModelServerOptions {
   /** The model's name in every URL (`/v2/models/NAME`, `/v1/models/NAME`), e.g. `adult`. */
   name: string;

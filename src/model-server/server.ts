@@ -19,6 +19,7 @@ export interface ListeningModelServer {
   close(): Promise<void>;
 }
 
+/** A running demo model server ({@link createModelServer}): the fastify app, and how to listen and close. */
 export interface ModelServer {
   /** The fastify app, for `app.inject()` in tests without a socket. */
   readonly app: FastifyInstance;

@@ -27,7 +27,7 @@ export interface BagOfWordsOptions {
 
 /**
  * Defaults: tokens in at least 2 texts (a token seen once cannot generalise); the penalty, step limit
- * and tolerance of {@link LOGISTIC_REGRESSION_DEFAULTS} (l2 = 1 is scikit-learn's C = 1).
+ * and tolerance of `LOGISTIC_REGRESSION_DEFAULTS` (l2 = 1 is scikit-learn's C = 1).
  */
 export const BAG_OF_WORDS_DEFAULTS: Required<BagOfWordsOptions> = { minCount: 2, ...LOGISTIC_REGRESSION_DEFAULTS };
 
@@ -47,6 +47,10 @@ export interface BagOfWordsJSON {
 
 const NAME = 'bag-of-words logistic regression';
 
+/**
+ * A logistic regression on a bag of words: the bundled sentiment classifier, trained by
+ * `scripts/train-sentiment-models.ts`.
+ */
 export class BagOfWordsLogisticRegression {
   /** Predicts class probabilities `[p(class 0), p(class 1)]` for a batch of texts. */
   readonly predictor: Predictor<string> = (texts) => this.predictProba(texts);

@@ -38,6 +38,7 @@ export interface DemoModelInfo extends DemoModelEntry {
   path: string;
 }
 
+/** A bundled demo model ({@link loadDemoModel}): its predictor for Adult rows, the model itself and what it is. */
 export interface DemoModel {
   /** Class probabilities `[p(<=50K), p(>50K)]` for a batch of rows coded as `loadAdult()` codes them. */
   predictor: Predictor;

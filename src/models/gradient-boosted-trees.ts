@@ -57,6 +57,10 @@ export interface GradientBoostedTreesJSON {
 
 const NAME = 'gradient-boosted trees';
 
+/**
+ * Gradient-boosted decision trees for binary classification (Friedman 2001): the bundled Adult demo model,
+ * trained by `scripts/train-adult-models.ts`, stored and evaluated as flat typed arrays.
+ */
 export class GradientBoostedTrees {
   /**
    * Predicts class probabilities `[p(class 0), p(class 1)]` for a batch of rows, or for a regressor the

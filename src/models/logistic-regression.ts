@@ -74,6 +74,10 @@ export interface LogisticRegressionJSON {
 
 const NAME = 'logistic regression';
 
+/**
+ * A binary logistic regression on coded rows (a weight per category, numbers standardised): the cheap demo model
+ * of the benchmarks.
+ */
 export class LogisticRegression {
   /** Predicts class probabilities `[p(class 0), p(class 1)]` for a batch of rows. */
   readonly predictor: Predictor = (rows) => this.predictProba(rows);

@@ -20,6 +20,7 @@ const COMMAND = 'npx tsx scripts/train-sentiment-models.ts';
 export const SENTIMENT_MODEL_FILE = 'sentiment-logreg.json';
 export const SENTIMENT_FILL_MASK_FILE = 'context-fill-mask.json';
 
+/** Options of {@link loadSentimentModel}. */
 export interface LoadSentimentModelOptions {
   /** The folder holding the model files; defaults to the package's `models/sentiment/`. */
   dir?: string;
@@ -38,6 +39,7 @@ export interface SentimentModelInfo {
   path: string;
 }
 
+/** The bundled sentiment classifier ({@link loadSentimentModel}): its predictor for texts and the model. */
 export interface SentimentModel {
   /** Class probabilities `[p(negative), p(positive)]` for a batch of texts. */
   predictor: Predictor<string>;

@@ -148,9 +148,11 @@ const diverse: ExplainerCodec<DiverseCounterfactuals> = {
   type: 'DiverseCounterfactuals',
   is: (e): e is DiverseCounterfactuals => e instanceof DiverseCounterfactuals,
   save(explainer) {
-    const { featureNames, categoryMap, order, seed, stats, values, classes } = explainer.toState();
+    const { featureNames, categoryMap, order, seed, stats, values, classes, predictions, task } = explainer.toState();
     const exact = values.every((v) => Math.fround(v) === v);
-    return { options: { featureNames, categoryMap, order, seed }, state: { stats, values: exact ? Float32Array.from(values) : values, classes } };
+    // A regression model's state holds its predicted values (float64) instead of classes.
+    const predicted = predictions === undefined ? { classes } : { predictions };
+    return { options: { featureNames, categoryMap, order, seed, ...(task !== undefined && { task }) }, state: { stats, values: exact ? Float32Array.from(values) : values, ...predicted } };
   },
   async restore(o, s, { r, predictor }) {
     const names = (field: 'categoryMap' | 'order') => {
@@ -166,7 +168,9 @@ const diverse: ExplainerCodec<DiverseCounterfactuals> = {
       seed: r.seed(o.seed, 'options.seed'),
       stats: s.stats as FeatureStats,
       values: Float64Array.from(r.typedArray(s.values, 'state.values', ['float32', 'float64'])),
-      classes: r.typedArray(s.classes, 'state.classes', ['int32']) as Int32Array,
+      ...(o.task === undefined
+        ? { classes: r.typedArray(s.classes, 'state.classes', ['int32']) as Int32Array }
+        : { task: r.literal(o.task, 'options.task', 'regression'), predictions: r.typedArray(s.predictions, 'state.predictions', ['float64']) as Float64Array }),
     });
   },
   describeInstance: ({ schema }) => `a row of ${schema.numFeatures} values (numbers, or names for the categorical features), or an object keyed by feature name`,

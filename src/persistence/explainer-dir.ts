@@ -47,6 +47,7 @@ export interface LoadedExplainer {
   inputScaling?: MinMaxScaling;
 }
 
+/** Options of {@link saveExplainer}: the model's name kept in the manifest, and the input scaling. */
 export interface SaveExplainerOptions {
   /** A name for the model the explainer is for, kept in the manifest (see {@link ExplainerManifest.model}). */
   model?: string;

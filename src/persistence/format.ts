@@ -19,6 +19,7 @@ export const EXPLAINER_FORMAT_VERSION = 1;
 export const EXPLAINER_FILE = 'explainer.json';
 
 export const EXPLAINER_TYPES = ['AnchorTabular', 'AnchorText', 'AnchorImage', 'Counterfactual', 'CEM', 'CounterfactualProto', 'DiverseCounterfactuals'] as const;
+/** The explainers a folder can hold, by the name `explainer.json` gives them. */
 export type ExplainerType = (typeof EXPLAINER_TYPES)[number];
 
 /** What `explainer.json` says about itself. */

@@ -30,6 +30,10 @@ export type OnnxInputType = 'float32' | 'float64' | 'int64' | 'int32' | 'string'
 /** One value of a row: a number, or a category's name for a string input of the columns layout. */
 export type OnnxValue = number | string;
 
+/**
+ * Options of {@link onnxPredictor}: which input is fed and how (one matrix or one tensor per column), and which
+ * output is read as what.
+ */
 export interface OnnxPredictorOptions {
   /** The input fed the rows as one `[rows, features]` tensor. Default: the model's only input. */
   inputName?: string;
@@ -102,7 +106,9 @@ export interface OnnxPredictor extends Predictor<number[]> {
 export interface OnnxSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Runs the model on the given input tensors and returns the requested outputs. */
   run(feeds: Record<string, unknown>, fetches?: readonly string[]): Promise<Record<string, unknown>>;
+  /** Releases the session's native resources. */
   release(): Promise<void>;
 }
 

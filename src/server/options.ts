@@ -5,8 +5,13 @@ import type { ExplainerFactory } from './explainer.js';
 
 /** pino's log levels, and `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A log level of the server's JSON logs (pino's, and `silent`). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * Options of the explainer server (`glassbox serve`): the model's name and URL, the explainer, and the limits on
+ * requests, queue, time and size.
+ */
 export interface ExplainerServerOptions {
   /** The model's name in the explain URLs (`/v1/models/NAME:explain`, `/v2/models/NAME/infer`). */
   modelName?: string;

@@ -45,6 +45,7 @@ export interface ListeningExplainerServer {
   close(): Promise<void>;
 }
 
+/** A running explainer server ({@link createExplainerServer}): the fastify app, and how to listen and close. */
 export interface ExplainerServer {
   /** The fastify app, for `app.inject()`. */
   readonly app: FastifyInstance;

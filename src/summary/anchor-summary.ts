@@ -19,6 +19,10 @@ import { greedyCover } from './greedy-cover.js';
 /** The most anchors a summary may pick (per class with `perClass`): a summary is for people to read. */
 export const MAX_SUMMARY_BUDGET = 1000;
 
+/**
+ * Options of a global anchor summary (the anchors paper's submodular pick): how many anchors, and whether
+ * per predicted class.
+ */
 export interface SummaryOptions {
   /** At most this many anchors are picked (per predicted class with `perClass`): an integer 1..1000. */
   budget: number;
@@ -69,6 +73,7 @@ export interface SummaryGroup {
   coverage_curve: number[];
 }
 
+/** The `data` of an anchor summary: the anchors picked, the coverage of their union, and the rows they explain. */
 export interface AnchorSummaryData {
   picked: PickedAnchor[];
   /** Fraction of the explained rows satisfying at least one picked anchor. */
@@ -242,9 +247,11 @@ function featureCounts(anchors: readonly (readonly TabularPredicate[])[]): Recor
 
 /** What {@link summarizeAnchors} explains with: AnchorTabular, or anything explaining rows as it does. */
 export interface RowAnchorExplainer {
+  /** Explains one row with an anchor. */
   explain(row: TabularRowInput, options?: AnchorTabularExplainOptions): Promise<Explanation<AnchorTabularData>>;
 }
 
+/** Options of {@link summarizeAnchors}: the summary's, the explanations' and a progress callback. */
 export interface SummarizeAnchorsOptions extends SummaryOptions {
   /** Options of every explanation (the explainer's defaults where left out). */
   explain?: AnchorTabularExplainOptions;

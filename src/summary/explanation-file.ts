@@ -12,11 +12,13 @@ import type { Explanation } from '../core/explanation.js';
 /** The largest explanation file read: 2,000 Adult explanations take about 20 MB. */
 export const MAX_EXPLANATION_FILE_BYTES = 512 * 1024 * 1024;
 
+/** One explained row of an explain-batch output file. */
 export interface ExplanationLine {
   row: number;
   explanation: Explanation<unknown>;
 }
 
+/** An explain-batch output file, read: its explanations by row, and how many rows failed. */
 export interface ExplanationFile {
   explanations: ExplanationLine[];
   /** Error lines of a batch file: rows that could not be explained. */

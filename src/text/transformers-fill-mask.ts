@@ -42,6 +42,7 @@ export interface FillMaskPipelineLike {
   tokenizer?: { mask_token?: string | null };
 }
 
+/** Options of {@link transformersFillMask}: the mask token and the texts per pipeline call. */
 export interface TransformersFillMaskOptions {
   /** The mask token; defaults to `pipeline.tokenizer.mask_token` (`[MASK]` for BERT, `<mask>` for RoBERTa). */
   maskToken?: string;

@@ -31,9 +31,12 @@ export function renderDiverseCounterfactualsHtml(explanation: Explanation<Divers
   const { targetNames } = options;
   const show = (f: number, v: number) => (schema.isCategorical(f) ? schema.valueName(f, v) : formatValue(v));
   const count = Number(meta.params.count);
-  const before = pill(className(data.orig_class, targetNames));
-  const wanted = data.desired_class === 'other' ? 'another class' : pill(className(data.desired_class, targetNames));
-  const proba = data.orig_proba === null ? '' : ` p = ${data.orig_proba[data.orig_class].toFixed(2)}`;
+  // A regression model's counterfactuals reach a range of values (data.desired_range) instead of a class.
+  const range = data.desired_range;
+  const outcome = (k: number | null, value: number | undefined) => (k === null ? formatValue(value ?? NaN) : className(k, targetNames));
+  const before = pill(outcome(data.orig_class, data.orig_prediction));
+  const wanted = range !== undefined ? pill(`[${formatValue(range[0])}, ${formatValue(range[1])}]`) : data.desired_class === 'other' ? 'another class' : pill(className(data.desired_class!, targetNames));
+  const proba = data.orig_proba === null || data.orig_class === null ? '' : ` p = ${data.orig_proba[data.orig_class].toFixed(2)}`;
   const facts: Array<[string, string]> = [
     ['Prediction', `${before}${proba}`],
     ['Asked for', `${formatCount(count)} counterfactuals of ${data.desired_class === 'other' ? escapeHtml(wanted) : wanted}`],
@@ -49,7 +52,7 @@ export function renderDiverseCounterfactualsHtml(explanation: Explanation<Divers
   if (importance.length > 0) {
     facts.push(['Changed most', importance.map(([name, share]) => `${escapeHtml(name)} ${fractionBar(share, { label: `share of counterfactuals changing ${name}`, width: 80 })}`).join('<br>')]);
   }
-  const heads = ['feature', 'the row', ...data.cfs.map((cf, i) => `#${i + 1}: ${className(cf.class, targetNames)}`)];
+  const heads = ['feature', 'the row', ...data.cfs.map((cf, i) => `#${i + 1}: ${outcome(cf.class, cf.prediction)}`)];
   const rows = schema.featureNames.map((name, f) => {
     const label = immutable.has(f) ? `${escapeHtml(name)} <span class="gbx-note">(immutable)</span>` : escapeHtml(name);
     const cells = data.cfs.map((cf) =>

@@ -40,6 +40,10 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CHROMIUM_PATH;
 }
 
+/**
+ * Options of a PNG picture of a card ({@link renderPng}): the window size, the pixel ratio and the colour
+ * scheme.
+ */
 export interface PngOptions {
   /** Width of the browser window in CSS pixels; the card is at most 920 wide. Default 960. */
   width?: number;

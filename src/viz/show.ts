@@ -5,6 +5,7 @@ import { renderHtml, type RenderOptions } from './render.js';
 
 /** The part of tslab's `display` that glassbox uses (tslab's `Display` interface has more). */
 export interface NotebookDisplay {
+  /** Displays a piece of HTML as the cell's output. */
   html(html: string): void;
 }
 

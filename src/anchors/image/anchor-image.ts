@@ -27,6 +27,10 @@ import {
 } from '../options.js';
 import { checkFill, SuperpixelPerturbation, type ImageFill, type ImageSample } from './superpixels.js';
 
+/**
+ * Options of {@link AnchorImage}: the image shape, the segmentation into superpixels, how replaced superpixels
+ * are filled, and the seed.
+ */
 export interface AnchorImageOptions {
   /** `[height, width, channels]` of the images explained, e.g. `[28, 28, 1]`. Required. */
   shape: readonly [number, number, number];
@@ -44,6 +48,10 @@ export interface AnchorImageOptions {
   task?: Task;
 }
 
+/**
+ * Options of {@link AnchorImage.explain}: the anchors search's with Alibi Explain's defaults, the perturbation
+ * probability and the coverage sample.
+ */
 export interface AnchorImageExplainOptions extends Partial<AnchorSearchOptions> {
   /** Probability that a superpixel outside the anchor is perturbed in a sample. */
   pSample?: number;
@@ -86,6 +94,10 @@ export interface ImageAnchorExamples {
   covered_false: ImageExample[];
 }
 
+/**
+ * The `data` of an AnchorImage explanation: the image with only the anchor's superpixels, the segments,
+ * precision and coverage, and `raw` with the anchor's segments, the search's steps and examples as masks.
+ */
 export interface AnchorImageData {
   /**
    * The explained image with only the anchor's superpixels, `[h][w][c]`: their pixels are the image's and

@@ -21,6 +21,7 @@ import { candidatePredicates, describeAnchor, type TabularPredicate } from './pr
 import { TabularSampler } from './sampler.js';
 import { binEdges, drawCoverageSample, sampleIndices, TrainingData, type CodeIndex } from './training-data.js';
 
+/** Options of {@link AnchorTabular}: the categorical columns and the seed. */
 export interface AnchorTabularOptions {
   /** Categorical columns and their category names; every other column is numeric. */
   categoryMap?: CategoryMap;
@@ -42,6 +43,10 @@ export interface AnchorTabularOptions {
   ohe?: boolean;
 }
 
+/**
+ * Options of {@link AnchorTabular.fit}: the percentiles at which numeric features are cut into bins (Alibi
+ * Explain's `disc_perc`, default 25, 50, 75) and the training rows kept.
+ */
 export interface AnchorTabularFitOptions {
   /** Percentiles of the training values at which numeric features are cut into bins. */
   discPerc?: number[];
@@ -74,6 +79,10 @@ export interface AnchorTabularState {
   task?: Task;
 }
 
+/**
+ * Options of {@link AnchorTabular.explain}: the anchors search's (threshold, delta, tau, batch size, beam size
+ * ...) with Alibi Explain's defaults, and the coverage sample.
+ */
 export interface AnchorTabularExplainOptions extends Partial<AnchorSearchOptions> {
   /** Training-distribution samples on which coverage is measured. */
   coverageSamples?: number;
@@ -108,6 +117,10 @@ export interface AnchorExamples {
   covered_false: number[][];
 }
 
+/**
+ * The `data` of an AnchorTabular explanation: the anchor's conditions, precision and coverage, and `raw` with
+ * the structured predicates, the search's steps and examples, and the model calls.
+ */
 export interface AnchorTabularData {
   /** The anchor's conditions, readable: `Marital Status = Separated`, `28.00 < Age <= 37.00`. */
   anchor: string[];

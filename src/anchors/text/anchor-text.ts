@@ -29,8 +29,13 @@ import { tokenize, type Token } from './tokenize.js';
 
 /** How words outside the anchor are perturbed (see `perturbations.ts`). */
 export type TextSampling = 'unknown' | 'similarity' | 'language_model';
+/** The text perturbations, as the `sampling` option accepts them. */
 export const TEXT_SAMPLINGS: readonly TextSampling[] = ['unknown', 'similarity', 'language_model'];
 
+/**
+ * Options of {@link AnchorText}: how words are perturbed (and with which word vectors or masked-word model), and
+ * the seed.
+ */
 export interface AnchorTextOptions {
   /** `unknown` (default): words become `UNK`; `similarity`: nearest neighbours; `language_model`: fills. */
   sampling?: TextSampling;
@@ -56,6 +61,10 @@ export interface AnchorTextOptions {
   task?: Task;
 }
 
+/**
+ * Options of {@link AnchorText.explain}: the anchors search's with Alibi Explain's defaults, and the coverage
+ * sample.
+ */
 export interface AnchorTextExplainOptions extends Partial<AnchorSearchOptions> {
   /** Samples of the perturbation distribution on which coverage is measured. */
   coverageSamples?: number;
@@ -139,6 +148,10 @@ export interface TextAnchorExamples {
   covered_false: string[];
 }
 
+/**
+ * The `data` of an AnchorText explanation: the anchor's words, precision and coverage, and `raw` with their
+ * positions, the search's steps and perturbed sentences.
+ */
 export interface AnchorTextData {
   /** The anchor's words, in the order the search added them. */
   anchor: string[];

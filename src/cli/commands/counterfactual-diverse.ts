@@ -55,7 +55,8 @@ export async function adultDiverse(row: number, options: { count: number; immuta
   const explanation = await explainer.explain(test.rows[row], { count: options.count, method: options.method, constraints: { immutable: options.immutable } });
   const elapsed = performance.now() - started;
   const d = explanation.data;
-  const p = (proba: number[] | null, k: number) => `${targetNames[k]}${proba === null ? '' : ` (p = ${proba[k].toFixed(2)})`}`;
+  // The bundled Adult model is a classifier: every prediction has a class.
+  const p = (proba: number[] | null, k: number | null) => `${targetNames[k!]}${proba === null ? '' : ` (p = ${proba[k!].toFixed(2)})`}`;
   const kept = options.immutable.length === 0 ? '' : `, ${options.immutable.join(', ')} immutable`;
   const lines = [`Row ${row} (held-out): the model predicts ${p(d.orig_proba, d.orig_class)}`, `Counterfactuals: ${d.cfs.length} of ${options.count} (${options.method}${kept})`];
   d.cfs.forEach((cf, i) => lines.push(`  ${i + 1}. ${p(cf.proba, cf.class)}: ${cf.changes.map((c) => c.text).join('; ')}`));

@@ -148,7 +148,7 @@ async function fitAdult(values: { model?: string; 'max-training-rows'?: string; 
   if (method === 'proto') return fitAdultProto(model, maxTrainingRows);
   if (method === 'diverse') {
     const explainer = await adultDiverseExplainer(model, maxTrainingRows, seed);
-    const kept = explainer.toState().classes.length;
+    const kept = explainer.toState().classes!.length;
     return { explainer, model, what: `${kept.toLocaleString('en-US')} training rows, Education ordered` };
   }
   const adult = loadAdult();

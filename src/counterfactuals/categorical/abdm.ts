@@ -19,6 +19,10 @@ export const ABDM_DEFAULTS = Object.freeze({
   pseudoCount: 1,
 });
 
+/**
+ * Options of the association-based distance between categories (ABDM, Le & Ho 2005), as Alibi Explain's
+ * `CounterfactualProto.fit` takes them: how numeric features are binned, and the smoothing of counts.
+ */
 export interface AbdmOptions {
   /** Percentiles (strictly between 0 and 100) at which numeric features are binned. */
   discPerc?: readonly number[];

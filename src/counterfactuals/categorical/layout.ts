@@ -12,6 +12,10 @@ import type { CategoryMap } from '../../core/tabular-schema.js';
  */
 export type CategoricalEncoding = 'ordinal' | 'onehot';
 
+/**
+ * How a model reads categorical features: one column of category codes each (`ordinal`), or one column per
+ * category (`onehot`).
+ */
 export const CATEGORICAL_ENCODINGS: readonly CategoricalEncoding[] = ['ordinal', 'onehot'];
 
 /**

@@ -10,13 +10,17 @@ import { mvdmDistances, type RowPredictions } from './mvdm.js';
 /** How distances between categories are measured: from the data (ABDM) or from the model (MVDM). */
 export type CategoryDistanceMethod = 'abdm' | 'mvdm';
 
+/**
+ * How distances between categories are learned: from the data (`abdm`) or from the model's predictions (`mvdm`,
+ * Cost & Salzberg 1993).
+ */
 export const CATEGORY_DISTANCE_METHODS: readonly CategoryDistanceMethod[] = ['abdm', 'mvdm'];
 
 /** Options of the embedding of categories on a line, modelled on Alibi Explain's `CounterfactualProto.fit`. */
 export interface CategoricalSpaceOptions {
   /**
    * The allowed values of the optimiser's numeric space, one dimension per feature: `[min, max]` with
-   * numbers, or arrays of one number per feature (as in {@link resolveFeatureRange}). Categorical
+   * numbers, or arrays of one number per feature (as in `resolveFeatureRange`). Categorical
    * dimensions are scaled into it (unless `standardizeCatVars`); numeric dimensions keep the bounds
    * given here, so pass their real ranges unless numeric features are scaled to the default `[-1, 1]`.
    */

@@ -1,5 +1,5 @@
 import type { FeasibleSpace } from './feasible-space.js';
-import { meetsOutcome, outcomeGap, type ClassifierModel, type DesiredOutcome, type Prediction } from './outcome.js';
+import { meetsOutcome, outcomeGap, type CandidateModel, type DesiredOutcome, type Prediction } from './outcome.js';
 
 /**
  * Candidate counterfactuals and their loss. Each candidate's loss is DiCE's (Mothilal, Sharma & Tan,
@@ -49,7 +49,7 @@ export class CandidatePool {
 
   constructor(
     readonly space: FeasibleSpace,
-    private readonly model: ClassifierModel,
+    private readonly model: CandidateModel,
     private readonly desired: DesiredOutcome,
     private readonly weights: LossWeights,
     private readonly budget: number,

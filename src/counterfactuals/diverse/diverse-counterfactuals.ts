@@ -4,7 +4,7 @@ import { InvalidInputError, NotFittedError } from '../../core/errors.js';
 import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
-import { assertPredictor, type Predictor } from '../../predictors/predictor.js';
+import { assertPredictor, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
 import { checkConstraints, type FeatureConstraints, type ResolvedConstraints } from '../constraints.js';
 import type { FeatureChange } from '../proto/counterfactual-proto.js';
 import { CandidatePool, compareCandidates, type Candidate } from './candidates.js';
@@ -12,7 +12,7 @@ import { checkFeatureStats, fitFeatureStats, type FeatureStats } from './feature
 import { categoryPositions, FeasibleSpace, marginalsOf, type CategoryPositions, type Marginals } from './feasible-space.js';
 import { geneticSearch } from './genetic.js';
 import { kdtreeSearch, TrainingNeighbours } from './kdtree-search.js';
-import { ClassifierModel, type DesiredOutcome } from './outcome.js';
+import { CandidateModel, type DesiredOutcome, type Prediction } from './outcome.js';
 import { randomSearch } from './random-search.js';
 import { countDiversity, MIN_DIFFERENCE, selectDiverse } from './selection.js';
 import { sparsify } from './sparsify.js';
@@ -32,6 +32,10 @@ import { sparsify } from './sparsify.js';
  * their training grid (integers stay integers) in their allowed range, categories between categories.
  * The valid candidates found are made sparser (post-hoc sparsity, `sparsify.ts`) and the set is chosen
  * greedily for low loss and high diversity (`selection.ts`).
+ *
+ * Regression models (`task: 'regression'`, given or declared by the model) take `desiredRange: [low,
+ * high]` instead of `targetClass`, as DiCE's `desired_range`: a counterfactual is valid when its
+ * predicted value lies in the range, and candidates that miss it are ranked by their distance to it.
  */
 
 /** A constraint on a categorical feature's range: categories `[from, to]` in its `order`. */
@@ -46,9 +50,18 @@ export type DiverseConstraints = Omit<FeatureConstraints<number | string>, 'rang
   range?: Readonly<Record<string, readonly [number, number] | CategoryRange>>;
 };
 
+/**
+ * How {@link DiverseCounterfactuals} searches: a genetic search, random feature changes, or the nearest training
+ * rows of a wanted class (k-d tree).
+ */
 export type DiverseMethod = 'genetic' | 'random' | 'kdtree';
+/** The search methods of {@link DiverseCounterfactuals}, as the `method` option accepts them. */
 export const DIVERSE_METHODS: readonly DiverseMethod[] = Object.freeze(['genetic', 'random', 'kdtree']);
 
+/**
+ * Options of {@link DiverseCounterfactuals}: the categorical columns, the order of ordered categories, and the
+ * seed.
+ */
 export interface DiverseCounterfactualsOptions {
   /** Categorical columns and their category names; every other column is numeric. */
   categoryMap?: CategoryMap;
@@ -56,18 +69,28 @@ export interface DiverseCounterfactualsOptions {
   order?: Readonly<Record<string, readonly string[]>>;
   /** Seed of every random choice; the same seed and inputs give the same explanation. */
   seed?: number | string;
+  /** What the model predicts; by default the task it declares, else classification. */
+  task?: Task;
 }
 
+/** Options of {@link DiverseCounterfactuals.fit}. */
 export interface DiverseFitOptions {
   /** Keep at most this many training rows for the k-d tree method (a seeded sample); statistics use all. */
   maxTrainingRows?: number;
 }
 
+/**
+ * Options of {@link DiverseCounterfactuals.explain}: how many counterfactuals, the class to reach, the
+ * constraints, the search method and its sizes, and the weights of the set's loss (DiCE's, Mothilal et al.
+ * 2020).
+ */
 export interface DiverseExplainOptions {
   /** Counterfactuals wanted (DiCE's `total_CFs`). */
   count?: number;
-  /** The class to reach, or `'other'` (any class but the row's). */
+  /** The class to reach, or `'other'` (any class but the row's). Classifiers only. */
   targetClass?: number | 'other';
+  /** Regression models only (and required for them): the range `[low, high]` the predicted value must reach. */
+  desiredRange?: readonly [number, number];
   constraints?: DiverseConstraints;
   method?: DiverseMethod;
   /** Weight of proximity in each counterfactual's loss. */
@@ -122,29 +145,45 @@ const SPARSIFIED_PER_COUNTERFACTUAL = 4;
 /** Rounds of post-hoc sparsity, each on valid candidates not yet sparsified, while the set is short. */
 const SPARSIFY_ROUNDS = 3;
 
+/**
+ * One counterfactual of a diverse set: the row, its class and probabilities, the features changed and its
+ * distance from the explained row.
+ */
 export interface DiverseCounterfactual {
   /** The counterfactual row, encoded (category codes). */
   X: number[];
-  class: number;
-  /** Class probabilities, or null for a predictor of labels. */
+  /** The predicted class; null for a regression model. */
+  class: number | null;
+  /** Class probabilities, or null for a predictor of labels or a regression model. */
   proba: number[] | null;
+  /** A regression model's predicted value (inside `desired_range`). */
+  prediction?: number;
   changes: FeatureChange[];
   /** Proximity to the instance: the mean over features of |Δ| / scale (numbers: the MAD, or the standard deviation where the MAD is 0) and 0/1 (categories). */
   distance: number;
 }
 
+/**
+ * The `data` of a DiverseCounterfactuals explanation: the set of counterfactuals, whether enough were found, the
+ * set's quality (validity, sparsity, diversity, proximity) and how often each feature changes.
+ */
 export interface DiverseCounterfactualsData {
   cfs: DiverseCounterfactual[];
   /** Whether `count` valid counterfactuals were found. */
   success: boolean;
   /** Why not, when `success` is false. */
   reason?: string;
-  orig_class: number;
+  /** The row's predicted class; null for a regression model. */
+  orig_class: number | null;
   orig_proba: number[] | null;
+  /** Regression: the task, the row's predicted value, and the range the counterfactuals reach. */
+  task?: 'regression';
+  orig_prediction?: number;
+  desired_range?: [number, number];
   /** The explained row, encoded. */
   instance: number[];
-  /** The classes a counterfactual may have. */
-  desired_class: number | 'other';
+  /** The classes a counterfactual may have; null for a regression model (see `desired_range`). */
+  desired_class: number | 'other' | null;
   /** Metrics of the set (DiCE's): share of `count` found valid, mean features changed, mean proximity, count diversity. */
   validity: number;
   mean_changed: number;
@@ -176,18 +215,23 @@ export interface DiverseCounterfactualsState {
   stats: FeatureStats;
   /** Kept training rows, encoded, row-major. */
   values: Float64Array;
-  classes: Int32Array;
+  /** What the model predicted for each kept row: its class, or (`task: 'regression'`) its value in `predictions`. */
+  classes?: Int32Array;
+  predictions?: Float64Array;
+  /** Present for a regression model. */
+  task?: 'regression';
 }
 
 interface Fitted {
   stats: FeatureStats;
   rows: number[][];
-  classes: Int32Array;
+  /** What the model predicted for each kept row: classes, or a regression model's values. */
+  predicted: Int32Array | Float64Array;
   neighbours: TrainingNeighbours;
   marginals: Marginals;
 }
 
-const EXPLAIN_OPTION_NAMES = ['count', 'targetClass', 'constraints', 'method', 'proximityWeight', 'sparsityWeight', 'diversityWeight', 'maxFeaturesChanged', 'populationSize', 'maxGenerations', 'sampleSize', 'neighbours', 'maxCandidates'];
+const EXPLAIN_OPTION_NAMES = ['count', 'targetClass', 'desiredRange', 'constraints', 'method', 'proximityWeight', 'sparsityWeight', 'diversityWeight', 'maxFeaturesChanged', 'populationSize', 'maxGenerations', 'sampleSize', 'neighbours', 'maxCandidates'];
 
 function checkIntegerIn(name: string, value: unknown, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -202,6 +246,8 @@ export class DiverseCounterfactuals {
   private readonly seed: number | string;
   private readonly positions: CategoryPositions;
   private readonly order: Record<number, string[]>;
+  /** What the model predicts: classes, or (regression) one value per row. */
+  readonly task: Task;
   private fitted: Fitted | undefined;
   /** The `fit` in progress, which `explain` waits for. */
   private fitting: Promise<unknown> | undefined;
@@ -209,7 +255,8 @@ export class DiverseCounterfactuals {
   /** @throws InvalidInputError for bad feature names, categories, order or seed. */
   constructor(predictor: Predictor<number[]>, featureNames: readonly string[], options: DiverseCounterfactualsOptions = {}) {
     this.predictor = assertPredictor(predictor);
-    rejectUnknownOptions(options, ['categoryMap', 'order', 'seed']);
+    rejectUnknownOptions(options, ['categoryMap', 'order', 'seed', 'task']);
+    this.task = resolveTask(predictor, options.task, 'DiverseCounterfactuals');
     this.schema = new TabularSchema(featureNames, options.categoryMap ?? {});
     this.positions = categoryPositions(this.schema, options.order);
     this.order = {};
@@ -248,18 +295,24 @@ export class DiverseCounterfactuals {
     const stats = fitFeatureStats(this.schema, rows);
     const max = options.maxTrainingRows ?? rows.length;
     const kept = rows.length <= max ? rows : Array.from(sampleIndices(rows.length, max, createRng(`${this.seed}/training`)), (i) => rows[i]);
-    const predictions = await new ClassifierModel(this.predictor).predict(kept);
-    return this.install(stats, kept, Int32Array.from(predictions, (p) => p.class));
+    const predictions = await new CandidateModel(this.predictor, this.task).predict(kept);
+    const predicted = this.task === 'regression' ? Float64Array.from(predictions, (p) => p.value!) : Int32Array.from(predictions, (p) => p.class!);
+    return this.install(stats, kept, predicted);
   }
 
-  private install(stats: FeatureStats, rows: number[][], classes: Int32Array): Fitted {
-    return { stats, rows, classes, neighbours: new TrainingNeighbours(this.schema, stats, rows, classes), marginals: marginalsOf(this.schema, rows) };
+  private install(stats: FeatureStats, rows: number[][], predicted: Int32Array | Float64Array): Fitted {
+    return { stats, rows, predicted, neighbours: new TrainingNeighbours(this.schema, stats, rows, predicted), marginals: marginalsOf(this.schema, rows) };
   }
 
-  /** What this explainer explains with, as plain data (see {@link DiverseCounterfactuals.fromState}). @throws NotFittedError before `fit`. */
+  /**
+   * What this explainer explains with, as plain data (see {@link DiverseCounterfactuals.fromState}).
+   *
+   * @throws NotFittedError before `fit`.
+   */
   toState(): DiverseCounterfactualsState {
     const fitted = this.fitted;
     if (fitted === undefined) throw new NotFittedError('DiverseCounterfactuals');
+    const { predicted } = fitted;
     return {
       featureNames: [...this.schema.featureNames],
       categoryMap: this.categoryMap(),
@@ -267,7 +320,7 @@ export class DiverseCounterfactuals {
       seed: this.seed,
       stats: structuredClone(fitted.stats),
       values: Float64Array.from(fitted.rows.flat()),
-      classes: Int32Array.from(fitted.classes),
+      ...(predicted instanceof Int32Array ? { classes: Int32Array.from(predicted) } : { task: 'regression' as const, predictions: Float64Array.from(predicted) }),
     };
   }
 
@@ -275,18 +328,25 @@ export class DiverseCounterfactuals {
    * The fitted explainer a {@link DiverseCounterfactuals.toState} state describes, explaining `predictor`.
    *
    * @throws InvalidInputError when the state is inconsistent (statistics that do not match the
-   *   features, rows of the wrong width or with values the schema rejects, a class per row missing).
+   *   features, rows of the wrong width or with values the schema rejects, a class per row missing, or
+   *   for a regression model a finite predicted value per row), or a state of a regression model given
+   *   a classifier or the reverse.
    */
   static fromState(predictor: Predictor<number[]>, state: DiverseCounterfactualsState): DiverseCounterfactuals {
-    const explainer = new DiverseCounterfactuals(predictor, state.featureNames, { categoryMap: state.categoryMap, order: state.order, seed: state.seed });
+    const regression = state.task === 'regression';
+    const explainer = new DiverseCounterfactuals(predictor, state.featureNames, { categoryMap: state.categoryMap, order: state.order, seed: state.seed, task: regression ? 'regression' : undefined });
     const { schema } = explainer;
     const d = schema.numFeatures;
     const stats = checkFeatureStats(schema, state.stats);
     const n = state.values.length / d;
     if (!Number.isInteger(n) || n === 0) throw new InvalidInputError(`state values has ${state.values.length} numbers; expected a positive multiple of ${d} (rows of ${d} features)`);
-    if (state.classes.length !== n) throw new InvalidInputError(`state classes has ${state.classes.length} entries; expected ${n}, one per training row`);
+    const field = regression ? 'predictions' : 'classes';
+    const predicted = regression ? state.predictions : state.classes;
+    if (predicted?.length !== n || (regression && !predicted.every(Number.isFinite))) {
+      throw new InvalidInputError(`state ${field} has ${predicted?.length ?? 'no'} entries; expected ${n}, ${regression ? 'a finite predicted value' : 'a class'} per training row`);
+    }
     const rows = schema.encodeRows(Array.from({ length: n }, (_, i) => state.values.subarray(i * d, (i + 1) * d)), 'saved training row');
-    explainer.fitted = explainer.install(stats, rows, Int32Array.from(state.classes));
+    explainer.fitted = explainer.install(stats, rows, regression ? Float64Array.from(predicted) : Int32Array.from(predicted));
     return explainer;
   }
 
@@ -297,7 +357,8 @@ export class DiverseCounterfactuals {
    * @throws NotFittedError before `fit`.
    * @throws InvalidInputError for a malformed row, an unknown or out-of-range option, constraints that
    *   name unknown features, contradict each other, leave nothing free, or that the row already breaks,
-   *   or a `targetClass` that is the row's own class.
+   *   or a `targetClass` that is the row's own class; for a regression model a missing or malformed
+   *   `desiredRange` (finite, low <= high) or a `targetClass`; for a classifier a `desiredRange`.
    * @throws PredictorError when the model fails or answers in the wrong shape.
    */
   async explain(row: TabularRowInput, options: DiverseExplainOptions = {}): Promise<Explanation<DiverseCounterfactualsData>> {
@@ -322,9 +383,10 @@ export class DiverseCounterfactuals {
     const x = this.schema.encodeRow(row, 'the explained row');
     const constraints = this.resolveConstraints(o.constraints);
     const space = new FeasibleSpace(this.schema, fitted.stats, fitted.marginals, this.positions, x, constraints);
-    const model = new ClassifierModel(this.predictor);
+    this.checkTarget(options);
+    const model = new CandidateModel(this.predictor, this.task);
     const [orig] = await model.predict([x]);
-    const desired = this.desiredOutcome(o.targetClass, orig.class, orig.proba?.length);
+    const desired = this.task === 'regression' ? this.desiredRange(o.desiredRange, orig.value!) : this.desiredOutcome(o.targetClass, orig.class!, orig.proba?.length);
     const pool = new CandidatePool(space, model, desired, o, o.maxCandidates);
     const rng = createRng(this.seed);
 
@@ -335,7 +397,10 @@ export class DiverseCounterfactuals {
 
     const chosen = await this.sparseSet(pool, o.count, o.diversityWeight, maxFeaturesChanged);
     const data = this.data(chosen, { x, orig, o, space, model, pool, iterations });
-    const { constraints: _given, maxFeaturesChanged: _max, ...params } = o;
+    const { constraints: _given, maxFeaturesChanged: _max, desiredRange, ...all } = o;
+    // A regression model's target is its range; a classifier's, its class.
+    const { targetClass: _class, ...regressionParams } = all;
+    const params = this.task === 'regression' ? { ...regressionParams, desiredRange: [desiredRange[0], desiredRange[1]] } : all;
     return {
       meta: blackboxLocalMeta('DiverseCounterfactuals', {
         ...params,
@@ -380,22 +445,30 @@ export class DiverseCounterfactuals {
 
   private data(
     chosen: Candidate[],
-    run: { x: number[]; orig: { class: number; proba: number[] | null }; o: Required<DiverseExplainOptions>; space: FeasibleSpace; model: ClassifierModel; pool: CandidatePool; iterations: number },
+    run: { x: number[]; orig: Prediction; o: Required<DiverseExplainOptions>; space: FeasibleSpace; model: CandidateModel; pool: CandidatePool; iterations: number },
   ): DiverseCounterfactualsData {
     const { x, orig, o, model, pool } = run;
     const names = this.schema.featureNames;
     const n = chosen.length;
     const success = n === o.count;
     return {
-      cfs: chosen.map((c) => ({ X: [...c.row], class: c.prediction.class, proba: c.prediction.proba, changes: this.changes(x, c.row), distance: c.distance })),
+      cfs: chosen.map((c) => ({
+        X: [...c.row],
+        class: c.prediction.class,
+        proba: c.prediction.proba,
+        ...(c.prediction.value !== null && { prediction: c.prediction.value }),
+        changes: this.changes(x, c.row),
+        distance: c.distance,
+      })),
       success,
       ...(!success && {
         reason: `found ${n} of the ${o.count} counterfactuals asked for within the budget (${pool.size} rows evaluated, ${pool.valid.size} valid; method ${o.method}); loosen the constraints, or raise maxGenerations, sampleSize, neighbours or maxCandidates`,
       }),
       orig_class: orig.class,
       orig_proba: orig.proba,
+      ...(orig.value !== null && { task: 'regression' as const, orig_prediction: orig.value, desired_range: [o.desiredRange[0], o.desiredRange[1]] as [number, number] }),
       instance: x,
-      desired_class: o.targetClass,
+      desired_class: this.task === 'regression' ? null : o.targetClass,
       validity: n / o.count,
       mean_changed: n === 0 ? 0 : chosen.reduce((s, c) => s + c.changed, 0) / n,
       proximity: n === 0 ? 0 : chosen.reduce((s, c) => s + c.distance, 0) / n,
@@ -405,6 +478,38 @@ export class DiverseCounterfactuals {
       model_rows: model.usage.rows,
       raw: { method: o.method, iterations: run.iterations, candidates: pool.size, valid_candidates: pool.valid.size },
     };
+  }
+
+  /**
+   * That the target options fit the task: `desiredRange` (finite, low <= high) for a regression model
+   * and no `targetClass`; no `desiredRange` for a classifier.
+   *
+   * @throws InvalidInputError otherwise.
+   */
+  private checkTarget({ desiredRange: range, targetClass }: DiverseExplainOptions): void {
+    if (this.task === 'classification') {
+      if (range !== undefined) {
+        throw new InvalidInputError("option desiredRange is for regression models, and this model is a classifier; give targetClass (a class, or 'other'), or explain a regressor (task: 'regression')");
+      }
+      return;
+    }
+    if (targetClass !== undefined) throw new InvalidInputError('option targetClass is for classifiers, and this model is a regressor; give desiredRange: [low, high] instead');
+    if (range === undefined) throw new InvalidInputError('the model is a regressor (it predicts one number per row); give desiredRange: [low, high], the range its counterfactuals must reach');
+    const ok = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] <= range[1];
+    if (!ok) throw new InvalidInputError(`option desiredRange is ${JSON.stringify(range)}; expected [low, high], finite numbers with low <= high`);
+  }
+
+  /**
+   * The range a regression counterfactual must reach. A row already predicted inside it is refused, as
+   * a `targetClass` that is the row's own class is: the row needs no counterfactual.
+   *
+   * @throws InvalidInputError when the row's prediction lies in the range.
+   */
+  private desiredRange([low, high]: readonly [number, number], prediction: number): DesiredOutcome {
+    if (prediction >= low && prediction <= high) {
+      throw new InvalidInputError(`option desiredRange is [${low}, ${high}], but the row's prediction ${prediction} already lies in it; expected a range the prediction is outside of`);
+    }
+    return { kind: 'range', low, high };
   }
 
   /** The outcome a counterfactual must reach. @throws InvalidInputError for a target that is not another class. */

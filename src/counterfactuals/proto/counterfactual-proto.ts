@@ -55,6 +55,11 @@ import { categoricalSpace, numericSpace, type InstanceSpace, type SearchSpace } 
  */
 export type ProtoConstraints = FeatureConstraints<number | string>;
 
+/**
+ * Options of {@link CounterfactualProto} (Van Looveren & Klaise 2019), with Alibi Explain's defaults: the
+ * instance shape and feature range, categories and feature names, constraints, the prototype loss weight θ,
+ * the encoder or autoencoder, and the FISTA search's.
+ */
 export interface CounterfactualProtoOptions extends FistaOptions {
   /** θ: the weight of the prototype term. */
   theta?: number;
@@ -94,11 +99,19 @@ export const COUNTERFACTUAL_PROTO_DEFAULTS = Object.freeze({
   gradients: 'auto' as GradientsOption,
 });
 
+/**
+ * Options of {@link CounterfactualProto.fit}: how category distances are learned (ABDM from the data or MVDM
+ * from the model) and the embedding of categories on a line.
+ */
 export interface ProtoFitOptions extends Omit<CategoricalSpaceOptions, 'featureRange'>, AbdmOptions {
   /** Category distances from the data (`'abdm'`, default) or from the model's predictions (`'mvdm'`). */
   distance?: CategoryDistanceMethod;
 }
 
+/**
+ * Options of {@link CounterfactualProto.explain}: the target class and how the prototype is chosen (`k`,
+ * `kType`).
+ */
 export interface ProtoExplainOptions {
   /** The class the counterfactual must reach; by default any class but the instance's. */
   targetClass?: number;
@@ -125,6 +138,10 @@ export interface FeatureChange {
   text: string;
 }
 
+/**
+ * A prototype-guided counterfactual: the instance in the model's encoding, its class and probabilities, its
+ * distances from the explained instance, and (for rows) the features changed.
+ */
 export interface ProtoCandidate {
   /** The counterfactual in the model's encoding, in `shape`: categories valid, immutables unchanged. */
   X: NestedNumbers;
@@ -144,6 +161,10 @@ export interface ProtoCandidate {
   index: number;
 }
 
+/**
+ * One value of the weight c tried by CounterfactualProto's search: whether it found a counterfactual, in how
+ * many iterations, and the best one.
+ */
 export interface ProtoStep {
   c: number;
   success: boolean;
@@ -152,6 +173,10 @@ export interface ProtoStep {
   candidates: number;
 }
 
+/**
+ * The `data` of a CounterfactualProto explanation: the closest counterfactual (or null), the prototype that
+ * guided the search, the original class and probabilities, and every value of c tried.
+ */
 export interface CounterfactualProtoData {
   /** The closest counterfactual found, or null (`success: false`). */
   cf: ProtoCandidate | null;

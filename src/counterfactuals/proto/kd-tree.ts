@@ -32,6 +32,10 @@ interface Node {
   right: Node | null;
 }
 
+/**
+ * A k-d tree (Bentley 1975) for exact Euclidean k-nearest-neighbour queries: CounterfactualProto's class
+ * prototypes when no encoder is given, and DiverseCounterfactuals' k-d tree search.
+ */
 export class KdTree {
   /** Coordinates per point. */
   readonly dims: number;

@@ -14,6 +14,7 @@ export type SegmentationMethod = 'slic' | 'quickshift' | 'felzenszwalb';
  */
 export type SegmentationFunction = (image: Image) => LabelImageInput | Promise<LabelImageInput>;
 
+/** How an image is cut into superpixels: a built-in method by name, or a function from an image to a label image. */
 export type Segmentation = SegmentationMethod | SegmentationFunction;
 
 /** The options of each built-in segmentation. */
@@ -23,6 +24,7 @@ export interface SegmentationOptionsByMethod {
   felzenszwalb: FelzenszwalbOptions;
 }
 
+/** The options of a built-in segmentation (SLIC, quick shift or Felzenszwalb–Huttenlocher). */
 export type SegmentationOptions = SlicOptions | QuickshiftOptions | FelzenszwalbOptions;
 
 const METHODS: {
@@ -36,6 +38,10 @@ const METHODS: {
   felzenszwalb: { run: felzenszwalb, resolve: resolveFelzenszwalbOptions },
 };
 
+/**
+ * The built-in segmentations into superpixels: SLIC (Achanta et al. 2012), quick shift (Vedaldi & Soatto 2008)
+ * and Felzenszwalb–Huttenlocher (2004).
+ */
 export const SEGMENTATION_METHODS = Object.keys(METHODS) as SegmentationMethod[];
 
 /** A segmentation choice with its options checked and completed with their defaults. */

@@ -17,10 +17,15 @@ export const V2_INPUT_DATATYPES = [
   'UINT32',
   'UINT64',
 ] as const;
+/** A numeric Open Inference Protocol (v2) tensor datatype a remote predictor can send rows as. */
 export type V2InputDatatype = (typeof V2_INPUT_DATATYPES)[number];
 /** What a remote predictor sends: numbers as one of {@link V2_INPUT_DATATYPES}, or texts as BYTES. */
 export type V2SendDatatype = V2InputDatatype | 'BYTES';
 
+/**
+ * Options of {@link remotePredictor}: the protocol, its input and output, batching, concurrency, deadlines,
+ * retries, size limits, TLS and credentials.
+ */
 export interface RemotePredictorOptions {
   /**
    * The protocol to speak. `'auto'` (the default) infers it from the URL path: `/v2/models/NAME[/versions/V]/infer`

@@ -32,6 +32,7 @@ export interface FlatTensor {
  * numbers) is refused with a short message, never a stack overflow or an hour of copying.
  */
 export const MAX_TENSOR_RANK = 16;
+/** The most values a tensor read from JSON may hold (2^24); see {@link MAX_TENSOR_RANK}. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 24;
 
 /**

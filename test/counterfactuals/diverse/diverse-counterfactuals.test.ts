@@ -125,7 +125,7 @@ describe('DiverseCounterfactuals on Adult with the bundled trees', () => {
   it('honours maxFeaturesChanged and targetClass', async () => {
     const e = await explainer.explain(rows[0], { maxFeaturesChanged: 1, count: 3 });
     for (const cf of e.data.cfs) expect(cf.changes).toHaveLength(1);
-    const target = 1 - e.data.orig_class;
+    const target = 1 - e.data.orig_class!;
     const t = await explainer.explain(rows[0], { targetClass: target, count: 2 });
     for (const cf of t.data.cfs) expect(cf.class).toBe(target);
     expect(t.data.desired_class).toBe(target);

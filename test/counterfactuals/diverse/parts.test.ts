@@ -20,7 +20,7 @@ const positions = categoryPositions(schema, { grade: ['low', 'mid', 'high'] });
 const marginals = marginalsOf(schema, train);
 
 function candidate(row: number[], loss: number): Candidate {
-  return { row, loss, key: row.join(','), valid: true, gap: 0, distance: loss, changed: 0, prediction: { class: 1, proba: null } };
+  return { row, loss, key: row.join(','), valid: true, gap: 0, distance: loss, changed: 0, prediction: { class: 1, proba: null, value: null } };
 }
 
 describe('feature statistics', () => {
@@ -69,10 +69,14 @@ describe('FeasibleSpace', () => {
 
 describe('outcome gap and set selection', () => {
   it('measures how far a prediction is from the wanted classes', () => {
-    expect(outcomeGap({ kind: 'other-class', origClass: 0 }, { class: 0, proba: [0.7, 0.2, 0.1] })).toBeCloseTo(0.5, 12);
-    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 0, proba: [0.7, 0.2, 0.1] })).toBeCloseTo(0.6, 12);
-    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 2, proba: null })).toBe(0);
-    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 1, proba: null })).toBe(1);
+    expect(outcomeGap({ kind: 'other-class', origClass: 0 }, { class: 0, proba: [0.7, 0.2, 0.1], value: null })).toBeCloseTo(0.5, 12);
+    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 0, proba: [0.7, 0.2, 0.1], value: null })).toBeCloseTo(0.6, 12);
+    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 2, proba: null, value: null })).toBe(0);
+    expect(outcomeGap({ kind: 'class', target: 2 }, { class: 1, proba: null, value: null })).toBe(1);
+    // A regression model's range: the distance of the value to it.
+    expect(outcomeGap({ kind: 'range', low: 100, high: 120 }, { class: null, proba: null, value: 90 })).toBe(10);
+    expect(outcomeGap({ kind: 'range', low: 100, high: 120 }, { class: null, proba: null, value: 130.5 })).toBe(10.5);
+    expect(outcomeGap({ kind: 'range', low: 100, high: 120 }, { class: null, proba: null, value: 120 })).toBe(0);
   });
 
   it('computes count diversity and picks diverse sets greedily', () => {
