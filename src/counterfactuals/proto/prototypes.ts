@@ -143,7 +143,7 @@ export class EncoderPrototypes {
     return EncoderPrototypes.fromCodes(encoder, values, n, classes);
   }
 
-  /** Groups `n` encodings (flat, as {@link codes} gives them) by predicted class. */
+  /** Groups `n` encodings (flat, as {@link EncoderPrototypes.codes} gives them) by predicted class. */
   static fromCodes(encoder: TfjsPredictor, codes: Float32Array, n: number, classes: ArrayLike<number>): EncoderPrototypes {
     const outputs = codes.length / n;
     const groups = new Map<number, { codes: Float32Array; rows: number[]; mean: Float32Array }>();
