@@ -40,7 +40,7 @@ async function mnistAnchors() {
   await explainer.explain(mnist.test.image(0)); // warm-up
   const samples = [];
   for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(mnist.test.image(i))));
-  return { ...summariseAnchors(samples), meanAnchorSize: r(mean(samples.map((x) => x.explanation.data.raw.anchorSegments.length)), 2) };
+  return { ...summariseAnchors(samples), meanAnchorSize: r(mean(samples.map((x) => x.explanation.data.raw.anchor_segments.length)), 2) };
 }
 
 async function segmentationTimes() {

@@ -41,7 +41,7 @@ async function run(sampling: TextSampling) {
 
   const samples = [];
   for (const text of sentences) samples.push(await anchorSample(clock, () => explainer.explain(text, { threshold: 0.95 })));
-  const fillMask = samples.map((x) => x.explanation.data.raw.fillMask);
+  const fillMask = samples.map((x) => x.explanation.data.raw.fill_mask);
   return {
     sampling,
     ...summariseAnchors(samples),

@@ -79,13 +79,13 @@ export function summariseAnchors(samples: readonly AnchorSample[]) {
  * sample: total time, time outside the model, model calls and rows, success, and the explanation itself
  * (for figures of one explainer's own).
  */
-export async function anchorSample<E extends { data: { raw: { modelCalls: number; modelRows: number; success: boolean } } }>(
+export async function anchorSample<E extends { data: { raw: { model_calls: number; model_rows: number; success: boolean } } }>(
   clock: { ms: number },
   explain: () => Promise<E>,
 ): Promise<AnchorSample & { explanation: E }> {
   clock.ms = 0;
   const { value, ms } = await timed(explain);
-  const { modelCalls, modelRows, success } = value.data.raw;
+  const { model_calls: modelCalls, model_rows: modelRows, success } = value.data.raw;
   return { ms, outsideMs: ms - clock.ms, calls: modelCalls, rows: modelRows, success, explanation: value };
 }
 

@@ -164,19 +164,3 @@ export function checkNumber(
     throw new InvalidInputError(`option ${name} is ${String(value)}; expected a number in ${range}`);
   }
 }
-
-/** The search options and coverage sample size as they appear in an explanation's `meta.params`. */
-export function searchParams(search: AnchorSearchOptions, coverageSamples: number): Record<string, unknown> {
-  return {
-    threshold: search.threshold,
-    delta: search.delta,
-    tau: search.tau,
-    batchSize: search.batchSize,
-    coverageSamples,
-    beamSize: search.beamSize,
-    stopOnFirst: search.stopOnFirst,
-    maxAnchorSize: search.maxAnchorSize ?? null,
-    minSamplesStart: search.minSamplesStart,
-    nCoveredEx: search.nCoveredEx,
-  };
-}

@@ -5,7 +5,7 @@ export interface AnchorSummaryData {
   anchor: readonly string[];
   precision: number;
   coverage: number;
-  raw: { prediction: number; modelRows: number; modelCalls: number; warning?: string; prediction_interval?: readonly [number, number] };
+  raw: { prediction: number; model_rows: number; model_calls: number; warning?: string; prediction_interval?: readonly [number, number] };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -32,7 +32,7 @@ export function formatAnchor(
     `Prediction: ${prediction}`,
     `Anchor:     ${anchor.length > 0 ? anchor.join(' AND ') : '(empty: the model predicts this almost everywhere)'}`,
     `Precision:  ${precision.toFixed(2)}   Coverage: ${coverage.toFixed(2)}   ` +
-      `(${count(raw.modelRows)} model rows in ${count(raw.modelCalls)} calls, ${Math.round(elapsedMs)} ms)`,
+      `(${count(raw.model_rows)} model rows in ${count(raw.model_calls)} calls, ${Math.round(elapsedMs)} ms)`,
   ];
   if (raw.warning !== undefined) lines.push(`Warning:    ${raw.warning}`);
   return `${lines.join('\n')}\n`;

@@ -12,6 +12,7 @@ export {
 } from '../anchors/options.js';
 export { searchAnchor, type AnchorSearchResult, type AnchorStep } from '../anchors/beam-search.js';
 export type { AnchorSampler, SampleBatch, SampleRequest } from '../anchors/sampler.js';
+export type { AnchorRaw, AnchorStepExamples } from '../anchors/explanation.js';
 export { MaskSampler, type MaskPerturbation, type MaskSamplerOptions } from '../anchors/mask-sampler.js';
 export { ANCHOR_TABULAR_DEFAULTS, type AnchorTabularState, type AnchorExamples } from '../anchors/tabular/anchor-tabular.js';
 export { satisfiesAnchor, type TabularPredicate } from '../anchors/tabular/predicates.js';

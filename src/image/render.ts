@@ -37,7 +37,7 @@ export const ANCHOR_RENDER_DEFAULTS = Object.freeze({
  * 8-bit values when some exceed 1; a 2- or 4-channel image's alpha channel is ignored.
  *
  * @param segments the segmentation (`data.segments` of the explanation, or {@link Segments}).
- * @param anchorSegments the anchor's segment labels (`data.raw.anchorSegments`).
+ * @param anchorSegments the anchor's segment labels (`data.raw.anchor_segments`).
  * @returns an RGB {@link Image} with values in [0, 1]; {@link renderAnchorPng} encodes it.
  * @throws InvalidInputError when the segmentation does not fit the image, a label is not a segment, or an option is out of range.
  */

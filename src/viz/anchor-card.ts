@@ -55,9 +55,9 @@ export interface AnchorDataCommon {
     prediction: number;
     /** Regression: the interval the anchor keeps the predicted value in. */
     prediction_interval?: [number, number];
-    numSamples: number;
-    modelCalls: number;
-    modelRows: number;
+    num_preds: number;
+    model_calls: number;
+    model_rows: number;
   };
 }
 
@@ -76,9 +76,9 @@ export function summarizeAnchor(meta: ExplanationMeta, data: AnchorDataCommon, t
     steps: raw.names.map((names, i) => ({ names, precision: raw.precision[i], coverage: raw.coverage[i] })),
     success: raw.success,
     warning: raw.warning,
-    numSamples: raw.numSamples,
-    modelCalls: raw.modelCalls,
-    modelRows: raw.modelRows,
+    numSamples: raw.num_preds,
+    modelCalls: raw.model_calls,
+    modelRows: raw.model_rows,
   };
 }
 

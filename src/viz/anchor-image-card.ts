@@ -39,7 +39,7 @@ const superpixel = (s: number) => `superpixel ${s}`;
 function segmentsOf(data: AnchorImageData): Segments {
   const height = data.segments.length;
   const width = height === 0 ? 0 : data.segments[0].length;
-  return { height, width, count: data.raw.numSegments, labels: Int32Array.from(data.segments.flat()) };
+  return { height, width, count: data.raw.num_segments, labels: Int32Array.from(data.segments.flat()) };
 }
 
 function explainedImage(options: ImageRenderOptions, segments: Segments, data: AnchorImageData): Image {
@@ -87,31 +87,31 @@ export function renderAnchorImageHtml(explanation: Explanation<AnchorImageData>,
   const summary: AnchorSummary = {
     meta,
     prediction,
-    anchor: raw.anchorSegments.map(superpixel),
+    anchor: raw.anchor_segments.map(superpixel),
     precision: data.precision,
     coverage: data.coverage,
     steps: raw.precision.map((precision, i) => ({
-      names: raw.anchorSegments.slice(0, i + 1).map(superpixel),
+      names: raw.anchor_segments.slice(0, i + 1).map(superpixel),
       precision,
       coverage: raw.coverage[i],
     })),
     success: raw.success,
     warning: raw.warning,
-    numSamples: raw.numSamples,
-    modelCalls: raw.modelCalls,
-    modelRows: raw.modelRows,
+    numSamples: raw.num_preds,
+    modelCalls: raw.model_calls,
+    modelRows: raw.model_rows,
   };
-  const pixels = raw.anchorSegments.reduce((n, s) => n + raw.segmentSizes[s], 0);
+  const pixels = raw.anchor_segments.reduce((n, s) => n + raw.segment_sizes[s], 0);
   const last = raw.examples[raw.examples.length - 1] ?? { covered_true: [], covered_false: [] };
   return (
     `<div class="gbx gbx-anchor-image">${cardStyle()}` +
     anchorHeader(summary, `Empty anchor: the model predicts ${prediction} on ${data.precision.toFixed(2)} of the perturbed images`) +
     `<div class="gbx-figures">` +
     figure(pngImg(renderAnchor(image, whole, [0]), 'the explained image'), 'The image') +
-    figure(pngImg(renderAnchor(image, segments, [], { dim: 1 }), `its ${raw.numSegments} superpixels outlined`), `${raw.numSegments} superpixels`) +
+    figure(pngImg(renderAnchor(image, segments, [], { dim: 1 }), `its ${raw.num_segments} superpixels outlined`), `${raw.num_segments} superpixels`) +
     figure(
-      pngImg(renderAnchor(image, segments, raw.anchorSegments), `the anchor: ${summary.anchor.join(', ')} highlighted`),
-      `The anchor: ${raw.anchorSegments.length} superpixel${raw.anchorSegments.length === 1 ? '' : 's'}, ${pixels} of ${segments.height * segments.width} pixels`,
+      pngImg(renderAnchor(image, segments, raw.anchor_segments), `the anchor: ${summary.anchor.join(', ')} highlighted`),
+      `The anchor: ${raw.anchor_segments.length} superpixel${raw.anchor_segments.length === 1 ? '' : 's'}, ${pixels} of ${segments.height * segments.width} pixels`,
     ) +
     `</div>` +
     anchorSteps(summary) +

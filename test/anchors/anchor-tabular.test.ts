@@ -87,9 +87,15 @@ describe('AnchorTabular on models with a known answer', () => {
     expect(raw.examples[1].covered_false).toHaveLength(0);
     // the first step alone is not sufficient, so it has examples where the model disagreed
     expect(raw.examples[0].covered_false.length).toBeGreaterThan(0);
-    expect(raw.modelRows).toBe(raw.numSamples + 1);
-    expect(raw.modelCalls).toBeGreaterThan(1);
+    expect(raw.model_rows).toBe(raw.num_preds + 1);
+    expect(raw.model_calls).toBeGreaterThan(1);
     expect(raw.instance).toEqual([8, 0, 1, 50]);
+    // Alibi Explain's keys: mean precision per step, the batch of one, no uncovered samples.
+    expect(raw.mean).toEqual(raw.precision);
+    expect(raw.instances).toEqual([[8, 0, 1, 50]]);
+    for (const step of raw.examples) expect([step.uncovered_true, step.uncovered_false]).toEqual([[], []]);
+    expect(Object.keys(raw).filter((k) => /[A-Z]/.test(k))).toEqual([]);
+    expect(Object.keys(e.meta.params).filter((k) => /[A-Z]/.test(k))).toEqual([]);
   });
 
   it('returns the best anchor it found, flagged unsuccessful, when none reaches the threshold', async () => {
@@ -117,9 +123,9 @@ describe('AnchorTabular model calls', () => {
     expect(calls[0]).toHaveLength(101); // the row and minSamplesStart = 100 samples
     expect(calls[0][0]).toEqual([8, 0, 1, 50]);
     expect(e.data.raw.prediction).toBe(1);
-    expect(e.data.raw.modelCalls).toBe(calls.length);
-    expect(e.data.raw.modelRows).toBe(calls.reduce((n, c) => n + c.length, 0));
-    expect(e.data.raw.modelRows).toBe(e.data.raw.numSamples + 1);
+    expect(e.data.raw.model_calls).toBe(calls.length);
+    expect(e.data.raw.model_rows).toBe(calls.reduce((n, c) => n + c.length, 0));
+    expect(e.data.raw.model_rows).toBe(e.data.raw.num_preds + 1);
   });
 });
 
@@ -127,7 +133,7 @@ describe('AnchorTabular explanations', () => {
   it('have the meta/data shape Seldon and KServe clients read, and are plain JSON', async () => {
     const e = await explainer().explain([8, 0, 1, 50], { threshold: 0.9 });
     expect(e.meta).toMatchObject({ name: 'AnchorTabular', type: ['blackbox'], explanations: ['local'] });
-    expect(e.meta.params).toMatchObject({ threshold: 0.9, delta: 0.1, tau: 0.15, batchSize: 100, coverageSamples: 10000, seed: 1, discPerc: [25, 50, 75] });
+    expect(e.meta.params).toMatchObject({ threshold: 0.9, delta: 0.1, tau: 0.15, batch_size: 100, coverage_samples: 10000, seed: 1, disc_perc: [25, 50, 75] });
     expect(typeof e.meta.version).toBe('string');
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
   });

@@ -104,10 +104,10 @@ describe('onnxPredictor batching', () => {
     const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
     explainer.fit(adult.train.rows);
     const e = await explainer.explain(adult.test.rows[0]);
-    expect(e.data.raw.modelCalls).toBeGreaterThan(1);
-    expect(run).toHaveBeenCalledTimes(e.data.raw.modelCalls);
+    expect(e.data.raw.model_calls).toBeGreaterThan(1);
+    expect(run).toHaveBeenCalledTimes(e.data.raw.model_calls);
     const fed = run.mock.calls.reduce((n, [feeds]) => n + (feeds as Record<string, { dims: readonly number[] }>).X.dims[0], 0);
-    expect(fed).toBe(e.data.raw.modelRows);
+    expect(fed).toBe(e.data.raw.model_rows);
     expect(e.data.precision).toBeGreaterThanOrEqual(0.95);
     expect(e.data.raw.prediction).toBe(heldout.models['adult-rf.onnx'].labels[0]);
   });

@@ -30,7 +30,7 @@ describe('saving and loading AnchorImage (MNIST digits, bundled CNN)', () => {
     const digit = mnist.test.image(1);
     const before = JSON.stringify(await explainer.explain(digit, FAST));
     expect(JSON.stringify(await loaded.explain(digit, FAST))).toBe(before);
-    expect(JSON.parse(before).meta.params).toMatchObject({ segmentation: 'slic', segmentationOptions: { nSegments: 12 }, fill: 'mean', seed: 2 });
+    expect(JSON.parse(before).meta.params).toMatchObject({ segmentation: 'slic', segmentation_options: { nSegments: 12 }, fill: 'mean', seed: 2 });
   });
 
   it('saves background images as one float32 array and explains with them identically', async () => {

@@ -30,7 +30,7 @@ describe('saving and loading AnchorTabular (Adult, bundled boosted trees)', () =
       const before = JSON.stringify(await fitted.explain(adult.test.rows[row], { threshold: 0.9 }));
       const after = JSON.stringify(await loaded.explain(adult.test.rows[row], { threshold: 0.9 }));
       expect(after).toBe(before);
-      expect(JSON.parse(after).meta.params).toMatchObject({ seed: 11, threshold: 0.9, discPerc: [25, 50, 75] });
+      expect(JSON.parse(after).meta.params).toMatchObject({ seed: 11, threshold: 0.9, disc_perc: [25, 50, 75] });
     }
   });
 

@@ -62,7 +62,7 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
     expect((low + high) / 2).toBeCloseTo(e.data.raw.prediction, 9);
     expect(e.meta.params).toMatchObject({ task: 'regression', interval: 'auto' });
     // One model call predicts the row and the 354 training rows together.
-    expect(e.data.raw.modelRows).toBeGreaterThan(355);
+    expect(e.data.raw.model_rows).toBeGreaterThan(355);
   });
 
   it('takes [low, high] and { width }, and refuses an interval that does not hold ŷ', async () => {
@@ -154,7 +154,7 @@ describe('AnchorText and AnchorImage on regression models', () => {
     const explainer = new AnchorImage(brightness, { shape: [size, size, 1], segmentation, fill: 0, task: 'regression' });
     const e = await explainer.explain(image, { interval: { width: 10 } });
     expect(e.data.raw.prediction).toBeCloseTo(90, 4);
-    expect(e.data.raw.anchorSegments).toEqual([0]);
+    expect(e.data.raw.anchor_segments).toEqual([0]);
     expect(e.data.precision).toBe(1);
     expect(e.meta.params).toMatchObject({ task: 'regression', interval: { width: 10 } });
   });

@@ -117,7 +117,7 @@ describe('glassbox serve, in front of glassbox serve-model', () => {
     // The explanation of held-out row 15 is the README's three-condition anchor.
     const row15 = JSON.parse((await post('/explain', { instance: adult.test.rows[15], parameters: PARAMS })).text);
     expect(row15.data.anchor.length).toBeGreaterThanOrEqual(2);
-    expect(row15.data.raw.modelCalls).toBeGreaterThan(1);
+    expect(row15.data.raw.model_calls).toBeGreaterThan(1);
   }, 30_000);
 
   it('logs one JSON line per request with its request id, answers it as x-request-id, and counts the model calls', async () => {
@@ -128,8 +128,8 @@ describe('glassbox serve, in front of glassbox serve-model', () => {
     await expect.poll(() => server!.logs().filter((l) => l.requestId === 'trace-0042')).toHaveLength(1);
     const line = server!.logs().find((l) => l.requestId === 'trace-0042')!;
     expect(line).toMatchObject({ msg: 'request', method: 'POST', url: '/explain', route: '/explain', status: 200 });
-    expect(line.modelCalls).toBe(explanation.data.raw.modelCalls);
-    expect(line.modelRows).toBe(explanation.data.raw.modelRows);
+    expect(line.modelCalls).toBe(explanation.data.raw.model_calls);
+    expect(line.modelRows).toBe(explanation.data.raw.model_rows);
     // A request id that could forge log fields is replaced by a fresh one.
     const forged = await post('/explain', { instance: row, parameters: PARAMS }, { 'x-request-id': 'a"b' });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -149,8 +149,8 @@ describe('glassbox serve, in front of glassbox serve-model', () => {
     await post('/v1/models/adult:explain', { instances: [] });
     await expect.poll(() => metric('glassbox_http_requests_total', requests)).toBe(before.requests + 1);
     expect(await metric('request_explain_seconds_count', { model_name: 'adult' })).toBe(before.explained + 1);
-    expect(await metric('glassbox_explanation_model_calls_sum')).toBe(before.calls + raw.modelCalls);
-    expect(await metric('glassbox_explanation_model_rows_sum')).toBe(before.rows + raw.modelRows);
+    expect(await metric('glassbox_explanation_model_calls_sum')).toBe(before.calls + raw.model_calls);
+    expect(await metric('glassbox_explanation_model_rows_sum')).toBe(before.rows + raw.model_rows);
     expect(await metric('glassbox_explain_errors_total', { reason: 'bad_request' })).toBe(before.badRequests + 1);
     expect(await metric('glassbox_explanations_in_progress')).toBe(0);
   });

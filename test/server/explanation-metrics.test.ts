@@ -57,7 +57,7 @@ async function sample(name: string, labels: Record<string, string>): Promise<num
 async function explain(instance: number[]) {
   const res = await fetch(`${server.url}/explain`, { method: 'POST', body: JSON.stringify({ instance }) });
   expect(res.status).toBe(200);
-  return (await res.json()) as { data: { precision: number; coverage: number; anchor: string[]; raw: { prediction: number; modelCalls: number } } };
+  return (await res.json()) as { data: { precision: number; coverage: number; anchor: string[]; raw: { prediction: number; model_calls: number } } };
 }
 
 describe('explanation metrics of the explainer server', () => {
@@ -72,7 +72,7 @@ describe('explanation metrics of the explainer server', () => {
       expect(await sample('glassbox_anchor_precision_count', labels)).toBe(1);
       expect(await sample('glassbox_anchor_coverage_sum', labels)).toBe(e.data.coverage);
       expect(await sample('glassbox_anchor_size_sum', labels)).toBe(e.data.anchor.length);
-      expect(await sample('glassbox_explanation_model_calls_by_class_sum', labels)).toBe(e.data.raw.modelCalls);
+      expect(await sample('glassbox_explanation_model_calls_by_class_sum', labels)).toBe(e.data.raw.model_calls);
       expect(await sample('glassbox_anchor_precision_bucket', { ...labels, le: '1' })).toBe(1);
     }
     const cf = { model_name: 'm', explainer: 'CounterfactualProto', class: '1' };

@@ -66,7 +66,7 @@ describe('glassbox serve under faults', () => {
     const res = await explain({ ...auth, 'x-request-id': 'req-42' });
     expect(res.status).toBe(200);
     const calls = model.requestIds.slice(before);
-    expect(calls.length).toBe((res.body.data as { raw: { modelCalls: number } }).raw.modelCalls);
+    expect(calls.length).toBe((res.body.data as { raw: { model_calls: number } }).raw.model_calls);
     expect(new Set(calls)).toEqual(new Set(['req-42']));
   });
 

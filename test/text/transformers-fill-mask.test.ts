@@ -78,7 +78,7 @@ describe('transformersFillMask', () => {
       'a great movie',
     );
     expect(e.data.anchor).toEqual(['great']);
-    expect(e.meta.params.fillMask).toBe('transformers.js fill-mask');
+    expect(e.meta.params.fill_mask).toBe('transformers.js fill-mask');
   });
 
   it('rejects a missing mask token and malformed answers with typed errors', async () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('the anchor card of an image explanation (MNIST held-out digit 0, bundled CNN)', () => {
   it('shows the prediction, the anchor superpixels, precision and coverage', () => {
-    const { anchorSegments } = explanation.data.raw;
+    const { anchor_segments: anchorSegments } = explanation.data.raw;
     expect(explanation.data.raw.prediction).toBe(4);
     expect(html).toContain('Why the model predicts <span class="gbx-pill">4</span>');
     for (const s of anchorSegments) expect(html).toContain(`<span class="gbx-pill">superpixel ${s}</span>`);
@@ -45,7 +45,7 @@ describe('the anchor card of an image explanation (MNIST held-out digit 0, bundl
       expect(grey(original.png, x * 10 + 5, y * 10 + 5)).toBe(Math.round(255 * digit.data[y * 28 + x]));
     }
     const { segments, raw } = explanation.data;
-    const inAnchor = (y: number, x: number) => raw.anchorSegments.includes(segments[y][x]);
+    const inAnchor = (y: number, x: number) => raw.anchor_segments.includes(segments[y][x]);
     // The anchor: its superpixels keep their grey levels, the others are dimmed to 35%.
     let checked = 0;
     for (let y = 0; y < 28; y++) {
@@ -58,8 +58,8 @@ describe('the anchor card of an image explanation (MNIST held-out digit 0, bundl
       }
     }
     expect(checked).toBeGreaterThan(50);
-    expect(html).toContain(`<figcaption>${raw.numSegments} superpixels</figcaption>`);
-    const pixels = raw.anchorSegments.reduce((n, s) => n + raw.segmentSizes[s], 0);
+    expect(html).toContain(`<figcaption>${raw.num_segments} superpixels</figcaption>`);
+    const pixels = raw.anchor_segments.reduce((n, s) => n + raw.segment_sizes[s], 0);
     expect(html).toContain(`${pixels} of 784 pixels</figcaption>`);
   });
 

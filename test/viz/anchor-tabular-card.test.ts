@@ -82,7 +82,7 @@ describe('the anchor card of a tabular explanation (Adult, held-out row 15, demo
   });
 
   it('ends with the counts of the search, no timings, and is the same HTML for the same explanation', () => {
-    const { numSamples, modelRows, modelCalls } = explanation.data.raw;
+    const { num_preds: numSamples, model_rows: modelRows, model_calls: modelCalls } = explanation.data.raw;
     expect(visibleText(html)).toContain(
       `AnchorTabular · seed 0 · ${numSamples.toLocaleString('en-US')} samples · ${modelRows.toLocaleString('en-US')} model rows in ${modelCalls} calls · glassbox`,
     );

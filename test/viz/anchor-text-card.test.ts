@@ -66,7 +66,7 @@ describe('the anchor card of a text explanation (held-out sentiment sentence 0, 
   });
 
   it('names the sampling and the counts in the footer, and draws the same HTML for the same explanation', () => {
-    const { numSamples, modelRows, modelCalls } = explanation.data.raw;
+    const { num_preds: numSamples, model_rows: modelRows, model_calls: modelCalls } = explanation.data.raw;
     expect(visibleText(html)).toContain(`AnchorText · seed 0 · sampling unknown · ${numSamples} samples · ${modelRows} model rows in ${modelCalls} calls`);
     expect(renderHtml(JSON.parse(JSON.stringify(explanation)), { targetNames: sentimentTargets })).toBe(html);
     expect(html).not.toMatch(/<script|<link|<img|src=|href=|url\(|@import/i);

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../core/errors.js';
-import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import type { Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { checkShape, formatShape, imageToNested, toImage, type Image, type ImageInput, type ImageShape } from '../../image/image.js';
 import {
@@ -12,8 +12,9 @@ import {
 } from '../../image/segmentation/segment.js';
 import type { Segments } from '../../image/segmentation/segments.js';
 import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
-import { predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
+import { predictExplained, type IntervalOption } from '../target.js';
 import { searchAnchor } from '../beam-search.js';
+import { anchorExplanation, type AnchorRaw, type AnchorStepExamples } from '../explanation.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
   checkCoverageSamples,
@@ -21,7 +22,6 @@ import {
   checkNumber,
   rejectUnknownOptions,
   resolveSearchOptions,
-  searchParams,
   stripUndefined,
   type AnchorSearchOptions,
 } from '../options.js';
@@ -89,14 +89,12 @@ export interface ImageExample {
 }
 
 /** One prefix of the anchor, with perturbed images the model agreed (covered_true) or disagreed (covered_false) on. */
-export interface ImageAnchorExamples {
-  covered_true: ImageExample[];
-  covered_false: ImageExample[];
-}
+export type ImageAnchorExamples = AnchorStepExamples<ImageExample>;
 
 /**
  * The `data` of an AnchorImage explanation: the image with only the anchor's superpixels, the segments,
- * precision and coverage, and `raw` with the anchor's segments, the search's steps and examples as masks.
+ * precision and coverage, and `raw` with Alibi Explain's keys (the search's steps and examples as masks,
+ * `all_precision`, `num_preds` ...) and the anchor's segments.
  */
 export interface AnchorImageData {
   /**
@@ -108,31 +106,13 @@ export interface AnchorImageData {
   segments: number[][];
   precision: number;
   coverage: number;
-  raw: {
+  raw: AnchorRaw<ImageExample> & {
     /** The anchor's superpixels (segment labels), in the order the search added them. */
-    anchorSegments: number[];
-    /** Per search step: the precision and coverage of the anchor so far. */
-    precision: number[];
-    coverage: number[];
-    /** Per search step: up to `nCoveredEx` perturbed images each way, as segment masks. */
-    examples: ImageAnchorExamples[];
+    anchor_segments: number[];
     /** Number of superpixels K. */
-    numSegments: number;
+    num_segments: number;
     /** Pixels in each superpixel, by label. */
-    segmentSizes: number[];
-    /** Precision of the empty anchor: how often perturbed images keep the prediction with nothing fixed. */
-    allPrecision: number;
-    success: boolean;
-    /** The explained prediction: a class index, or a regression model's predicted value. */
-    prediction: number;
-    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
-    task?: 'regression';
-    prediction_interval?: [number, number];
-    interval_rule?: IntervalRule;
-    numSamples: number;
-    modelCalls: number;
-    modelRows: number;
-    warning?: string;
+    segment_sizes: number[];
   };
 }
 
@@ -292,47 +272,34 @@ export class AnchorImage {
       coverageSamples,
     });
     const found = await searchAnchor(sampler, search);
-    const prediction = explained.prediction();
 
-    const warning = found.success
-      ? undefined
-      : `Could not find an anchor with precision >= ${search.threshold}; returning the most precise anchor found.`;
     const sizes = new Array<number>(segments.count).fill(0);
     for (const s of segments.labels) sizes[s] += 1;
-    const data: AnchorImageData = {
-      anchor: imageToNested(anchorImage(perturbation.image, segments, found.anchor)),
-      segments: labelRows(segments),
-      precision: found.precision,
-      coverage: found.coverage,
-      raw: {
-        anchorSegments: found.anchor,
-        precision: found.steps.map((s) => s.precision),
-        coverage: found.steps.map((s) => s.coverage),
-        examples: found.steps.map((s) => ({ covered_true: s.coveredTrue.map(toExample), covered_false: s.coveredFalse.map(toExample) })),
-        numSegments: segments.count,
-        segmentSizes: sizes,
-        allPrecision: found.emptyAnchorPrecision,
-        success: found.success,
-        prediction,
-        ...explained.raw(),
-        numSamples: found.numSamples,
-        modelCalls: model.usage.calls,
-        modelRows: model.usage.rows,
-        ...(warning !== undefined && { warning }),
+    return anchorExplanation({
+      name: 'AnchorImage',
+      found,
+      search,
+      coverageSamples,
+      explained,
+      usage: model.usage,
+      example: toExample,
+      data: (raw): AnchorImageData => ({
+        anchor: imageToNested(anchorImage(perturbation.image, segments, found.anchor)),
+        segments: labelRows(segments),
+        precision: found.precision,
+        coverage: found.coverage,
+        raw: { anchor_segments: found.anchor, num_segments: segments.count, segment_sizes: sizes, ...raw },
+      }),
+      params: {
+        seed: this.seed,
+        shape: [...this.shape],
+        segmentation: typeof this.segmentation === 'function' ? 'function' : this.segmentation,
+        segmentation_options: { ...this.segmentationOptions },
+        fill: this.fill,
+        images_background: this.backgrounds.length,
+        p_sample: pSample,
       },
-    };
-    const params = {
-      seed: this.seed,
-      shape: [...this.shape],
-      segmentation: typeof this.segmentation === 'function' ? 'function' : this.segmentation,
-      segmentationOptions: { ...this.segmentationOptions },
-      fill: this.fill,
-      imagesBackground: this.backgrounds.length,
-      pSample,
-      ...searchParams(search, coverageSamples),
-      ...explained.params,
-    };
-    return { meta: blackboxLocalMeta('AnchorImage', params), data };
+    });
   }
 }
 

@@ -1,18 +1,18 @@
 import { InvalidInputError, NotFittedError } from '../../core/errors.js';
-import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import type { Explanation } from '../../core/explanation.js';
 import { ByteBudgetCache } from '../../core/byte-budget-cache.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
 import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
 import { CategoricalLayout } from '../../counterfactuals/categorical/layout.js';
 import { searchAnchor } from '../beam-search.js';
-import { AUTO_INTERVAL_ROWS, predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
+import { anchorExplanation, type AnchorRaw, type AnchorStepExamples } from '../explanation.js';
+import { AUTO_INTERVAL_ROWS, predictExplained, type IntervalOption } from '../target.js';
 import {
   checkCoverageSamples,
   checkInteger,
   rejectUnknownOptions,
   resolveSearchOptions,
-  searchParams,
   stripUndefined,
   type AnchorSearchOptions,
 } from '../options.js';
@@ -111,46 +111,29 @@ export const ANCHOR_TABULAR_DEFAULTS = Object.freeze({
  */
 export const COVERAGE_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** One prefix of the anchor, with examples the model agreed (covered_true) or disagreed (covered_false) on. */
-export interface AnchorExamples {
-  covered_true: number[][];
-  covered_false: number[][];
-}
+/** One prefix of the anchor, with encoded rows the model agreed (covered_true) or disagreed (covered_false) on. */
+export type AnchorExamples = AnchorStepExamples<number[]>;
 
 /**
  * The `data` of an AnchorTabular explanation: the anchor's conditions, precision and coverage, and `raw` with
- * the structured predicates, the search's steps and examples, and the model calls.
+ * Alibi Explain's keys (the search's steps and examples, `all_precision`, `num_preds` ...), the structured
+ * predicates and the model calls.
  */
 export interface AnchorTabularData {
   /** The anchor's conditions, readable: `Marital Status = Separated`, `28.00 < Age <= 37.00`. */
   anchor: string[];
   precision: number;
   coverage: number;
-  raw: {
+  raw: AnchorRaw<number[]> & {
     /** The anchor's conditions, machine-readable. */
     predicates: TabularPredicate[];
-    /** Per search step: the column constrained, and the precision and coverage of the anchor so far. */
+    /** Per search step: the column constrained. */
     feature: number[];
-    precision: number[];
-    coverage: number[];
-    examples: AnchorExamples[];
     /** The readable anchor after each step. */
     names: string[][];
-    /** Precision of the empty anchor: how often samples keep the prediction with nothing fixed. */
-    allPrecision: number;
-    success: boolean;
-    /** The explained prediction: a class index, or a regression model's predicted value. */
-    prediction: number;
-    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
-    task?: 'regression';
-    prediction_interval?: [number, number];
-    interval_rule?: IntervalRule;
-    /** The explained row, encoded. */
+    /** The explained row, encoded, and (Alibi's `instances`) the batch of one it came in. */
     instance: number[];
-    numSamples: number;
-    modelCalls: number;
-    modelRows: number;
-    warning?: string;
+    instances: number[][];
   };
 }
 
@@ -308,43 +291,32 @@ export class AnchorTabular {
       this.coverageSample(training, coverageSamples),
     );
     const found = await searchAnchor(sampler, search);
-    const prediction = explained.prediction();
 
     const anchorSpecs = found.anchor.map((j) => specs[j]);
     const predicates = describeAnchor(this.schema, anchorSpecs);
-    const warning = found.success
-      ? undefined
-      : `Could not find an anchor with precision >= ${search.threshold}; returning the most precise anchor found.`;
-    const data: AnchorTabularData = {
-      anchor: predicates.map((p) => p.text),
-      precision: found.precision,
-      coverage: found.coverage,
-      raw: {
-        predicates,
-        feature: anchorSpecs.map((p) => p.feature),
-        precision: found.steps.map((s) => s.precision),
-        coverage: found.steps.map((s) => s.coverage),
-        examples: found.steps.map((s) => ({ covered_true: s.coveredTrue, covered_false: s.coveredFalse })),
-        names: found.steps.map((s) => describeAnchor(this.schema, s.predicates.map((j) => specs[j])).map((p) => p.text)),
-        allPrecision: found.emptyAnchorPrecision,
-        success: found.success,
-        prediction,
-        ...explained.raw(),
-        instance,
-        numSamples: found.numSamples,
-        modelCalls: model.usage.calls,
-        modelRows: model.usage.rows,
-        ...(warning !== undefined && { warning }),
-      },
-    };
-    const params = {
-      seed: this.seed,
-      discPerc: this.discPerc,
-      ...(this.onehot !== undefined && { ohe: true }),
-      ...searchParams(search, coverageSamples),
-      ...explained.params,
-    };
-    return { meta: blackboxLocalMeta('AnchorTabular', params), data };
+    return anchorExplanation({
+      name: 'AnchorTabular',
+      found,
+      search,
+      coverageSamples,
+      explained,
+      usage: model.usage,
+      example: (row: number[]) => row,
+      data: (raw): AnchorTabularData => ({
+        anchor: predicates.map((p) => p.text),
+        precision: found.precision,
+        coverage: found.coverage,
+        raw: {
+          predicates,
+          feature: anchorSpecs.map((p) => p.feature),
+          names: found.steps.map((s) => describeAnchor(this.schema, s.predicates.map((j) => specs[j])).map((p) => p.text)),
+          ...raw,
+          instance,
+          instances: [instance],
+        },
+      }),
+      params: { seed: this.seed, disc_perc: this.discPerc, ...(this.onehot !== undefined && { ohe: true }) },
+    });
   }
 }
 

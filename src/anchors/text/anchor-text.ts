@@ -1,9 +1,10 @@
 import { InvalidInputError } from '../../core/errors.js';
-import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import type { Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
-import { predictExplained, type IntervalOption, type IntervalRule } from '../target.js';
+import { predictExplained, type IntervalOption } from '../target.js';
 import { searchAnchor } from '../beam-search.js';
+import { anchorExplanation, snakeCase, type AnchorRaw, type AnchorStepExamples } from '../explanation.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
   ANCHOR_SEARCH_DEFAULTS,
@@ -12,7 +13,6 @@ import {
   checkNumber,
   rejectUnknownOptions,
   resolveSearchOptions,
-  searchParams,
   stripUndefined,
   type AnchorSearchOptions,
 } from '../options.js';
@@ -143,47 +143,30 @@ const SAMPLING_OPTIONS: Record<TextSampling, readonly (keyof AnchorTextOptions)[
 const OPTION_NAMES = ['sampling', 'seed', 'sampleProba', 'topN', 'useProba', 'temperature', 'embeddings', 'fillMask', 'fracMaskTemplates', 'stopwords', 'task'];
 
 /** One prefix of the anchor, with perturbed texts the model agreed (covered_true) or disagreed (covered_false) on. */
-export interface TextAnchorExamples {
-  covered_true: string[];
-  covered_false: string[];
-}
+export type TextAnchorExamples = AnchorStepExamples<string>;
 
 /**
- * The `data` of an AnchorText explanation: the anchor's words, precision and coverage, and `raw` with their
- * positions, the search's steps and perturbed sentences.
+ * The `data` of an AnchorText explanation: the anchor's words, precision and coverage, and `raw` with
+ * Alibi Explain's keys (the search's steps and perturbed sentences, `all_precision`, `num_preds` ...) and
+ * the words' positions.
  */
 export interface AnchorTextData {
   /** The anchor's words, in the order the search added them. */
   anchor: string[];
   precision: number;
   coverage: number;
-  raw: {
+  raw: AnchorRaw<string> & {
     /** Per search step: the token index (position among the text's tokens) of the word added. */
     feature: number[];
     /** Character offsets (UTF-16) in the text where the anchor's words start. */
     positions: number[];
-    precision: number[];
-    coverage: number[];
-    examples: TextAnchorExamples[];
     /** The anchor's words after each step. */
     names: string[][];
-    /** Precision of the empty anchor: how often perturbed texts keep the prediction with nothing fixed. */
-    allPrecision: number;
-    success: boolean;
-    /** The explained prediction: a class index, or a regression model's predicted value. */
-    prediction: number;
-    /** Regression only: `'regression'`, the interval precision is measured on, and how it was chosen. */
-    task?: 'regression';
-    prediction_interval?: [number, number];
-    interval_rule?: IntervalRule;
-    /** The explained text. */
+    /** The explained text, and (Alibi's `instances`) the batch of one it came in. */
     instance: string;
-    numSamples: number;
-    modelCalls: number;
-    modelRows: number;
+    instances: string[];
     /** `language_model` only: calls to the fill-mask model and masked sentences sent to it. */
-    fillMask?: FillMaskUsage;
-    warning?: string;
+    fill_mask?: FillMaskUsage;
   };
 }
 
@@ -368,42 +351,38 @@ export class AnchorText {
       ...(o.sampling === 'language_model' && { templateFraction: o.fracMaskTemplates }),
     });
     const found = await searchAnchor(sampler, search);
-    const prediction = explained.prediction();
 
     const tokenOf = (feature: number): Token => tokens[perturbation.featureTokens[feature]];
-    const warning = found.success
-      ? undefined
-      : `Could not find an anchor with precision >= ${search.threshold}; returning the most precise anchor found.`;
     const usage = (perturbation as { usage?: FillMaskUsage }).usage;
-    const data: AnchorTextData = {
-      anchor: found.anchor.map((j) => tokenOf(j).text),
-      precision: found.precision,
-      coverage: found.coverage,
-      raw: {
-        feature: found.anchor.map((j) => perturbation.featureTokens[j]),
-        positions: found.anchor.map((j) => tokenOf(j).start),
-        precision: found.steps.map((s) => s.precision),
-        coverage: found.steps.map((s) => s.coverage),
-        examples: found.steps.map((s) => ({ covered_true: s.coveredTrue, covered_false: s.coveredFalse })),
-        names: found.steps.map((s) => s.predicates.map((j) => tokenOf(j).text)),
-        allPrecision: found.emptyAnchorPrecision,
-        success: found.success,
-        prediction,
-        ...explained.raw(),
-        instance: text,
-        numSamples: found.numSamples,
-        modelCalls: model.usage.calls,
-        modelRows: model.usage.rows,
-        ...(usage !== undefined && { fillMask: { ...usage } }),
-        ...(warning !== undefined && { warning }),
-      },
-    };
-    return { meta: blackboxLocalMeta('AnchorText', { ...this.samplerParams(), ...searchParams(search, coverageSamples), ...explained.params }), data };
+    return anchorExplanation({
+      name: 'AnchorText',
+      found,
+      search,
+      coverageSamples,
+      explained,
+      usage: model.usage,
+      example: (sentence: string) => sentence,
+      data: (raw): AnchorTextData => ({
+        anchor: found.anchor.map((j) => tokenOf(j).text),
+        precision: found.precision,
+        coverage: found.coverage,
+        raw: {
+          feature: found.anchor.map((j) => perturbation.featureTokens[j]),
+          positions: found.anchor.map((j) => tokenOf(j).start),
+          names: found.steps.map((s) => s.predicates.map((j) => tokenOf(j).text)),
+          ...raw,
+          instance: text,
+          instances: [text],
+          ...(usage !== undefined && { fill_mask: { ...usage } }),
+        },
+      }),
+      params: this.samplerParams(),
+    });
   }
 
-  /** The sampler's options, as `meta.params` records them: only those of the chosen sampling. */
+  /** The sampler's options, as `meta.params` records them (snake_case): only those of the chosen sampling. */
   private samplerParams(): Record<string, unknown> {
-    return { ...this.toState() };
+    return Object.fromEntries(Object.entries(this.toState()).map(([name, value]) => [snakeCase(name), value]));
   }
 
 }

@@ -63,7 +63,7 @@ export async function explainImageCommand(dataset: string, flags: ExplainImageFl
     });
     const elapsedMs = performance.now() - started;
     if (flags.png !== undefined) {
-      const png = renderAnchorPng(digit, explanation.data.segments, explanation.data.raw.anchorSegments);
+      const png = renderAnchorPng(digit, explanation.data.segments, explanation.data.raw.anchor_segments);
       try {
         await writeFile(flags.png, png);
       } catch (err) {
@@ -100,19 +100,19 @@ export function formatImageAnchor(
   { row, label, elapsedMs }: { row: number; label: number; elapsedMs: number },
 ): string {
   const { segments, precision, coverage, raw } = explanation.data;
-  const inAnchor = new Set(raw.anchorSegments);
-  const pixels = raw.anchorSegments.reduce((n, s) => n + raw.segmentSizes[s], 0);
+  const inAnchor = new Set(raw.anchor_segments);
+  const pixels = raw.anchor_segments.reduce((n, s) => n + raw.segment_sizes[s], 0);
   const lines = [
     `Digit:      held-out row ${row}, labelled ${label}`,
     `Prediction: ${raw.prediction}`,
     `Anchor:     ${
-      raw.anchorSegments.length > 0
-        ? `superpixel${raw.anchorSegments.length > 1 ? 's' : ''} ${raw.anchorSegments.join(', ')} ` +
-          `(${raw.anchorSegments.length} of ${raw.numSegments}; ${count(pixels)} of ${count(digit.height * digit.width)} pixels)`
+      raw.anchor_segments.length > 0
+        ? `superpixel${raw.anchor_segments.length > 1 ? 's' : ''} ${raw.anchor_segments.join(', ')} ` +
+          `(${raw.anchor_segments.length} of ${raw.num_segments}; ${count(pixels)} of ${count(digit.height * digit.width)} pixels)`
         : '(empty: the model predicts this almost everywhere)'
     }`,
     `Precision:  ${precision.toFixed(2)}   Coverage: ${coverage.toFixed(2)}   ` +
-      `(${count(raw.modelRows)} model rows in ${count(raw.modelCalls)} calls, ${Math.round(elapsedMs)} ms)`,
+      `(${count(raw.model_rows)} model rows in ${count(raw.model_calls)} calls, ${Math.round(elapsedMs)} ms)`,
   ];
   if (raw.warning !== undefined) lines.push(`Warning:    ${raw.warning}`);
   lines.push('');

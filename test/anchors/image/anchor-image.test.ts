@@ -76,14 +76,14 @@ describe('AnchorImage', () => {
       expect(data.raw.prediction).toBe(1);
       expect(data.raw.success).toBe(true);
       expect(data.precision).toBe(1);
-      expect(data.raw.numSegments).toBeGreaterThan(inQuadrant.size); // there are superpixels elsewhere to leave out
-      for (const s of data.raw.anchorSegments) expect(inQuadrant.has(s), `${segmentation}: segment ${s}`).toBe(true);
+      expect(data.raw.num_segments).toBeGreaterThan(inQuadrant.size); // there are superpixels elsewhere to leave out
+      for (const s of data.raw.anchor_segments) expect(inQuadrant.has(s), `${segmentation}: segment ${s}`).toBe(true);
       // The model needs the whole quadrant unchanged, so every superpixel touching it is in the anchor.
-      expect([...data.raw.anchorSegments].sort((a, b) => a - b)).toEqual([...inQuadrant].sort((a, b) => a - b));
+      expect([...data.raw.anchor_segments].sort((a, b) => a - b)).toEqual([...inQuadrant].sort((a, b) => a - b));
       expect(data.coverage).toBeCloseTo(0.5 ** inQuadrant.size, 1);
       // Batched: a few calls of many images, never one image at a time.
-      expect(calls.length).toBe(data.raw.modelCalls);
-      expect(data.raw.modelRows / data.raw.modelCalls).toBeGreaterThan(50);
+      expect(calls.length).toBe(data.raw.model_calls);
+      expect(data.raw.model_rows / data.raw.model_calls).toBeGreaterThan(50);
     }
   });
 
@@ -93,7 +93,7 @@ describe('AnchorImage', () => {
     const explainer = new AnchorImage(predict, { shape: [SIZE, SIZE, 3], segmentationOptions: { nSegments: 16 }, seed: 1 });
     const e = await explainer.explain(image);
     const { anchor, segments, raw } = e.data;
-    const kept = new Set(raw.anchorSegments);
+    const kept = new Set(raw.anchor_segments);
     for (let y = 0; y < SIZE; y++) {
       for (let x = 0; x < SIZE; x++) {
         const o = (y * SIZE + x) * 3;
@@ -101,20 +101,20 @@ describe('AnchorImage', () => {
         expect(anchor[y][x]).toEqual(expected);
       }
     }
-    expect(raw.segmentSizes.reduce((a, b) => a + b, 0)).toBe(SIZE * SIZE);
-    expect(raw.examples).toHaveLength(raw.anchorSegments.length);
+    expect(raw.segment_sizes.reduce((a, b) => a + b, 0)).toBe(SIZE * SIZE);
+    expect(raw.examples).toHaveLength(raw.anchor_segments.length);
     const last = raw.examples[raw.examples.length - 1];
     expect(last.covered_true.length).toBeGreaterThan(0);
     for (const ex of last.covered_true) {
-      expect(ex.mask).toHaveLength(raw.numSegments);
-      for (const s of raw.anchorSegments) expect(ex.mask[s]).toBe(1);
+      expect(ex.mask).toHaveLength(raw.num_segments);
+      for (const s of raw.anchor_segments) expect(ex.mask[s]).toBe(1);
       expect(ex.background).toBeUndefined();
     }
     expect(e.meta).toMatchObject({
       name: 'AnchorImage',
       type: ['blackbox'],
       explanations: ['local'],
-      params: { seed: 1, shape: [32, 32, 3], segmentation: 'slic', segmentationOptions: { nSegments: 16, compactness: 10, sigma: 0.5 }, fill: 'mean', pSample: 0.5, threshold: 0.95 },
+      params: { seed: 1, shape: [32, 32, 3], segmentation: 'slic', segmentation_options: { nSegments: 16, compactness: 10, sigma: 0.5 }, fill: 'mean', p_sample: 0.5, threshold: 0.95 },
     });
     // Examples are masks, so the JSON stays small: the two images dominate it.
     expect(JSON.stringify(e).length).toBeLessThan(60_000);
@@ -143,7 +143,7 @@ describe('AnchorImage', () => {
     const half = Uint8Array.from({ length: bg.numFeatures }, (_, j) => j % 2);
     expect(bg.render({ mask: half, background: 1 })).toEqual(maskImage(bg.image, bg.segments, half, toImage(backgrounds[1], [SIZE, SIZE, 3])));
     const e = await explainer.explain(image, { nCoveredEx: 2 });
-    expect(e.meta.params).toMatchObject({ fill: 'background', imagesBackground: 2 });
+    expect(e.meta.params).toMatchObject({ fill: 'background', images_background: 2 });
   });
 
   it('is deterministic: the same seed gives byte-identical JSON', async () => {
@@ -171,7 +171,7 @@ describe('AnchorImage', () => {
     expect(JSON.stringify(c)).toBe(JSON.stringify(a));
     expect(new Set(seen)).toEqual(new Set(['ok']));
     // A constant model: the empty anchor already holds.
-    expect(a.data.raw.anchorSegments).toEqual([]);
+    expect(a.data.raw.anchor_segments).toEqual([]);
     expect(a.data.precision).toBe(1);
   });
 

@@ -28,10 +28,10 @@ describe('AnchorImage on MNIST with the bundled CNN', () => {
       const e = await explainer.explain(digit, { threshold });
       const { raw } = e.data;
       expect(raw.prediction).toBe(mnist.test.labels[row]); // the CNN reads these five right
-      expect(raw.numSegments).toBe(9);
+      expect(raw.num_segments).toBe(9);
       expect(raw.success).toBe(true);
       expect(e.data.precision).toBeGreaterThanOrEqual(threshold);
-      if (raw.anchorSegments.length > 0) nonEmpty += 1;
+      if (raw.anchor_segments.length > 0) nonEmpty += 1;
 
       // 1,000 fresh samples of the anchor: its superpixels kept, each other one replaced with probability 0.5.
       const perturbation = await explainer.perturbationFor(digit);
@@ -39,12 +39,12 @@ describe('AnchorImage on MNIST with the bundled CNN', () => {
       const count = 1000;
       const masks = new Uint8Array(count * F);
       for (let k = 0; k < count; k++) for (let j = 0; j < F; j++) masks[k * F + j] = fresh.next() >= 0.5 ? 1 : 0;
-      for (let k = 0; k < count; k++) for (const j of raw.anchorSegments) masks[k * F + j] = 1;
+      for (let k = 0; k < count; k++) for (const j of raw.anchor_segments) masks[k * F + j] = 1;
       const images = perturbation.perturb(masks, count, fresh).map((s) => perturbation.render(s));
       const labels = toLabels(await predict(images), count);
       const precision = labels.filter((l) => l === raw.prediction).length / count;
       // The search accepts an anchor whose precision's lower bound clears threshold - 0.05.
-      expect(precision, `digit row ${row}, anchor ${raw.anchorSegments}`).toBeGreaterThanOrEqual(threshold - 0.05);
+      expect(precision, `digit row ${row}, anchor ${raw.anchor_segments}`).toBeGreaterThanOrEqual(threshold - 0.05);
     }
     expect(nonEmpty).toBeGreaterThanOrEqual(4); // the empty anchor is not enough: perturbing superpixels changes the CNN's mind
     expect(tf.memory().numTensors).toBe(tensorsBefore);

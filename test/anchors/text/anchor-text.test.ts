@@ -50,7 +50,7 @@ describe('AnchorText', () => {
     );
     expect(e.data.anchor).toEqual(['good']);
     expect(e.data.precision).toBe(1);
-    expect(e.data.raw.fillMask?.calls).toBeGreaterThan(0);
+    expect(e.data.raw.fill_mask?.calls).toBeGreaterThan(0);
   });
 
   it('explains a negative prediction by the negation that causes it', async () => {
@@ -117,11 +117,11 @@ describe('AnchorText', () => {
       name: 'AnchorText',
       type: ['blackbox'],
       explanations: ['local'],
-      params: { seed: 'x', sampling: 'similarity', sampleProba: 0.5, topN: 100, useProba: false, temperature: 1, embeddings: 'small', threshold: 0.9, stopOnFirst: true, coverageSamples: 10000 },
+      params: { seed: 'x', sampling: 'similarity', sample_proba: 0.5, top_n: 100, use_proba: false, temperature: 1, embeddings: 'small', threshold: 0.9, stop_on_first: true, coverage_samples: 10000 },
     });
-    expect(e.data.raw.modelRows).toBe(e.data.raw.numSamples + 1);
+    expect(e.data.raw.model_rows).toBe(e.data.raw.num_preds + 1);
     expect(e.data.raw.instance).toBe('good film');
-    expect(e.data.raw.fillMask).toBeUndefined();
+    expect(e.data.raw.fill_mask).toBeUndefined();
   });
 
   it('rejects bad texts and options with typed errors that name the problem', async () => {

@@ -70,8 +70,8 @@ describe('the language-model sampler', () => {
       words,
       { minSamplesStart: 200 },
     );
-    expect(e.data.raw.numSamples).toBe(200);
-    expect(e.data.raw.fillMask?.calls).toBe(1);
+    expect(e.data.raw.num_preds).toBe(200);
+    expect(e.data.raw.fill_mask?.calls).toBe(1);
     // 200 samples from 20 templates: at most 20 distinct masked sentences, each filled once.
     const keys = new Set(requests.map((r) => r.masked.join(',')));
     expect(requests.length).toBe(keys.size);
