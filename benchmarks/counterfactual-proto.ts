@@ -117,7 +117,7 @@ async function adult(): Promise<Result[]> {
         const immutablesKept = immutable.every((name) => x[task.featureNames.indexOf(name)] === row[task.featureNames.indexOf(name)]);
         valid = categoriesValid && immutablesKept && p[data.orig_class] < 0.5;
       }
-      outcomes.push({ valid, ms, calls: data.modelCalls, rows: data.modelRows, changed: data.cf?.changed ?? Number.NaN });
+      outcomes.push({ valid, ms, calls: data.model_calls, rows: data.model_rows, changed: data.cf?.changed ?? Number.NaN });
     }
     results.push(summarise('Adult (GBT, black box)', name, outcomes));
   }
@@ -154,7 +154,7 @@ async function mnistRuns(): Promise<Result[]> {
           const [p] = await predictor([(data.cf.X as number[][][]).flat(2)]);
           valid = p.indexOf(Math.max(...p)) !== data.orig_class;
         }
-        outcomes.push({ valid, ms, calls: data.modelCalls, rows: data.modelRows, changed: data.cf?.changed ?? Number.NaN });
+        outcomes.push({ valid, ms, calls: data.model_calls, rows: data.model_rows, changed: data.cf?.changed ?? Number.NaN });
       }
       results.push(summarise(`MNIST, ${kind}`, name, outcomes));
     }

@@ -62,8 +62,8 @@ async function run(gradients: GradientsOption): Promise<Row[]> {
       success: data.success,
       ms,
       iterations: data.iterations,
-      calls: data.modelCalls,
-      rows: data.modelRows,
+      calls: data.model_calls,
+      rows: data.model_rows,
       l1: data.cf?.distance ?? Number.NaN,
       l0: x === undefined ? Number.NaN : l0Distance(x, digit, 1e-3),
     });

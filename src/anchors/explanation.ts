@@ -110,8 +110,3 @@ export function searchParams(search: AnchorSearchOptions, coverageSamples: numbe
     n_covered_ex: search.nCoveredEx,
   };
 }
-
-/** `sampleProba` → `sample_proba`: a JS option name as `meta.params` writes it. */
-export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}

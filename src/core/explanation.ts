@@ -28,3 +28,13 @@ export interface Explanation<Data> {
 export function blackboxLocalMeta(name: string, params: Record<string, unknown>): ExplanationMeta {
   return { name, type: ['blackbox'], explanations: ['local'], params, version: VERSION };
 }
+
+/** `sampleProba` → `sample_proba`: a JS option name as `meta.params` writes it (Alibi Explain's style). */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** A record's keys in {@link snakeCase} (the top level only: values are kept as they are). */
+export function snakeCaseKeys(record: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [snakeCase(name), value]));
+}

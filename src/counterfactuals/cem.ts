@@ -153,8 +153,8 @@ export interface CEMData {
   success: boolean;
   /** FISTA iterations over the whole search. */
   iterations: number;
-  modelCalls: number;
-  modelRows: number;
+  model_calls: number;
+  model_rows: number;
   raw: {
     gradients: GradientMethod;
     /** The PN/PP returned, with its probabilities and distances, or null. */
@@ -162,7 +162,7 @@ export interface CEMData {
     /** Every value of c tried, with the best PN/PP it found. */
     steps: CEMStep[];
     /** The no-information value of every feature, flat. */
-    noInfoVal: number[];
+    no_info_val: number[];
   };
 }
 
@@ -330,7 +330,7 @@ export class CEM {
         success: best !== null,
         iterations,
         ...modelUsage(source),
-        raw: { gradients: source.method, best, steps, noInfoVal: Array.from(v) },
+        raw: { gradients: source.method, best, steps, no_info_val: Array.from(v) },
       },
     };
   }

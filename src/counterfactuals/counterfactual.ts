@@ -190,16 +190,16 @@ export interface CounterfactualData {
   /** Adam steps over the whole search. */
   iterations: number;
   /** Calls to the model, including the prediction of the instance. */
-  modelCalls: number;
+  model_calls: number;
   /** Inputs sent to the model over all calls. */
-  modelRows: number;
+  model_rows: number;
   raw: {
     /** How gradients were obtained. */
     gradients: GradientMethod;
     /** Every value of λ tried, in order, with the closest candidate it found. */
     steps: CounterfactualStep[];
     /** The largest λ that succeeded and the smallest that failed (null where none did). */
-    lambdaBracket: [number | null, number | null];
+    lambda_bracket: [number | null, number | null];
   };
 }
 
@@ -331,7 +331,7 @@ export class Counterfactual {
         ...regressionData,
         iterations,
         ...modelUsage(source),
-        raw: { gradients: source.method, steps, lambdaBracket: [lower, upper] },
+        raw: { gradients: source.method, steps, lambda_bracket: [lower, upper] },
       },
     };
   }

@@ -1,4 +1,4 @@
-import type { ExplanationMeta } from '../core/explanation.js';
+import { snakeCaseKeys, type ExplanationMeta } from '../core/explanation.js';
 import { VERSION } from '../version.js';
 import type { Box } from './constraints.js';
 import type { GradientMethod } from './gradients.js';
@@ -15,14 +15,15 @@ export function rangeParams(range: Box): [number, number] | [number[], number[]]
 
 /**
  * The `meta` block of a counterfactual explanation: `whitebox` when gradients came by autodiff through
- * the model, `blackbox` when by finite differences of its predictions.
+ * the model, `blackbox` when by finite differences of its predictions; `params` (the explainer's JS option
+ * names) written in Alibi Explain's snake_case (`lamInit` → `lam_init`, `featureRange` → `feature_range`).
  */
 export function counterfactualMeta(name: string, method: GradientMethod, params: Record<string, unknown>): ExplanationMeta {
   return {
     name,
     type: [method === 'autodiff' ? 'whitebox' : 'blackbox'],
     explanations: ['local'],
-    params: { ...params, gradients: method },
+    params: snakeCaseKeys({ ...params, gradients: method }),
     version: VERSION,
   };
 }

@@ -145,6 +145,6 @@ export function arrayParams(o: { shape: readonly number[]; eps: number | readonl
 }
 
 /** The model calls and rows an explanation cost, including the prediction of the instance. */
-export function modelUsage(source: GradientSource): { modelCalls: number; modelRows: number } {
-  return { modelCalls: source.model.usage.calls, modelRows: source.model.usage.rows };
+export function modelUsage(source: GradientSource): { model_calls: number; model_rows: number } {
+  return { model_calls: source.model.usage.calls, model_rows: source.model.usage.rows };
 }

@@ -342,7 +342,7 @@ const proto: ExplainerCodec<CounterfactualProto> = {
  * `cf.X` and `raw.instance` unscaled, and `cf.changes` with unscaled numbers, leaving out changes the
  * model does not see (a scaled number that unscales to the same whole number). The distances (`l1`,
  * `l2`, `distance`), `changed` and the prototype stay in the optimiser's scaled space, and
- * `meta.params.inputScaling` holds the scaling.
+ * `meta.params.input_scaling` holds the scaling.
  */
 function unscaleProto(explanation: Explanation<CounterfactualProtoData>, scaling: MinMaxScaling): Explanation<CounterfactualProtoData> {
   const { meta, data } = explanation;
@@ -361,7 +361,7 @@ function unscaleProto(explanation: Explanation<CounterfactualProtoData>, scaling
           }),
         };
   return {
-    meta: { ...meta, params: { ...meta.params, inputScaling: scaling.toJSON() } },
+    meta: { ...meta, params: { ...meta.params, input_scaling: scaling.toJSON() } },
     data: { ...data, cf, raw: { ...data.raw, instance: scaling.unscale(data.raw.instance as number[]) } },
   };
 }

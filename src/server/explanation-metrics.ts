@@ -55,7 +55,7 @@ export class ExplanationMetrics {
     if (typeof data.precision === 'number') this.precision.observe(labels, data.precision);
     if (typeof data.coverage === 'number') this.coverage.observe(labels, data.coverage);
     if (Array.isArray(data.anchor)) this.anchorSize.observe(labels, data.anchor.length);
-    const calls = typeof raw.model_calls === 'number' ? raw.model_calls : (data.modelCalls ?? data.model_calls);
+    const calls = typeof raw.model_calls === 'number' ? raw.model_calls : data.model_calls;
     if (typeof calls === 'number') this.modelCalls.observe(labels, calls);
     const cf = data.cf as { distance?: unknown } | null | undefined;
     if (typeof cf?.distance === 'number') this.counterfactualDistance.observe(labels, cf.distance);

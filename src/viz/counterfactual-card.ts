@@ -52,7 +52,7 @@ export function renderCounterfactualHtml(explanation: Explanation<Counterfactual
       footer: [
         `${data.raw.gradients} gradients`,
         `${formatCount(data.iterations)} steps over ${data.raw.steps.length} values of λ`,
-        `${formatCount(data.modelRows)} model rows in ${formatCount(data.modelCalls)} calls`,
+        `${formatCount(data.model_rows)} model rows in ${formatCount(data.model_calls)} calls`,
       ],
     },
     options,
@@ -119,7 +119,7 @@ export function renderCemHtml(explanation: Explanation<CEMData>, options: Counte
       footer: [
         `${data.raw.gradients} gradients`,
         `${formatCount(data.iterations)} iterations over ${data.raw.steps.length} values of c`,
-        `${formatCount(data.modelRows)} model rows in ${formatCount(data.modelCalls)} calls`,
+        `${formatCount(data.model_rows)} model rows in ${formatCount(data.model_calls)} calls`,
       ],
     },
     options,

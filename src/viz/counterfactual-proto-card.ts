@@ -92,7 +92,7 @@ export function renderCounterfactualProtoHtml(explanation: Explanation<Counterfa
         `${data.raw.gradients} gradients`,
         `${prototype.source === 'kdtree' ? 'k-d tree' : 'encoder'} prototypes`,
         `${formatCount(data.iterations)} iterations over ${data.raw.steps.length} values of c`,
-        `${formatCount(data.modelRows)} model rows in ${formatCount(data.modelCalls)} calls`,
+        `${formatCount(data.model_rows)} model rows in ${formatCount(data.model_calls)} calls`,
       ],
     },
     options,

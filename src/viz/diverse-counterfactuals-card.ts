@@ -22,11 +22,11 @@ export interface DiverseCounterfactualsRenderOptions {
  */
 export function renderDiverseCounterfactualsHtml(explanation: Explanation<DiverseCounterfactualsData>, options: DiverseCounterfactualsRenderOptions = {}): string {
   const { meta, data } = explanation;
-  const featureNames = meta.params.featureNames;
+  const featureNames = meta.params.feature_names;
   if (!Array.isArray(featureNames) || featureNames.length !== data.instance?.length) {
-    throw new InvalidInputError(`meta.params.featureNames is ${JSON.stringify(featureNames)}; expected one name per value of data.instance`);
+    throw new InvalidInputError(`meta.params.feature_names is ${JSON.stringify(featureNames)}; expected one name per value of data.instance`);
   }
-  const schema = new TabularSchema(featureNames as string[], (meta.params.categoryMap ?? {}) as CategoryMap);
+  const schema = new TabularSchema(featureNames as string[], (meta.params.category_map ?? {}) as CategoryMap);
   const immutable = new Set(((meta.params.constraints as { immutable?: number[] } | undefined)?.immutable ?? []).map(Number));
   const { targetNames } = options;
   const show = (f: number, v: number) => (schema.isCategorical(f) ? schema.valueName(f, v) : formatValue(v));

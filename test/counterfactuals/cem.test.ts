@@ -41,7 +41,7 @@ describe('CEM on MNIST', () => {
     });
     expect(e.data.raw.best!.l1).toBeCloseTo(pn.reduce((s, v, j) => s + v - digit[j], 0), 3);
     expect(e.data.iterations).toBe(BUDGET.maxIterations * BUDGET.cSteps);
-    expect(e.data.modelCalls).toBe(e.data.iterations + 1);
+    expect(e.data.model_calls).toBe(e.data.iterations + 1);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -53,7 +53,7 @@ describe('CEM on MNIST', () => {
     expect(e.data.success).toBe(true);
     expect(e.data.PP_pred).toBe(e.data.orig_class);
     const pp = flat(e.data.PP);
-    const v = e.data.raw.noInfoVal;
+    const v = e.data.raw.no_info_val;
     pp.forEach((value, j) => {
       expect(value).toBeGreaterThanOrEqual(Math.min(v[j], digit[j]));
       expect(value).toBeLessThanOrEqual(Math.max(v[j], digit[j]));
@@ -116,7 +116,7 @@ describe('CEM on a black box (the Adult trees, by finite differences)', () => {
     expect(e.data.PN_pred).toBe(1);
     const pn = e.data.PN as number[];
     for (const j of task.categorical) expect(pn[j]).toBe(row[j]);
-    expect(e.data.modelRows).toBe(1 + e.data.iterations * (1 + 2 * task.numeric.length + 1));
+    expect(e.data.model_rows).toBe(1 + e.data.iterations * (1 + 2 * task.numeric.length + 1));
   });
 });
 
@@ -135,9 +135,9 @@ describe('CEM parts and errors', () => {
     ];
     const probs = (rows: number[][]) => rows.map(() => [0.5, 0.5]);
     const median = await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data).explain([1, 1, 1]);
-    expect(median.data.raw.noInfoVal).toEqual([2, 1, 6]);
+    expect(median.data.raw.no_info_val).toEqual([2, 1, 6]);
     const mean = await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data, { noInfoType: 'mean' }).explain([1, 1, 1]);
-    expect(mean.data.raw.noInfoVal).toEqual([4, 2, 6]);
+    expect(mean.data.raw.no_info_val).toEqual([4, 2, 6]);
   });
 
   it('names what is wrong', async () => {

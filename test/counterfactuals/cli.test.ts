@@ -30,7 +30,7 @@ describe('glassbox counterfactual', () => {
     expect(a.code).toBe(0);
     expect(a.stdout.endsWith('}\n')).toBe(true);
     const e = JSON.parse(a.stdout);
-    expect(e.meta).toMatchObject({ name: 'Counterfactual', type: ['whitebox'], params: { targetClass: 'other', featureRange: [0, 1] } });
+    expect(e.meta).toMatchObject({ name: 'Counterfactual', type: ['whitebox'], params: { target_class: 'other', feature_range: [0, 1] } });
     expect(e.data.success).toBe(true);
     expect(e.data.cf.X).toHaveLength(28);
   });

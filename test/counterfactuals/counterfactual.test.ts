@@ -1,6 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, PredictorError } from '../../src/core/errors.js';
+import { snakeCaseKeys } from '../../src/core/explanation.js';
 import { Counterfactual, COUNTERFACTUAL_DEFAULTS } from '../../src/counterfactuals/counterfactual.js';
 import { loadMnist } from '../../src/datasets/mnist.js';
 import { tfjsModel, type TfjsPredictor } from '../../src/predictors/tfjs.js';
@@ -33,9 +34,9 @@ describe('Counterfactual on MNIST (autodiff through the bundled CNN)', () => {
     for (let i = 0; i < DIGITS; i++) {
       const e = await cf.explain(mnist.test.image(i));
       const { data } = e;
-      expect(e.meta).toMatchObject({ name: 'Counterfactual', type: ['whitebox'], params: { ...COUNTERFACTUAL_DEFAULTS, featureRange: [0, 1], shape: [28, 28, 1], gradients: 'autodiff' } });
+      expect(e.meta).toMatchObject({ name: 'Counterfactual', type: ['whitebox'], params: { ...snakeCaseKeys(COUNTERFACTUAL_DEFAULTS), feature_range: [0, 1], shape: [28, 28, 1], gradients: 'autodiff' } });
       expect(data.orig_proba).toHaveLength(10);
-      expect(data.modelCalls).toBe(data.iterations + 1);
+      expect(data.model_calls).toBe(data.iterations + 1);
       expect(data.raw.steps).toHaveLength(COUNTERFACTUAL_DEFAULTS.maxLamSteps);
       if (!data.success) {
         expect(data.cf).toBeNull();
@@ -123,8 +124,8 @@ describe('Counterfactual on a black box without gradients (the Adult trees, by f
       for (const j of task.categorical) expect(x[j]).toBe(row[j]);
       expect(task.numeric.some((j) => x[j] !== row[j])).toBe(true);
       // One call for the instance, then one batch of 2·4 + 1 rows per step.
-      expect(e.data.modelCalls).toBe(calls);
-      expect(e.data.modelRows).toBe(1 + e.data.iterations * 9);
+      expect(e.data.model_calls).toBe(calls);
+      expect(e.data.model_rows).toBe(1 + e.data.iterations * 9);
     }
   });
 });

@@ -37,7 +37,7 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
     const digit = mnist.test.image(0);
     const a = JSON.stringify(await explainer.explain(digit));
     expect(JSON.stringify(await loaded.explain(digit))).toBe(a);
-    expect(JSON.parse(a).meta.params).toMatchObject({ maxIter: 30, maxLamSteps: 2, constraints: { immutable: [400, 401] } });
+    expect(JSON.parse(a).meta.params).toMatchObject({ max_iter: 30, max_lam_steps: 2, constraints: { immutable: [400, 401] } });
     await expect(loaded.explain(digit, { maxIter: 5 })).rejects.toThrow(/Counterfactual takes no explain options \(received maxIter\)/);
     expect(tf.memory().numTensors).toBe(before);
   });

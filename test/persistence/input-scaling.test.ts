@@ -48,7 +48,7 @@ describe('saving CounterfactualProto with an input scaling', () => {
     for (const row of task.dataset.test.rows.slice(1, 3)) {
       const scaled = (await explainer.explain(task.scale(row))).data;
       const { meta, data } = (await loaded.explain(row)) as Explanation<CounterfactualProtoData>;
-      expect(meta.params.inputScaling).toEqual(json.inputScaling);
+      expect(meta.params.input_scaling).toEqual(json.inputScaling);
       expect(data.raw.instance).toEqual(row);
       expect(data.success).toBe(true);
       expect(data.cf!.X).toEqual(task.unscale(scaled.cf!.X as number[]));

@@ -73,8 +73,8 @@ describe('Counterfactual (Wachter) with desiredRange on the diabetes regressor',
     const cf = new Counterfactual(scaledPredictor, { ...options, maxLamSteps: 2, desiredRange: [200, 230] });
     const a = await cf.explain(x);
     expect(JSON.stringify(await cf.explain(x))).toBe(JSON.stringify(a));
-    expect(a.meta.params.desiredRange).toEqual([200, 230]);
-    expect(a.meta.params).not.toHaveProperty('targetClass');
+    expect(a.meta.params.desired_range).toEqual([200, 230]);
+    expect(a.meta.params).not.toHaveProperty('target_class');
     const dir = await tempDir();
     await saveExplainer(cf, dir);
     const loaded = await loadExplainer(dir, scaledPredictor);

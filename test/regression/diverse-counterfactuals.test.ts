@@ -34,8 +34,8 @@ describe('DiverseCounterfactuals with desiredRange on the diabetes regressor', (
         expect(e.data.desired_class).toBeNull();
         expect(e.data.orig_prediction).toBeCloseTo(y, 9);
         expect(e.data.desired_range).toEqual(range);
-        expect(e.meta.params.desiredRange).toEqual(range);
-        expect(e.meta.params).not.toHaveProperty('targetClass');
+        expect(e.meta.params.desired_range).toEqual(range);
+        expect(e.meta.params).not.toHaveProperty('target_class');
         asked += 3;
         for (const cf of e.data.cfs) {
           const value = predict(cf.X);

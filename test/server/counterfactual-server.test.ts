@@ -66,7 +66,7 @@ describe('glassbox serve with a saved CounterfactualProto (Adult, numbers scaled
 
       // In the model's own rows: the instance as sent, a counterfactual the model predicts as its class.
       const { meta, data } = JSON.parse(expected);
-      expect(meta.params.inputScaling).toEqual(task.scaling.toJSON());
+      expect(meta.params.input_scaling).toEqual(task.scaling.toJSON());
       expect(data.raw.instance).toEqual(row);
       expect(data.success).toBe(true);
       expect(data.cf.class).not.toBe(data.orig_class);

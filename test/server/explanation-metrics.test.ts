@@ -27,7 +27,7 @@ beforeAll(async () => {
         instanceDescription: 'a row of 2 numbers',
         async explain(instance) {
           const row = instance as number[];
-          if (row[1] === 99) return { meta: blackboxLocalMeta('CounterfactualProto', {}), data: { orig_class: 1, cf: { distance: 0.75, class: 0 }, modelCalls: 40 } };
+          if (row[1] === 99) return { meta: blackboxLocalMeta('CounterfactualProto', {}), data: { orig_class: 1, cf: { distance: 0.75, class: 0 }, model_calls: 40 } };
           if (row[1] === 98) return { meta: blackboxLocalMeta('DiverseCounterfactuals', {}), data: { orig_class: 0, cfs: [{ distance: 0.25 }, { distance: 2 }], model_calls: 12 } };
           return anchors.explain(row, { coverageSamples: 200 });
         },

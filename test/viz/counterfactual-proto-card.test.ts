@@ -97,7 +97,7 @@ describe('the card of a prototype-guided counterfactual of an Adult row (GBT, k-
     const { data } = adult.explanation;
     expect(html).toContain(`<span class="gbx-label">Prototype</span><span><span class="gbx-pill">&gt;50K</span> <span class="gbx-note">training row ${data.prototype.rows[0]} (k-d tree), distance ${data.prototype.distance.toFixed(2)}</span></span>`);
     expect(html).toContain(
-      `CounterfactualProto · finite-differences gradients · k-d tree prototypes · 600 iterations over 3 values of c · ${data.modelRows.toLocaleString('en-US')} model rows in ${data.modelCalls} calls`,
+      `CounterfactualProto · finite-differences gradients · k-d tree prototypes · 600 iterations over 3 values of c · ${data.model_rows.toLocaleString('en-US')} model rows in ${data.model_calls} calls`,
     );
     expect(html).not.toMatch(/\d ms\b/);
   });

@@ -32,7 +32,7 @@ describe('the DiverseCounterfactuals card', () => {
   it('says why when fewer were found, and refuses an explanation without its feature names', () => {
     const short = { ...explanation, data: { ...explanation.data, cfs: explanation.data.cfs.slice(0, 1), success: false, reason: 'found 1 of the 4 <counterfactuals>' } };
     expect(renderHtml(short, {})).toContain('<span class="gbx-warning">found 1 of the 4 &lt;counterfactuals&gt;</span>');
-    const nameless = { ...explanation, meta: { ...explanation.meta, params: { ...explanation.meta.params, featureNames: undefined } } };
-    expect(() => renderHtml(nameless)).toThrow(/meta.params.featureNames is undefined; expected one name per value of data.instance/);
+    const nameless = { ...explanation, meta: { ...explanation.meta, params: { ...explanation.meta.params, feature_names: undefined } } };
+    expect(() => renderHtml(nameless)).toThrow(/meta.params.feature_names is undefined; expected one name per value of data.instance/);
   });
 });

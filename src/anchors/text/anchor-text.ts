@@ -1,10 +1,10 @@
 import { InvalidInputError } from '../../core/errors.js';
-import type { Explanation } from '../../core/explanation.js';
+import { snakeCaseKeys, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { assertPredictor, LabelModel, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
 import { predictExplained, type IntervalOption } from '../target.js';
 import { searchAnchor } from '../beam-search.js';
-import { anchorExplanation, snakeCase, type AnchorRaw, type AnchorStepExamples } from '../explanation.js';
+import { anchorExplanation, type AnchorRaw, type AnchorStepExamples } from '../explanation.js';
 import { MaskSampler } from '../mask-sampler.js';
 import {
   ANCHOR_SEARCH_DEFAULTS,
@@ -382,7 +382,7 @@ export class AnchorText {
 
   /** The sampler's options, as `meta.params` records them (snake_case): only those of the chosen sampling. */
   private samplerParams(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this.toState()).map(([name, value]) => [snakeCase(name), value]));
+    return snakeCaseKeys(this.toState());
   }
 
 }

@@ -151,7 +151,7 @@ function formatRangeCounterfactual(
   }
   lines.push(
     `Search:          ${d.iterations.toLocaleString('en-US')} gradient steps over ${d.raw.steps.length} values of λ, ` +
-      `${d.modelCalls.toLocaleString('en-US')} model calls (${d.modelRows.toLocaleString('en-US')} rows, ${d.raw.gradients}), ${Math.round(elapsedMs).toLocaleString('en-US')} ms`,
+      `${d.model_calls.toLocaleString('en-US')} model calls (${d.model_rows.toLocaleString('en-US')} rows, ${d.raw.gradients}), ${Math.round(elapsedMs).toLocaleString('en-US')} ms`,
   );
   return `${lines.join('\n')}\n`;
 }

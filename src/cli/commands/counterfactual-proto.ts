@@ -157,5 +157,5 @@ export async function mnistProto(mnist: MnistDataset, row: number, target: numbe
 
 function search(d: CounterfactualProtoData, elapsedMs: number): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  return `Search:          ${n(d.iterations)} iterations over ${d.raw.steps.length} values of c, ${n(d.modelCalls)} model calls (${d.raw.gradients}), ${n(elapsedMs)} ms`;
+  return `Search:          ${n(d.iterations)} iterations over ${d.raw.steps.length} values of c, ${n(d.model_calls)} model calls (${d.raw.gradients}), ${n(elapsedMs)} ms`;
 }

@@ -159,7 +159,7 @@ function targetFlag(value: string | undefined): TargetClass {
 function formatCounterfactual(e: Explanation<CounterfactualData>, digit: Float32Array, label: number, elapsedMs: number): string {
   const d = e.data;
   const p = (proba: number[], k: number | null) => `p = ${proba[k as number].toFixed(2)}`; // a classifier's: k is a class
-  const search = `${d.iterations.toLocaleString('en-US')} gradient steps over ${d.raw.steps.length} values of λ, ${d.modelCalls.toLocaleString('en-US')} model calls (${d.raw.gradients}), ${Math.round(elapsedMs).toLocaleString('en-US')} ms`;
+  const search = `${d.iterations.toLocaleString('en-US')} gradient steps over ${d.raw.steps.length} values of λ, ${d.model_calls.toLocaleString('en-US')} model calls (${d.raw.gradients}), ${Math.round(elapsedMs).toLocaleString('en-US')} ms`;
   const lines = [`Digit:           ${label} (held-out label); the model predicts ${d.orig_class} (${p(d.orig_proba, d.orig_class)})`];
   if (d.cf === null) {
     lines.push(`Counterfactual:  none found (success: false): no step reached the target within tol ${e.meta.params.tol}`);

@@ -1,7 +1,7 @@
 import { checkNumber, rejectUnknownOptions, stripUndefined } from '../../anchors/options.js';
 import { sampleIndices } from '../../anchors/tabular/training-data.js';
 import { InvalidInputError, NotFittedError } from '../../core/errors.js';
-import { blackboxLocalMeta, type Explanation } from '../../core/explanation.js';
+import { blackboxLocalMeta, snakeCaseKeys, type Explanation } from '../../core/explanation.js';
 import { createRng } from '../../core/rng.js';
 import { TabularSchema, type CategoryMap, type TabularRowInput } from '../../core/tabular-schema.js';
 import { assertPredictor, resolveTask, type Predictor, type Task } from '../../predictors/predictor.js';
@@ -402,7 +402,7 @@ export class DiverseCounterfactuals {
     const { targetClass: _class, ...regressionParams } = all;
     const params = this.task === 'regression' ? { ...regressionParams, desiredRange: [desiredRange[0], desiredRange[1]] } : all;
     return {
-      meta: blackboxLocalMeta('DiverseCounterfactuals', {
+      meta: blackboxLocalMeta('DiverseCounterfactuals', snakeCaseKeys({
         ...params,
         maxFeaturesChanged: o.maxFeaturesChanged === Infinity ? null : o.maxFeaturesChanged,
         constraints,
@@ -410,7 +410,7 @@ export class DiverseCounterfactuals {
         // The schema, so that the explanation can be read (and its card drawn) on its own.
         featureNames: [...this.schema.featureNames],
         categoryMap: this.categoryMap(),
-      }),
+      })),
       data,
     };
   }

@@ -189,13 +189,13 @@ export interface CounterfactualProtoData {
   /** FISTA iterations over the whole search. */
   iterations: number;
   /** Model calls and rows of this explanation, including the prediction of the instance. */
-  modelCalls: number;
-  modelRows: number;
+  model_calls: number;
+  model_rows: number;
   raw: {
     /** The instance, in the model's encoding and `shape`. */
     instance: NestedNumbers;
     gradients: GradientMethod;
-    targetClass: number | null;
+    target_class: number | null;
     steps: ProtoStep[];
   };
 }
@@ -471,7 +471,7 @@ export class CounterfactualProto {
         raw: {
           instance: nest(inst.toInput(x0), o.shape),
           gradients: source.method,
-          targetClass: targetClass ?? null,
+          target_class: targetClass ?? null,
           steps,
         },
       },

@@ -119,7 +119,7 @@ describe('DiverseCounterfactuals on Adult with the bundled trees', () => {
     }
     expect(data.feature_importance.Sex).toBe(0);
     expect(meta.name).toBe('DiverseCounterfactuals');
-    expect(meta.params).toMatchObject({ method: 'genetic', count: 4, seed: 1, constraints: { immutable: [col('Sex')] }, maxFeaturesChanged: null });
+    expect(meta.params).toMatchObject({ method: 'genetic', count: 4, seed: 1, constraints: { immutable: [col('Sex')] }, max_features_changed: null });
   });
 
   it('honours maxFeaturesChanged and targetClass', async () => {

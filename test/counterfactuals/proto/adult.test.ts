@@ -43,7 +43,7 @@ describe('CounterfactualProto on Adult (gradient-boosted trees, black box, k-d t
     const changed: number[] = [];
     for (const [i, row] of rows.entries()) {
       const { meta, data } = await explainer.explain(row);
-      expect(meta).toMatchObject({ name: 'CounterfactualProto', type: ['blackbox'], params: { theta: 100, cSteps: 3, prototypes: 'kdtree', distance: 'abdm' } });
+      expect(meta).toMatchObject({ name: 'CounterfactualProto', type: ['blackbox'], params: { theta: 100, c_steps: 3, prototypes: 'kdtree', distance: 'abdm' } });
       expect(data.raw.instance).toEqual(row.map((v) => Math.fround(v)));
       // The prototype is a training row the model predicts as the other class.
       expect(data.prototype.class).not.toBe(data.orig_class);
@@ -89,8 +89,8 @@ describe('CounterfactualProto on Adult (gradient-boosted trees, black box, k-d t
     for (const row of rows.slice(0, 4)) {
       const { data } = await protoOnly.explain(row);
       expect(data.raw.steps).toHaveLength(1); // c stays 0: one run
-      expect(data.modelRows).toBe(data.modelCalls);
-      expect(data.modelCalls).toBe(101);
+      expect(data.model_rows).toBe(data.model_calls);
+      expect(data.model_calls).toBe(101);
       expect(data.success).toBe(true);
       const [p] = await task.predictor([data.cf!.X as number[]]);
       expect(p[data.orig_class]).toBeLessThan(0.5);
