@@ -29,8 +29,10 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
-# 3. The image: compiled JavaScript, production dependencies, the bundled data and demo models (for
-# `glassbox fit adult` and `serve-model adult`), run as the unprivileged `node` user (uid 1000).
+# 3. The image: compiled JavaScript, production dependencies, the Open Inference Protocol's gRPC proto
+# (for grpc:// predictor URLs), the bundled data and demo models (for `glassbox fit adult` and
+# `serve-model adult`), run as the unprivileged `node` user (uid 1000). The optional peers
+# (onnxruntime-node, puppeteer-core, tfjs-node) are not installed: the server calls its model by URL.
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     GLASSBOX_HOST=0.0.0.0 \
@@ -42,6 +44,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json LICENSE NOTICE README.md CHANGELOG.md ./
 COPY datasets ./datasets
 COPY models ./models
+COPY protos ./protos
 RUN ln -s /app/dist/cli/main.js /usr/local/bin/glassbox
 USER node
 EXPOSE 8080
