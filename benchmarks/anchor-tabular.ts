@@ -36,7 +36,7 @@ async function run(modelName: string, predictor: Predictor, data: Data, task: Ta
   const { wrapped, clock } = timedPredictor(predictor);
   const explainer = new AnchorTabular(wrapped, data.featureNames, { categoryMap: data.categoryMap, seed: 1, task });
   const fitStart = performance.now();
-  explainer.fit(data.train.rows);
+  await explainer.fit(data.train.rows);
   const fitMs = performance.now() - fitStart;
   await explainer.explain(data.test.rows[0], { threshold: 0.95 }); // warm-up
 

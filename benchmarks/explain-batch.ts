@@ -47,7 +47,7 @@ async function inProcess(): Promise<Run> {
   const cpu = process.cpuUsage();
   const adult = loadAdult();
   const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 0 });
-  explainer.fit(adult.train.rows);
+  await explainer.fit(adult.train.rows);
   const lines: string[] = [];
   for (let row = 0; row < nRows; row++) lines.push(JSON.stringify({ row, explanation: await explainer.explain(adult.test.rows[row]) }));
   return { path: 'in-process, one explainer, no pool', ms: performance.now() - t, cpuMs: cpuMsSince(cpu), bytes: `${lines.join('\n')}\n` };

@@ -66,7 +66,7 @@ async function explanations(onnx: OnnxPredictor) {
   const predictor: Predictor<number[]> = takesNames(onnx) ? (rows) => onnx(rows.map(named)) : onnx;
   const { wrapped: timed, clock } = timedPredictor(predictor);
   const explainer = new AnchorTabular(timed, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
-  explainer.fit(adult.train.rows);
+  await explainer.fit(adult.train.rows);
   await explainer.explain(adult.test.rows[0], { threshold: 0.95 }); // warm-up
   const samples = [];
   for (let i = 0; i < nRows; i++) samples.push(await anchorSample(clock, () => explainer.explain(adult.test.rows[i], { threshold: 0.95 })));

@@ -63,12 +63,12 @@ async function run(explain: (i: number) => Promise<unknown>, n: number, traffic:
 
 const none = () => ({ requests: 0, bytes: 0 });
 const trafficOf = (p: RemotePredictor) => () => ({ requests: p.stats.requests, bytes: p.stats.bytesSent + p.stats.bytesReceived });
-const tabular = (predictor: Predictor<number[]>) => {
-  const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows);
+const tabular = async (predictor: Predictor<number[]>) => {
+  const explainer = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows);
   return (i: number) => explainer.explain(adult.test.rows[i]);
 };
 const rows = [
-  { what: `AnchorTabular, ${nRows} Adult rows (adult-gbt)`, local: await run(tabular(demo.predictor), nRows, none), viaHttp: await run(tabular(remote), nRows, trafficOf(remote)) },
+  { what: `AnchorTabular, ${nRows} Adult rows (adult-gbt)`, local: await run(await tabular(demo.predictor), nRows, none), viaHttp: await run(await tabular(remote), nRows, trafficOf(remote)) },
 ];
 remote.close();
 await server.close();

@@ -123,11 +123,11 @@ const paths: Path[] = [
   { name: 'gRPC (raw contents)', predictor: remotes.grpc, remote: remotes.grpc, bare: bareGrpc },
 ].map((p) => ({ ...p, ms: [], floorMs: [], calls: [], requests: [], bytes: [], answers: [] }));
 
-const explainers = paths.map((p) => {
+const explainers = await Promise.all(paths.map(async (p) => {
   const rec = recording(p.predictor);
-  const explainer = new AnchorTabular(rec.wrapped, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows);
+  const explainer = await new AnchorTabular(rec.wrapped, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows);
   return { explainer, calls: rec.calls };
-});
+}));
 // Warm-up: JIT, connections, the coverage sample.
 for (const [i, p] of paths.entries()) {
   await explainers[i].explainer.explain(adult.test.rows[0]);

@@ -40,7 +40,7 @@ const PICTURES: Picture[] = [
     caption: 'AnchorTabular: held-out Adult row 15, demo model adult-gbt, seed 0',
     explain: async () => {
       const adult = loadAdult();
-      const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
+      const explainer = await new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
         categoryMap: adult.categoryMap,
         seed: 0,
       }).fit(adult.train.rows);

@@ -54,7 +54,7 @@ export async function openBatchExplainer(job: BatchJob): Promise<BatchExplainer>
     const dataset = (await openDemo(job.demo, 'a bundled data set')).bundledDataset(source.dataset);
     const predictor = await openModel(job, dataset.featureNames);
     const explainer = new AnchorTabular(predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed: source.seed });
-    explainer.fit(dataset.train.rows);
+    await explainer.fit(dataset.train.rows);
     return { explain: (instance) => explainer.explain(instance as TabularRowInput, options) };
   }
   const loaded = await loadExplainer(source.dir, await openModel(job, undefined), demo?.loadOptions);

@@ -213,9 +213,14 @@ export class CEM {
    * Sets the no-information value of every feature from training data: its median (default) or mean
    * over the rows, as Alibi's `CEM.fit(x_train, no_info_type)`.
    *
+   * Asynchronous like every explainer's `fit` (`await cem.fit(data)`). The medians or means are computed
+   * synchronously, in place before the promise is returned: an un-awaited `cem.fit(data); await
+   * cem.explain(x)` (or `toState()`) sees them, and no fit is ever left in progress to wait for.
+   *
    * @param data training instances (flat or nested in `shape`), at least one.
+   * @throws InvalidInputError (as a rejection) for no instances, a malformed one, or a bad `noInfoType`.
    */
-  fit(data: readonly InstanceInput[], options: CEMFitOptions = {}): this {
+  async fit(data: readonly InstanceInput[], options: CEMFitOptions = {}): Promise<this> {
     rejectUnknownOptions(options, ['noInfoType']);
     const { noInfoType = 'median' } = options;
     if (noInfoType !== 'median' && noInfoType !== 'mean') {

@@ -37,7 +37,7 @@ describe('AnchorTabular with ohe: true', () => {
     expect(width).toBe(57);
     expect(model.numFeatures).toBe(57);
     const explainer = new AnchorTabular(model, adult.featureNames, { categoryMap: adult.categoryMap, ohe: true, seed: 2 });
-    explainer.fit(TRAIN.map(oneHot));
+    await explainer.fit(TRAIN.map(oneHot));
     const e = await explainer.explain(oneHot(heldout.rows[0]));
     expect(e.data.raw.prediction).toBe(heldout.labels['onehot-logreg.onnx'][0]);
     expect(e.data.raw.instance).toEqual(heldout.rows[0]);
@@ -48,7 +48,7 @@ describe('AnchorTabular with ohe: true', () => {
 
     // The same explanation as the ordinal explainer of the same model behind a one-hot encoder.
     const ordinal = new AnchorTabular((rows) => model(rows.map(oneHot)), adult.featureNames, { categoryMap: adult.categoryMap, seed: 2 });
-    ordinal.fit(TRAIN);
+    await ordinal.fit(TRAIN);
     const same = await ordinal.explain(heldout.rows[0]);
     expect(e.data).toEqual(same.data);
 
@@ -64,13 +64,13 @@ describe('AnchorTabular with ohe: true', () => {
     expect((await loaded.explain(oneHot(heldout.rows[0]))).data).toEqual(e.data);
   });
 
-  it('names a row that is not one-hot, and a bad option', () => {
+  it('names a row that is not one-hot, and a bad option', async () => {
     const explainer = new AnchorTabular(model, adult.featureNames, { categoryMap: adult.categoryMap, ohe: true });
-    expect(() => explainer.fit([heldout.rows[0]])).toThrow(InvalidInputError);
-    expect(() => explainer.fit([heldout.rows[0]])).toThrow(/training row 0 \(one-hot, option ohe\) has 12 values; expected 57/);
+    await expect(explainer.fit([heldout.rows[0]])).rejects.toThrow(InvalidInputError);
+    await expect(explainer.fit([heldout.rows[0]])).rejects.toThrow(/training row 0 \(one-hot, option ohe\) has 12 values; expected 57/);
     const twoHot = oneHot(heldout.rows[0]);
     twoHot[2] = 1;
-    expect(() => explainer.fit([twoHot])).toThrow(/training row 0 \(one-hot, option ohe\)/);
+    await expect(explainer.fit([twoHot])).rejects.toThrow(/training row 0 \(one-hot, option ohe\)/);
     expect(() => new AnchorTabular(model, adult.featureNames, { ohe: 'yes' as never })).toThrow(/option ohe is string; expected true or false/);
   });
 });

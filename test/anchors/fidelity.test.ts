@@ -13,7 +13,7 @@ describe('anchor fidelity on the Adult demo model', () => {
     const adult = loadAdult();
     const { predictor } = loadDemoModel('adult-gbt');
     const threshold = 0.95;
-    const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(
+    const explainer = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(
       adult.train.rows,
     );
     // Fresh samples the explainer never saw: held-out rows 1000.. that satisfy the anchor.

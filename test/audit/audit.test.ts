@@ -99,7 +99,7 @@ describe('auditAnchors on Adult', () => {
   it('flags a planted wrong anchor (claimed 0.95, true 0.61) while the real anchors hold', async () => {
     const adult = loadAdult();
     const predictor = loadDemoModel('adult-gbt').predictor;
-    const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 0 }).fit(adult.train.rows);
+    const explainer = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 0 }).fit(adult.train.rows);
     // Rows whose anchors the search found with precision >= 0.95 and that are broad enough to check on 4,000 rows.
     const real = await Promise.all([0, 1, 5, 9, 13].map((r) => explainer.explain(adult.test.rows[r], { coverageSamples: 1000 })));
     const married = { feature: 3, name: 'Marital Status', op: 'eq' as const, value: adult.categoryMap[3].indexOf('Married'), category: 'Married', text: 'Marital Status = Married' };

@@ -46,7 +46,7 @@ describe('glassbox explain-batch', () => {
     expect(parsed.map((l) => l.row)).toEqual([...Array(20).keys()]);
     expect(parsed.every((l) => l.explanation !== undefined && l.error === undefined)).toBe(true);
     const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 });
-    explainer.fit(adult.train.rows);
+    await explainer.fit(adult.train.rows);
     for (const row of [0, 15]) {
       const direct = await explainer.explain(adult.test.rows[row], { coverageSamples: 200 });
       expect(oneWorker.split('\n')[row]).toBe(JSON.stringify({ row, explanation: direct }));

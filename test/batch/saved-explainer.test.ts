@@ -29,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'glassbox-batch-saved-'));
   explainerDir = join(dir, 'explainer');
   explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 5 });
-  explainer.fit(adult.train.rows);
+  await explainer.fit(adult.train.rows);
   await saveExplainer(explainer, explainerDir, { model: 'adult-gbt' });
   writeFileSync(join(dir, 'rows.jsonl'), adult.test.rows.slice(0, N).map((r) => JSON.stringify(r)).join('\n') + '\n');
   writeFileSync(join(dir, 'rows.csv'), [adult.featureNames.join(','), ...[...Array(N).keys()].map(csvLine)].join('\n') + '\n');

@@ -47,7 +47,7 @@ describe('CEM on MNIST', () => {
 
   it('finds pertinent positives that keep the class with part of the digit, between the no-information values and the digit', async () => {
     const cem = new CEM(models.predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...BUDGET });
-    cem.fit(Array.from({ length: 300 }, (_, i) => mnist.train.image(i)));
+    await cem.fit(Array.from({ length: 300 }, (_, i) => mnist.train.image(i)));
     const digit = mnist.test.image(3);
     const e = await cem.explain(digit);
     expect(e.data.success).toBe(true);
@@ -134,9 +134,9 @@ describe('CEM parts and errors', () => {
       [10, 4, 6],
     ];
     const probs = (rows: number[][]) => rows.map(() => [0.5, 0.5]);
-    const median = await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data).explain([1, 1, 1]);
+    const median = await (await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data)).explain([1, 1, 1]);
     expect(median.data.raw.no_info_val).toEqual([2, 1, 6]);
-    const mean = await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data, { noInfoType: 'mean' }).explain([1, 1, 1]);
+    const mean = await (await new CEM(probs, { mode: 'PP', shape: [3], maxIterations: 1, cSteps: 1 }).fit(data, { noInfoType: 'mean' })).explain([1, 1, 1]);
     expect(mean.data.raw.no_info_val).toEqual([4, 2, 6]);
   });
 
@@ -152,7 +152,7 @@ describe('CEM parts and errors', () => {
     small.dispose();
     const cem = new CEM(models.predictor, { ...options, noInfoVal: 0 });
     await expect(cem.explain(new Float32Array(700))).rejects.toThrow(InvalidInputError);
-    expect(() => cem.fit([])).toThrow(/CEM\.fit needs an array of at least one training instance/);
-    expect(() => cem.fit([mnist.train.image(0)], { noInfoType: 'mode' as 'mean' })).toThrow(/option noInfoType is "mode"/);
+    await expect(cem.fit([])).rejects.toThrow(/CEM\.fit needs an array of at least one training instance/);
+    await expect(cem.fit([mnist.train.image(0)], { noInfoType: 'mode' as 'mean' })).rejects.toThrow(/option noInfoType is "mode"/);
   });
 });

@@ -30,7 +30,7 @@ describe('glassbox explain --model FILE --train CSV', () => {
     const instance = adult.test.rows[3];
     const predictor = await onnxPredictor(RF);
     const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 });
-    explainer.fit(adult.train.rows);
+    await explainer.fit(adult.train.rows);
     const inCode = await explainer.explain(instance, { threshold: 0.9 });
     await predictor.release();
 

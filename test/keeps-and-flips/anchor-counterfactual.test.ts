@@ -19,7 +19,7 @@ import { cli } from '../cli/run-cli.js';
 const task = adultCounterfactualTask('adult-gbt');
 const adult = task.dataset;
 const predictor = (rows: number[][]) => task.predictor(rows.map(task.scale));
-const anchors = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 0 }).fit(adult.train.rows);
+const anchors = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 0 }).fit(adult.train.rows);
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-keeps-flips-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -26,7 +26,7 @@ let scratch: string;
 beforeAll(async () => {
   saved = await tempDir();
   scratch = await tempDir();
-  const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows, { maxTrainingRows: 200 });
+  const explainer = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows, { maxTrainingRows: 200 });
   await saveExplainer(explainer, saved);
 });
 

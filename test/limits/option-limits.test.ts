@@ -19,8 +19,8 @@ import { startAdultExplainerServer, type ControlledModel } from '../server/helpe
 const adult = loadAdult();
 const row = adult.test.rows[0];
 
-function adultExplainer(): AnchorTabular {
-  return new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows.slice(0, 2000));
+async function adultExplainer(): Promise<AnchorTabular> {
+  return await new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 }).fit(adult.train.rows.slice(0, 2000));
 }
 
 describe('option ranges, for library calls', () => {
@@ -32,7 +32,7 @@ describe('option ranges, for library calls', () => {
     [{ beamSize: 21 }, 'option beamSize is 21; expected an integer in 1..20'],
     [{ minSamplesStart: 1e9 }, 'option minSamplesStart is 1000000000; expected an integer in 1..100000'],
   ])('AnchorTabular.explain refuses %j', async (options, message) => {
-    const err = await explainer.explain(row, options).catch((e: unknown) => e);
+    const err = await (await explainer).explain(row, options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as Error).message).toBe(message);
   });
@@ -110,7 +110,7 @@ describe('the server', () => {
 
 describe('a long explanation with a synchronous model', () => {
   it('yields to the event loop: no stall of 1 s, even at the largest coverage sample', async () => {
-    const explainer = adultExplainer();
+    const explainer = await adultExplainer();
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     await explainer.explain(row, { coverageSamples: COVERAGE_SAMPLES_MAX, batchSize: 1000 });

@@ -102,7 +102,7 @@ describe('onnxPredictor batching', () => {
     const predictor = await load(RF);
     const run = vi.spyOn(predictor.session, 'run');
     const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 1 });
-    explainer.fit(adult.train.rows);
+    await explainer.fit(adult.train.rows);
     const e = await explainer.explain(adult.test.rows[0]);
     expect(e.data.raw.model_calls).toBeGreaterThan(1);
     expect(run).toHaveBeenCalledTimes(e.data.raw.model_calls);

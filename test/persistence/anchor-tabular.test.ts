@@ -18,7 +18,7 @@ describe('saving and loading AnchorTabular (Adult, bundled boosted trees)', () =
   let fitted: AnchorTabular;
   beforeAll(async () => {
     dir = await tempDir();
-    fitted = explainer(11).fit(adult.train.rows);
+    fitted = await explainer(11).fit(adult.train.rows);
     await saveExplainer(fitted, dir);
   });
 
@@ -58,24 +58,24 @@ describe('saving and loading AnchorTabular (Adult, bundled boosted trees)', () =
   });
 
   it('keeps a seeded sample of maxTrainingRows rows, with bin edges cut on all rows, and reloads it identically', async () => {
-    const bounded = explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 });
-    const full = explainer(5).fit(adult.train.rows);
+    const bounded = await explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 });
+    const full = await explainer(5).fit(adult.train.rows);
     expect(bounded.toState().values.length).toBe(2000 * 12);
     expect(bounded.toState().edges).toEqual(full.toState().edges);
-    expect(explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 }).toState().values).toEqual(bounded.toState().values);
+    expect((await explainer(5).fit(adult.train.rows, { maxTrainingRows: 2000 })).toState().values).toEqual(bounded.toState().values);
     const small = await tempDir();
     await saveExplainer(bounded, small);
     expect((await stat(join(small, 'state.values.bin'))).size).toBe(2000 * 12 * 4);
     const loaded = await loadExplainer(small, predictor);
     expect(JSON.stringify(await loaded.explain(adult.test.rows[7]))).toBe(JSON.stringify(await bounded.explain(adult.test.rows[7])));
-    expect(() => explainer(5).fit(adult.train.rows, { maxTrainingRows: 0 })).toThrow(/maxTrainingRows/);
+    await expect(explainer(5).fit(adult.train.rows, { maxTrainingRows: 0 })).rejects.toThrow(/maxTrainingRows/);
   });
 
   it('keeps values that float32 would round as float64, and explains with them identically', async () => {
     // Fractions such as 0.1 are not exact in float32: the rows must round-trip as float64.
     const rows = Array.from({ length: 400 }, (_, i) => [((i * 37) % 100) / 10 + 0.1, i % 3]);
     const model = (batch: number[][]) => batch.map((r) => (r[0] > 5.05 && r[1] !== 2 ? 1 : 0));
-    const toy = new AnchorTabular(model, ['x', 'kind'], { categoryMap: { kind: ['a', 'b', 'c'] }, seed: 9 }).fit(rows);
+    const toy = await new AnchorTabular(model, ['x', 'kind'], { categoryMap: { kind: ['a', 'b', 'c'] }, seed: 9 }).fit(rows);
     const dir = await tempDir();
     await saveExplainer(toy, dir);
     const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));

@@ -17,7 +17,7 @@ describe('glassbox fit', () => {
 
     const { predictor } = loadDemoModel('adult-gbt');
     const loaded = await loadExplainer(dir, predictor);
-    const inCode = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(adult.train.rows);
+    const inCode = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(adult.train.rows);
     expect(JSON.stringify(await loaded.explain(adult.test.rows[2]))).toBe(JSON.stringify(await inCode.explain(adult.test.rows[2])));
 
     const saved = await cli('explain', 'adult', '--explainer', dir, '--row', '5', '--json');

@@ -44,7 +44,7 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
 
   it('CEM: keeps fitted no-information values and explains a pertinent positive byte for byte as before saving', async () => {
     const explainer = new CEM(models.predictor, { mode: 'PP', shape: [28, 28, 1], featureRange: [0, 1], ...CEM_BUDGET });
-    explainer.fit(Array.from({ length: 50 }, (_, i) => mnist.train.image(i)), { noInfoType: 'mean' });
+    await explainer.fit(Array.from({ length: 50 }, (_, i) => mnist.train.image(i)), { noInfoType: 'mean' });
     const dir = await tempDir();
     await saveExplainer(explainer, dir);
     const json = JSON.parse(await readFile(join(dir, 'explainer.json'), 'utf8'));

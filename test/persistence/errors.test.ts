@@ -16,7 +16,7 @@ describe('loading a damaged or foreign explainer folder', () => {
     saved = await tempDir();
     scratch = await tempDir();
     const explainer = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap });
-    await saveExplainer(explainer.fit(adult.train.rows, { maxTrainingRows: 300 }), saved);
+    await saveExplainer(await explainer.fit(adult.train.rows, { maxTrainingRows: 300 }), saved);
   });
 
   /** A copy of the saved explainer with `damage` done to it. */

@@ -61,7 +61,7 @@ describe('saving CounterfactualProto with an input scaling', () => {
 
   it('refuses a scaling for other explainer types, of another row length, or over a categorical column, and a corrupt one on loading', async () => {
     const adult = task.dataset;
-    const anchors = new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows.slice(0, 100));
+    const anchors = await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows.slice(0, 100));
     const dir = await tempDir();
     await expect(saveExplainer(anchors, dir, { inputScaling: task.scaling })).rejects.toThrow(
       /^saveExplainer option inputScaling applies to CounterfactualProto; this explainer is an AnchorTabular$/,

@@ -19,11 +19,11 @@ const trainPredictions = model.predictMargins(diabetes.train.rows);
 const holds = (p: TabularPredicate, x: number) =>
   p.op === 'eq' ? x === p.value : (p.lower === undefined || x > p.lower) && (p.upper === undefined || x <= p.upper);
 
-const explainer = (seed = 0) => new AnchorTabular(predictor, diabetes.featureNames, { seed }).fit(diabetes.train.rows);
+const explainer = async (seed = 0) => await new AnchorTabular(predictor, diabetes.featureNames, { seed }).fit(diabetes.train.rows);
 
 describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)', () => {
   it('fidelity: on held-out rows, training rows satisfying a successful anchor are predicted inside its interval', async () => {
-    const e0 = explainer();
+    const e0 = await explainer();
     const fractions: number[] = [];
     let compared = 0;
     for (let i = 0; i < 30; i++) {
@@ -49,7 +49,7 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
   });
 
   it("'auto' states its interval: ŷ ± IQR/2 of the predictions on the training rows, in raw and meta", async () => {
-    const e = await explainer().explain(diabetes.test.rows[0]);
+    const e = await (await explainer()).explain(diabetes.test.rows[0]);
     const sorted = Float64Array.from(trainPredictions).sort();
     const at = (q: number) => {
       const h = (sorted.length - 1) * q;
@@ -68,38 +68,38 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
   it('takes [low, high] and { width }, and refuses an interval that does not hold ŷ', async () => {
     const x = diabetes.test.rows[1];
     const y = model.predictMargins([x])[0];
-    const bounds = await explainer().explain(x, { interval: [y - 10, y + 40] });
+    const bounds = await (await explainer()).explain(x, { interval: [y - 10, y + 40] });
     expect(bounds.data.raw.prediction_interval).toEqual([y - 10, y + 40]);
     expect(bounds.data.raw.interval_rule).toEqual({ kind: 'bounds' });
-    const width = await explainer().explain(x, { interval: { width: 50 } });
+    const width = await (await explainer()).explain(x, { interval: { width: 50 } });
     expect(width.data.raw.prediction_interval).toEqual([y - 25, y + 25]);
     expect(width.meta.params.interval).toEqual({ width: 50 });
-    await expect(explainer().explain(x, { interval: [y + 1, y + 20] })).rejects.toThrow(InvalidInputError);
-    await expect(explainer().explain(x, { interval: [y + 1, y + 20] })).rejects.toThrow(/does not contain the model's prediction/);
-    await expect(explainer().explain(x, { interval: [3, 1] })).rejects.toThrow(/expected 'auto', \[low, high\]/);
-    await expect(explainer().explain(x, { interval: { width: -1 } })).rejects.toThrow(/\{ width \}/);
+    await expect((await explainer()).explain(x, { interval: [y + 1, y + 20] })).rejects.toThrow(InvalidInputError);
+    await expect((await explainer()).explain(x, { interval: [y + 1, y + 20] })).rejects.toThrow(/does not contain the model's prediction/);
+    await expect((await explainer()).explain(x, { interval: [3, 1] })).rejects.toThrow(/expected 'auto', \[low, high\]/);
+    await expect((await explainer()).explain(x, { interval: { width: -1 } })).rejects.toThrow(/\{ width \}/);
   });
 
   it('is deterministic: the same seed gives byte-identical JSON, also after saving and loading', async () => {
     const x = diabetes.test.rows[2];
-    const a = JSON.stringify(await explainer(7).explain(x));
-    expect(JSON.stringify(await explainer(7).explain(x))).toBe(a);
+    const a = JSON.stringify(await (await explainer(7)).explain(x));
+    expect(JSON.stringify(await (await explainer(7)).explain(x))).toBe(a);
     const dir = await tempDir();
-    await saveExplainer(explainer(7), dir);
+    await saveExplainer(await explainer(7), dir);
     const loaded = await loadExplainer(dir, predictor);
     expect((loaded.explainer as AnchorTabular).task).toBe('regression');
     expect(JSON.stringify(await loaded.explain(x))).toBe(a);
   });
 
-  it('a state saved without a task is a classifier\'s: restoring it for a regressor is refused', () => {
-    const { task: _task, ...state } = explainer().toState();
+  it('a state saved without a task is a classifier\'s: restoring it for a regressor is refused', async () => {
+    const { task: _task, ...state } = (await explainer()).toState();
     expect(() => AnchorTabular.fromState(predictor, state)).toThrow(/given task 'classification' but the model is a regressor/);
     expect(AnchorTabular.fromState(predictor, { ...state, task: 'regression' }).task).toBe('regression');
   });
 
   it('is servable: the saved explainer takes an interval from the request parameters', async () => {
     const dir = await tempDir();
-    await saveExplainer(explainer(7), dir);
+    await saveExplainer(await explainer(7), dir);
     const served = await loadServableExplainer(dir, predictor);
     const x = diabetes.test.rows[2];
     const e = (await served.explain(x, { interval: { width: 40 } })) as Awaited<ReturnType<AnchorTabular['explain']>>;
@@ -113,14 +113,14 @@ describe('AnchorTabular on a regression model (diabetes, bundled boosted trees)'
     expect(() => new AnchorTabular(predictor, diabetes.featureNames, { task: 'classification' })).toThrow(/the model is a regressor/);
     // An undeclared classifier told it is a regressor: its probability rows are refused by shape.
     const probabilities = (rows: number[][]) => rows.map(() => [0.3, 0.7]);
-    const wrong = new AnchorTabular(probabilities, diabetes.featureNames, { task: 'regression' }).fit(diabetes.train.rows);
+    const wrong = await new AnchorTabular(probabilities, diabetes.featureNames, { task: 'regression' }).fit(diabetes.train.rows);
     await expect(wrong.explain(diabetes.test.rows[0])).rejects.toThrow(PredictorError);
     await expect(wrong.explain(diabetes.test.rows[0])).rejects.toThrow(/2 values for input 0/);
     // An undeclared regressor explained as a classifier: its values are not labels.
     const values = (rows: number[][]) => rows.map((r) => r[2] * 1.5);
-    const asClasses = new AnchorTabular(values, diabetes.featureNames).fit(diabetes.train.rows);
+    const asClasses = await new AnchorTabular(values, diabetes.featureNames).fit(diabetes.train.rows);
     await expect(asClasses.explain(diabetes.test.rows[0])).rejects.toThrow(/task: 'regression'/);
-    const classifier = new AnchorTabular(adult.predictor, adult.info.featureNames).fit([new Array(12).fill(0)]);
+    const classifier = await new AnchorTabular(adult.predictor, adult.info.featureNames).fit([new Array(12).fill(0)]);
     await expect(classifier.explain(new Array(12).fill(0), { interval: 'auto' })).rejects.toThrow(/option interval is for regression models/);
   });
 });
@@ -165,7 +165,7 @@ describe('summaries and audits of regression anchors', () => {
     const { auditAnchors } = await import('../../src/audit/audit.js');
     const { pickAnchors } = await import('../../src/summary/anchor-summary.js');
     const { ExplanationTypeError } = await import('../../src/core/errors.js');
-    const e = await explainer().explain(diabetes.test.rows[0]);
+    const e = await (await explainer()).explain(diabetes.test.rows[0]);
     expect(() => pickAnchors([{ row: 0, explanation: e }], { budget: 1 })).toThrow(ExplanationTypeError);
     await expect(auditAnchors([e], diabetes.test.rows, predictor)).rejects.toThrow(/an AnchorTabular explanation of a regression model/);
   });

@@ -75,7 +75,7 @@ describe('glassbox fit diabetes', () => {
     const { predictor } = loadDemoRegressor();
     const loaded = await loadExplainer(dir, predictor);
     const x = loadDiabetes().test.rows[7];
-    const inCode = new AnchorTabular(predictor, loadDiabetes().featureNames, { seed: 4 }).fit(loadDiabetes().train.rows);
+    const inCode = await new AnchorTabular(predictor, loadDiabetes().featureNames, { seed: 4 }).fit(loadDiabetes().train.rows);
     expect(JSON.stringify(await loaded.explain(x, { interval: { width: 60 } }))).toBe(JSON.stringify(await inCode.explain(x, { interval: { width: 60 } })));
   });
 });

@@ -38,11 +38,11 @@ describe('a regression model over the Open Inference Protocol', () => {
   it('explains like the same model in process: one value per row, [N, 1] on the wire', async () => {
     const remote = await remotePredictor(url, { inputName: 'X', inputDatatype: 'FP64' });
     const x = diabetes.test.rows[5];
-    const viaUrl = await new AnchorTabular(remote, diabetes.featureNames, { task: 'regression', seed: 2 }).fit(diabetes.train.rows).explain(x);
-    const local = await new AnchorTabular(model.predictor, diabetes.featureNames, { seed: 2 }).fit(diabetes.train.rows).explain(x);
+    const viaUrl = await (await new AnchorTabular(remote, diabetes.featureNames, { task: 'regression', seed: 2 }).fit(diabetes.train.rows)).explain(x);
+    const local = await (await new AnchorTabular(model.predictor, diabetes.featureNames, { seed: 2 }).fit(diabetes.train.rows)).explain(x);
     expect(JSON.stringify(viaUrl.data)).toBe(JSON.stringify(local.data));
     // The same values, explained as a classifier, are refused: they are not class labels.
-    const asClasses = new AnchorTabular(remote, diabetes.featureNames).fit(diabetes.train.rows);
+    const asClasses = await new AnchorTabular(remote, diabetes.featureNames).fit(diabetes.train.rows);
     await expect(asClasses.explain(x)).rejects.toThrow(/expected an integer class label.*task: 'regression'/);
   });
 });

@@ -24,7 +24,7 @@ describe('a TensorFlow.js model with one output, explained as a regressor', () =
 
     const rows = Array.from({ length: 200 }, (_, i) => [(i % 20) / 10 - 1, Math.floor(i / 20) / 5 - 1, (i % 7) / 7]);
     const predict = tfjsModel(model);
-    const anchor = await new AnchorTabular(predict, ['a', 'b', 'c'], { task: 'regression' }).fit(rows).explain([0.5, -0.5, 0.3], { interval: { width: 2 } });
+    const anchor = await (await new AnchorTabular(predict, ['a', 'b', 'c'], { task: 'regression' }).fit(rows)).explain([0.5, -0.5, 0.3], { interval: { width: 2 } });
     expect(anchor.data.raw.prediction).toBeCloseTo(3.5, 5);
     expect(anchor.data.raw.predicates.map((p) => p.feature).sort()).toEqual([0, 1]);
     model.dispose();

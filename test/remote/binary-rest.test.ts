@@ -138,7 +138,7 @@ describe('remotePredictor with the REST binary tensor extension', () => {
     try {
       const explain = async (p: typeof predictor) =>
         JSON.stringify(
-          await new AnchorTabular(p, adult.featureNames, { categoryMap: adult.categoryMap, seed: 4 }).fit(adult.train.rows).explain(adult.test.rows[7], { coverageSamples: 500 }),
+          await (await new AnchorTabular(p, adult.featureNames, { categoryMap: adult.categoryMap, seed: 4 }).fit(adult.train.rows)).explain(adult.test.rows[7], { coverageSamples: 500 }),
         );
       const binary = await remotePredictor(`${model.url}/v2/models/adult/infer`, { binary: 'auto' });
       expect(await explain(binary)).toBe(await explain(predictor));

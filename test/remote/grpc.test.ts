@@ -289,7 +289,7 @@ describe('explanations over gRPC', () => {
     const { predictor } = loadDemoModel('adult-gbt');
     const explain = async (p: typeof predictor) =>
       JSON.stringify(
-        await new AnchorTabular(p, adult.featureNames, { categoryMap: adult.categoryMap, seed: 5 }).fit(adult.train.rows).explain(adult.test.rows[3], EXPLAIN),
+        await (await new AnchorTabular(p, adult.featureNames, { categoryMap: adult.categoryMap, seed: 5 }).fit(adult.train.rows)).explain(adult.test.rows[3], EXPLAIN),
       );
     const local = await explain(predictor);
 
@@ -318,7 +318,7 @@ describe('explanations over gRPC', () => {
     const adult = loadAdult();
     const { predictor } = loadDemoModel('adult-gbt');
     const dir = mkdtempSync(join(tmpdir(), 'glassbox-grpc-'));
-    await saveExplainer(new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(adult.train.rows), dir);
+    await saveExplainer(await new AnchorTabular(predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 3 }).fit(adult.train.rows), dir);
     const model = await listenGrpcModelServer({ name: 'adult', nFeatures: adult.featureNames.length, port: 0, predictor });
     const server = await createExplainerServer({
       modelName: 'adult',

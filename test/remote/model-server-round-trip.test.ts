@@ -95,7 +95,7 @@ describe('remotePredictor against createModelServer', () => {
     const rng = createRng(5);
     const train = Array.from({ length: 1500 }, (_, i) => [i % 400, rng.int(5), rng.int(11) / 4]);
     const explain = async (predict: Predictor) => {
-      const explainer = new AnchorTabular(predict, featureNames, {
+      const explainer = await new AnchorTabular(predict, featureNames, {
         categoryMap: { 1: ['v', 'w', 'x', 'y', 'z'] },
         seed: 11,
       }).fit(train);

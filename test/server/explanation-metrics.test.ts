@@ -21,8 +21,8 @@ beforeAll(async () => {
     modelName: 'm',
     predictorUrl: `${model.url}/v1/models/m:predict`,
     port: 0,
-    explainer: (predictor) => {
-      const anchors = new AnchorTabular(predictor, ['a', 'b'], { seed: 1 }).fit(training);
+    explainer: async (predictor) => {
+      const anchors = await new AnchorTabular(predictor, ['a', 'b'], { seed: 1 }).fit(training);
       return {
         instanceDescription: 'a row of 2 numbers',
         async explain(instance) {

@@ -28,7 +28,7 @@ export const SEED = 3;
 export async function saveAdultExplainer(): Promise<string> {
   const adult = loadAdult();
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-server-'));
-  const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
+  const explainer = await new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
     categoryMap: adult.categoryMap,
     seed: SEED,
   }).fit(adult.train.rows);

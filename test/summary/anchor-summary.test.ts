@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnchorTabular, type AnchorTabularData } from '../../src/anchors/tabular/anchor-tabular.js';
 import { satisfiesAnchor, type TabularPredicate } from '../../src/anchors/tabular/predicates.js';
 import { explainBatch } from '../../src/batch/explain-batch.js';
@@ -83,7 +83,8 @@ describe('pickAnchors', () => {
 
 describe('summarizeAnchors on Adult', () => {
   const adult = loadAdult();
-  const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 4 }).fit(adult.train.rows);
+  const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed: 4 });
+  beforeAll(() => explainer.fit(adult.train.rows));
   const explain = { coverageSamples: 500 };
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-summary-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

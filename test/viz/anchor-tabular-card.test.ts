@@ -119,7 +119,7 @@ describe('the card escapes every name it prints', () => {
     const categoryMap = { 1: ['red & blue', '<script>alert(1)</script>'] };
     const rows = Array.from({ length: 200 }, (_, i) => [i % 10, i % 2]);
     const predict = (batch: number[][]) => batch.map((r) => r[1]);
-    const e = await new AnchorTabular(predict, featureNames, { categoryMap, seed: 1 }).fit(rows).explain([3, 1]);
+    const e = await (await new AnchorTabular(predict, featureNames, { categoryMap, seed: 1 }).fit(rows)).explain([3, 1]);
     const card = renderHtml(e, { featureNames, categoryMap, targetNames: ['no', "<i>'yes'</i>"] });
     expect(card).not.toMatch(/<script>|<b>|<i>/);
     expect(card).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -132,7 +132,7 @@ describe('the card escapes every name it prints', () => {
 describe('an empty anchor', () => {
   it('says that the model predicts the class almost everywhere, and shows no steps', async () => {
     const constant = (batch: number[][]) => batch.map(() => 0);
-    const e = await new AnchorTabular(constant, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows.slice(0, 500)).explain(adult.test.rows[0]);
+    const e = await (await new AnchorTabular(constant, adult.featureNames, { categoryMap: adult.categoryMap }).fit(adult.train.rows.slice(0, 500))).explain(adult.test.rows[0]);
     expect(e.data.anchor).toEqual([]);
     const text = visibleText(renderHtml(e, adult));
     expect(text).toContain('Empty anchor: the model predicts <=50K on 1.00 of the rows sampled with nothing fixed');

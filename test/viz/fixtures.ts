@@ -4,7 +4,7 @@ import { loadDemoModel } from '../../src/models/demo-models.js';
 
 /** The bundled Adult data and an AnchorTabular fitted on it for the demo model, built once per test file. */
 export const adult = loadAdult();
-export const explainer = new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
+export const explainer = await new AnchorTabular(loadDemoModel('adult-gbt').predictor, adult.featureNames, {
   categoryMap: adult.categoryMap,
   seed: 0,
 }).fit(adult.train.rows);

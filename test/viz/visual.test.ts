@@ -150,8 +150,8 @@ describe.skipIf(!hasChromium)('cards drawn by headless Chromium', () => {
 
   it('draws an empty anchor and a whole page as well', async () => {
     const constant = (batch: number[][]) => batch.map(() => 1);
-    const empty = await new AnchorTabular(constant, adult.featureNames, { categoryMap: adult.categoryMap })
-      .fit(adult.train.rows.slice(0, 500))
+    const empty = await (await new AnchorTabular(constant, adult.featureNames, { categoryMap: adult.categoryMap })
+      .fit(adult.train.rows.slice(0, 500)))
       .explain(adult.test.rows[0]);
     const picture = await renderer.render(renderHtmlPage(empty, adult), { scale: 2 });
     const stats = lumaStats(picture.png);

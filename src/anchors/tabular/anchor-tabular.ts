@@ -178,8 +178,17 @@ export class AnchorTabular {
     return this.schema.encodeRow(onehot.toOrdinal(row as number[], `${what} (one-hot, option ohe)`), what);
   }
 
-  /** Learns the training distribution: bin edges of numeric features and the rows to sample from. */
-  fit(trainRows: readonly TabularRowInput[], options: AnchorTabularFitOptions = {}): this {
+  /**
+   * Learns the training distribution: bin edges of numeric features and the rows to sample from.
+   *
+   * Asynchronous like every explainer's `fit` (`await explainer.fit(rows)`). The learning itself is
+   * synchronous, so it is in place before the promise is returned: an un-awaited
+   * `explainer.fit(rows); await explainer.explain(row)` (or `toState()`) sees it, and no fit is ever left
+   * in progress for them to wait for. Invalid rows or options reject the promise.
+   *
+   * @throws InvalidInputError (as a rejection) for no rows, a malformed row, or bad options.
+   */
+  async fit(trainRows: readonly TabularRowInput[], options: AnchorTabularFitOptions = {}): Promise<this> {
     rejectUnknownOptions(options, ['discPerc', 'maxTrainingRows']);
     const discPerc = checkPercentiles(options.discPerc ?? [...ANCHOR_TABULAR_DEFAULTS.discPerc]);
     if (options.maxTrainingRows !== undefined) checkInteger('maxTrainingRows', options.maxTrainingRows, 1);

@@ -118,7 +118,7 @@ export async function explainFileCommand(argv: string[], io: CliIO): Promise<num
     checkWidth(model, modelPath, table);
     const task = cliTask(values.task, taskOf(model.predictor), table, interval !== undefined);
     const explainer = new AnchorTabular(model.predictor, table.featureNames, { categoryMap: table.categoryMap, seed, task });
-    explainer.fit(table.rows);
+    await explainer.fit(table.rows);
     const started = performance.now();
     const explanation = await explainer.explain(instance, {
       threshold,

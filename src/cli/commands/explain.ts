@@ -120,7 +120,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const remote = values['model-url'] === undefined ? undefined : await remoteFromFlags(values['model-url'], values.protocol, values.header, dataset.featureNames);
   const explainer =
     values.explainer === undefined
-      ? new AnchorTabular(remote ?? task.predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed }).fit(dataset.train.rows)
+      ? await new AnchorTabular(remote ?? task.predictor, dataset.featureNames, { categoryMap: dataset.categoryMap, seed }).fit(dataset.train.rows)
       : await loadSavedTabular(values.explainer, remote ?? (await savedModelPredictor(values.explainer, task.predictor)));
   const started = performance.now();
   const explanation = await explainer.explain(dataset.test.rows[rowIndex], {

@@ -112,7 +112,7 @@ export async function fitCommand(argv: string[], io: CliIO): Promise<number> {
       : dataset === 'sentiment'
         ? fitSentiment(values.sampling, seed)
         : dataset === 'diabetes'
-          ? fitDiabetes(seed)
+          ? await fitDiabetes(seed)
           : await fitMnist(values, seed);
   try {
     await saveExplainer(fitted.explainer, out, { model: fitted.model, ...(fitted.inputScaling !== undefined && { inputScaling: fitted.inputScaling }) });
@@ -153,7 +153,7 @@ async function fitAdult(values: { model?: string; 'max-training-rows'?: string; 
   }
   const adult = loadAdult();
   const explainer = new AnchorTabular(loadDemoModel(model).predictor, adult.featureNames, { categoryMap: adult.categoryMap, seed });
-  explainer.fit(adult.train.rows, { maxTrainingRows });
+  await explainer.fit(adult.train.rows, { maxTrainingRows });
   const kept = Math.min(maxTrainingRows ?? Infinity, adult.train.rows.length);
   return { explainer, model, what: `${kept.toLocaleString('en-US')} training rows` };
 }
@@ -171,10 +171,10 @@ async function fitAdultProto(model: DemoModelName, maxTrainingRows: number | und
 }
 
 /** AnchorTabular on the diabetes training rows, for the bundled regressor (which declares task 'regression'). */
-function fitDiabetes(seed: number | undefined): Fitted {
+async function fitDiabetes(seed: number | undefined): Promise<Fitted> {
   const diabetes = loadDiabetes();
   const { predictor, info } = loadDemoRegressor();
-  const explainer = new AnchorTabular(predictor, diabetes.featureNames, { seed }).fit(diabetes.train.rows);
+  const explainer = await new AnchorTabular(predictor, diabetes.featureNames, { seed }).fit(diabetes.train.rows);
   return { explainer, model: info.name, what: `${diabetes.train.rows.length} training rows, task regression` };
 }
 
@@ -226,7 +226,7 @@ async function fitMnist(values: { method?: string; mode?: string; ae?: boolean; 
     }
     const cem = new CEM(predictor, { mode, shape: mnist.shape, featureRange: [0, 1], ...search, ...(ae !== undefined && { ae, gamma: CEM_AE_GAMMA }) });
     const count = Math.min(CEM_FIT_DIGITS, mnist.train.count);
-    cem.fit(Array.from({ length: count }, (_, i) => mnist.train.image(i)));
+    await cem.fit(Array.from({ length: count }, (_, i) => mnist.train.image(i)));
     return { explainer: cem, model, what: `${mode}, no-information values from ${count.toLocaleString('en-US')} digits${ae === undefined ? '' : ', autoencoder'}`, dispose };
   } catch (err) {
     dispose();
