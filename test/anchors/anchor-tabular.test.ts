@@ -204,6 +204,15 @@ describe('AnchorTabular errors', () => {
     await expect(fresh().fit([])).rejects.toThrow('fit needs a non-empty array of training rows');
   });
 
+  it('fit returns a promise of the explainer, whose learning is in place at once: an un-awaited fit explains identically', async () => {
+    const awaited = fresh();
+    expect(await awaited.fit(syntheticRows(3000))).toBe(awaited);
+    const unawaited = fresh();
+    void unawaited.fit(syntheticRows(3000));
+    expect(unawaited.toState()).toEqual(awaited.toState());
+    expect(JSON.stringify(await unawaited.explain([8, 0, 1, 50]))).toBe(JSON.stringify(await awaited.explain([8, 0, 1, 50])));
+  });
+
   it('wraps a predictor that throws, naming the call', async () => {
     const broken = () => {
       throw new Error('model file is corrupt');
