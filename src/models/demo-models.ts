@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
+import { readModelJson } from './model-file.js';
 import type { Predictor } from '../predictors/predictor.js';
 import { GradientBoostedTrees } from './gradient-boosted-trees.js';
 import { JsonReader } from '../core/json-checks.js';
@@ -108,25 +108,6 @@ export function loadDemoModel(name: DemoModelName, options: { dir?: string } = {
       path,
     },
   };
-}
-
-/** Reads and parses a bundled model file; `regenerate` is the command that writes it, for the message. */
-function readModelJson(path: string, regenerate: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InvalidInputError(
-      missing ? `demo model file not found: ${path}; regenerate it with \`${regenerate}\`` : `cannot read demo model file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`demo model file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
 }
 
 /** What the bundled diabetes regressor says about itself (from its JSON `meta`). */

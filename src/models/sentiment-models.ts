@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '../core/errors.js';
@@ -6,6 +5,7 @@ import type { Predictor } from '../predictors/predictor.js';
 import { ContextFillMask } from '../text/context-fill-mask.js';
 import { BagOfWordsLogisticRegression } from './bag-of-words.js';
 import { JsonReader } from '../core/json-checks.js';
+import { readModelJson } from './model-file.js';
 
 /**
  * The bundled text models, trained on the bundled sentiment sentences (`loadSentiment()`, seed 0) by
@@ -55,7 +55,7 @@ export interface SentimentModel {
  */
 export function loadSentimentModel(options: LoadSentimentModelOptions = {}): SentimentModel {
   const path = join(options.dir ?? DEFAULT_DIR, SENTIMENT_MODEL_FILE);
-  const json = readModelJson(path);
+  const json = readModelJson(path, COMMAND);
   const model = BagOfWordsLogisticRegression.fromJSON(json, path);
   const r = new JsonReader(path);
   const meta = r.object((json as Record<string, unknown>).meta, 'meta');
@@ -83,23 +83,6 @@ export function loadSentimentModel(options: LoadSentimentModelOptions = {}): Sen
  */
 export function loadSentimentFillMask(options: LoadSentimentModelOptions = {}): ContextFillMask {
   const path = join(options.dir ?? DEFAULT_DIR, SENTIMENT_FILL_MASK_FILE);
-  return ContextFillMask.fromJSON(readModelJson(path), path);
+  return ContextFillMask.fromJSON(readModelJson(path, COMMAND), path);
 }
 
-function readModelJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InvalidInputError(
-      missing ? `model file not found: ${path}; regenerate it with \`${COMMAND}\`` : `cannot read model file ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`model file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-}
