@@ -141,7 +141,8 @@ async function loadModels(json: unknown, dir: string, load: LoadExplainerOptions
     const files = r.object(listed[role], `models.${role}`);
     for (const file of MODEL_FILES) {
       const { bytes, sha256: checksum } = r.object(files[file], `models.${role}.${file}`);
-      await checkedBytes(join(dir, role), file, r.integer(bytes, `models.${role}.${file}.bytes`, 0), 'bytes', r.string(checksum, `models.${role}.${file}.sha256`), `models.${role}.${file}`);
+      const verified = await checkedBytes(join(dir, role), file, r.integer(bytes, `models.${role}.${file}.bytes`, 0), 'bytes', r.string(checksum, `models.${role}.${file}.sha256`), `models.${role}.${file}`);
+      if (file === 'model.json') checkWeightPaths(join(dir, role, file), verified);
     }
     try {
       models[role as 'ae' | 'encoder'] = await loadTfModel(join(dir, role));
@@ -150,6 +151,29 @@ async function loadModels(json: unknown, dir: string, load: LoadExplainerOptions
     }
   }
   return models;
+}
+
+/**
+ * A saved model's `model.json` may name only the weights file saved beside it: its checksum is the
+ * folder's own word, so a path in its weights manifest (`../../etc/passwd`) would otherwise make the
+ * loader read outside the folder.
+ */
+function checkWeightPaths(path: string, bytes: Buffer): void {
+  let manifest: unknown;
+  try {
+    manifest = (JSON.parse(bytes.toString('utf8')) as { weightsManifest?: unknown } | null)?.weightsManifest;
+  } catch (err) {
+    throw new ExplainerFileError(path, `is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  const expected = MODEL_FILES.filter((f) => f !== 'model.json');
+  for (const group of Array.isArray(manifest) ? manifest : []) {
+    const paths = (group as { paths?: unknown } | null)?.paths;
+    for (const name of Array.isArray(paths) ? paths : [paths]) {
+      if (!expected.includes(name as (typeof expected)[number])) {
+        throw new ExplainerFileError(path, `names the weights file ${JSON.stringify(name)?.slice(0, 80)}; expected only ${expected.map((f) => `"${f}"`).join(', ')} beside it`);
+      }
+    }
+  }
 }
 
 /** Replaces every typed array in `value` by a {@link BinaryRef}, named by its path, and collects its bytes. */

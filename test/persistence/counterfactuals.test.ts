@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CEM, Counterfactual, ExplainerFileError, loadExplainer, saveExplainer } from '../../src/index.js';
@@ -62,6 +63,19 @@ describe('saving and loading Counterfactual and CEM (MNIST digits, bundled CNN, 
     const expected = JSON.stringify(await explainer.explain(digit));
     expect(JSON.stringify(await (await loadExplainer(dir, models.predictor)).explain(digit))).toBe(expected);
     expect(JSON.stringify(await (await loadExplainer(dir, models.predictor, { ae: models.ae })).explain(digit))).toBe(expected);
+    // A model.json whose weights manifest points out of the folder, with explainer.json's checksum to match.
+    const escaping = await tempDir();
+    await cp(dir, escaping, { recursive: true });
+    const modelJson = JSON.parse(await readFile(join(escaping, 'ae', 'model.json'), 'utf8'));
+    modelJson.weightsManifest[0].paths = ['../explainer.json'];
+    const altered = Buffer.from(JSON.stringify(modelJson));
+    await writeFile(join(escaping, 'ae', 'model.json'), altered);
+    const manifest = JSON.parse(await readFile(join(escaping, 'explainer.json'), 'utf8'));
+    manifest.models.ae['model.json'] = { bytes: altered.length, sha256: createHash('sha256').update(altered).digest('hex') };
+    await writeFile(join(escaping, 'explainer.json'), JSON.stringify(manifest));
+    const escaped = await loadExplainer(escaping, models.predictor).catch((e: unknown) => e);
+    expect(escaped).toBeInstanceOf(ExplainerFileError);
+    expect((escaped as Error).message).toMatch(/ae\/model.json: names the weights file "..\/explainer.json"; expected only "weights.bin" beside it/);
     const weights = join(dir, 'ae', 'weights.bin');
     const bytes = await readFile(weights);
     bytes[0] ^= 1;
