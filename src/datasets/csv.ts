@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { rejectUnknownOptions } from '../anchors/options.js';
 import { NUMBER } from '../core/decimal.js';
@@ -68,12 +68,22 @@ const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 /** Delimiters a one-column header is checked for (`;` is Excel's in many locales). */
 const OTHER_DELIMITERS = [';', '\t', '|', ','];
 
+/**
+ * The largest CSV file read: its text must fit in one JavaScript string (V8 caps strings at about
+ * 512 MiB) beside the parsed rows; training data larger than this is sampled before it is given here.
+ */
+export const MAX_CSV_BYTES = 256 * 1024 * 1024;
+
 /** Reads a CSV file with a header line; see the module comment for typing and coding. */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvTable {
   let bytes: Buffer;
   try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new InvalidInputError(`CSV file ${path} is not a regular file; expected a file of rows`);
+    if (stat.size > MAX_CSV_BYTES) throw new InvalidInputError(`CSV file ${path} has ${stat.size} bytes; expected at most ${MAX_CSV_BYTES} (sample the rows first)`);
     bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof InvalidInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InvalidInputError(code === 'ENOENT' ? `CSV file not found: ${path}` : `cannot read CSV file ${path}: ${(err as Error).message}`, {
       cause: err,

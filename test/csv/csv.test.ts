@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/core/errors.js';
 import { loadAdult } from '../../src/datasets/adult.js';
-import { csvModelRows, encodeCsvRecord, loadCsv, parseCsv } from '../../src/datasets/csv.js';
+import { csvModelRows, encodeCsvRecord, loadCsv, MAX_CSV_BYTES, parseCsv } from '../../src/datasets/csv.js';
 
 const ADULT_CSV = fileURLToPath(new URL('../../datasets/adult/adult-train.csv', import.meta.url));
 
@@ -189,5 +189,10 @@ describe('parseCsv and loadCsv errors', () => {
     expect(() => loadCsv(join(dir, 'none.csv'))).toThrow(/^CSV file not found: .*none\.csv$/);
     writeFileSync(join(dir, 'ok.csv'), 'x\n1\n');
     expect(loadCsv(join(dir, 'ok.csv')).source).toBe(join(dir, 'ok.csv'));
+    expect(() => loadCsv(dir)).toThrow(/^CSV file .* is not a regular file; expected a file of rows$/);
+    // A sparse file: its size is read from the file system before any byte is.
+    writeFileSync(join(dir, 'huge.csv'), '');
+    truncateSync(join(dir, 'huge.csv'), MAX_CSV_BYTES + 1);
+    expect(() => loadCsv(join(dir, 'huge.csv'))).toThrow(`has ${MAX_CSV_BYTES + 1} bytes; expected at most ${MAX_CSV_BYTES} (sample the rows first)`);
   });
 });
