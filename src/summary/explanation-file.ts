@@ -9,8 +9,11 @@ import type { Explanation } from '../core/explanation.js';
  * k-th line), or one JSON document holding an explanation (`explain --json`, a summary).
  */
 
-/** The largest explanation file read: 2,000 Adult explanations take about 20 MB. */
-export const MAX_EXPLANATION_FILE_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest explanation file read: 2,000 Adult explanations take about 20 MB, and the text must fit in
+ * one JavaScript string (V8 caps strings just under 512 MiB, which a 512 MiB file overran).
+ */
+export const MAX_EXPLANATION_FILE_BYTES = 256 * 1024 * 1024;
 
 /** One explained row of an explain-batch output file. */
 export interface ExplanationLine {
